@@ -1,0 +1,253 @@
+"""The reference catalog: places, peer groups, indicators, benchmarks and sources, read from config/*.yaml.
+
+Everything bipin knows about a region comes from here, validated on load. A mistake is
+reported as CatalogError naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+CATALOG_FILES = ("places", "groups", "indicators", "benchmarks", "sources")
+
+
+class CatalogError(Exception):
+    """Config that cannot be used; the message says where and what to fix."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Place(_Model):
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    short_name: str
+    division_code: str | None = None
+    parent: str | None = None
+    level: Literal["country", "province", "state", "city", "county"] = "county"
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.name, self.short_name, *self.aliases)
+
+
+class Membership(_Model):
+    place: str
+    valid_from: date = date(1900, 1, 1)
+    valid_to: date | None = None  # exclusive: the first day the place is no longer a member
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Membership:
+        if self.valid_to is not None and self.valid_to <= self.valid_from:
+            raise ValueError(f"valid_to {self.valid_to} must be after valid_from {self.valid_from}")
+        return self
+
+
+class Scoring(_Model):
+    method: Literal["rank_points", "zscore"] = "rank_points"
+    weights: dict[str, float] = Field(default_factory=dict)  # indicator code -> weight; missing = 1.0
+    default_weight: float = 1.0
+
+
+class Group(_Model):
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    label: str  # how a bulletin names the ranking scope: 全市, 山区26县, 全省
+    first_tier_size: int = Field(default=3, ge=1)
+    scoring: Scoring = Scoring()
+    members: tuple[Membership, ...] = ()
+    members_with_parent: str | None = None  # shorthand: every county-level place under this parent
+    members_all_counties: bool = False      # shorthand: every county-level place in the catalog
+
+
+class Indicator(_Model):
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    unit: str
+    kind: Literal["ytd", "stock", "rate", "monthly"] = "ytd"
+    basis: Literal["growth", "level"] = "growth"
+    direction: Literal["higher", "lower"] = "higher"
+    frequency: Literal["monthly", "quarterly"] = "monthly"
+    jan_feb_combined: bool = True
+    is_key: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def calendar(self) -> str:
+        if self.frequency == "quarterly":
+            return "quarterly"
+        return "monthly_jf" if self.jan_feb_combined else "monthly"
+
+
+class Benchmark(_Model):
+    focus: str
+    learn_from: str | None = None
+    learn_from_group: str | None = None
+    overtake: str | None = None
+    overtake_group: str | None = None
+
+
+class Source(_Model):
+    """How one publisher's files are laid out. Readers interpret `options`."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str = ""
+    pattern: str  # glob on the file name
+    layout: Literal["wide", "long"]
+    format: Literal["auto", "csv", "xlsx", "parquet"] = "auto"
+    encoding: str | None = None  # None = detect
+    values: Literal["ytd", "monthly"] = "ytd"
+    unit_scale: dict[str, float] = Field(default_factory=dict)
+
+
+class Catalog(_Model):
+    places: tuple[Place, ...]
+    groups: tuple[Group, ...]
+    indicators: tuple[Indicator, ...]
+    benchmarks: tuple[Benchmark, ...] = ()
+    sources: tuple[Source, ...] = ()
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("places", "groups", "indicators", "sources")
+    @classmethod
+    def _unique_codes(cls, items):
+        seen: set[str] = set()
+        for item in items:
+            if item.code in seen:
+                raise ValueError(f"duplicate code {item.code!r}")
+            seen.add(item.code)
+        return items
+
+    @model_validator(mode="after")
+    def _references(self) -> Catalog:
+        places = {p.code for p in self.places}
+        groups = {g.code for g in self.groups}
+        problems = []
+        for p in self.places:
+            if p.parent and p.parent not in places:
+                problems.append(f"place {p.code}: parent {p.parent!r} is not a place code")
+        for g in self.groups:
+            for m in g.members:
+                if m.place not in places:
+                    problems.append(f"group {g.code}: member {m.place!r} is not a place code")
+            if g.members_with_parent and g.members_with_parent not in places:
+                problems.append(f"group {g.code}: members_with_parent {g.members_with_parent!r} is not a place code")
+        codes = {i.code for i in self.indicators}
+        for g in self.groups:
+            for ind in g.scoring.weights:
+                if ind not in codes:
+                    problems.append(f"group {g.code}: scoring weight for unknown indicator {ind!r}")
+        for b in self.benchmarks:
+            for field_name in ("focus", "learn_from", "overtake"):
+                v = getattr(b, field_name)
+                if v and v not in places:
+                    problems.append(f"benchmark {b.focus}: {field_name} {v!r} is not a place code")
+            for field_name in ("learn_from_group", "overtake_group"):
+                v = getattr(b, field_name)
+                if v and v not in groups:
+                    problems.append(f"benchmark {b.focus}: {field_name} {v!r} is not a group code")
+        names: dict[str, str] = {}
+        for p in self.places:
+            for n in p.all_names:
+                if n in names and names[n] != p.code and p.level == "county":
+                    problems.append(f"name {n!r} is used by both {names[n]} and {p.code}; make aliases unique")
+                names.setdefault(n, p.code)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- lookups -------------------------------------------------------------
+    def place(self, code: str) -> Place:
+        return self._by_code("places")[code]
+
+    def group(self, code: str) -> Group:
+        return self._by_code("groups")[code]
+
+    def indicator(self, code: str) -> Indicator:
+        return self._by_code("indicators")[code]
+
+    def _by_code(self, attr: str) -> dict:
+        return {item.code: item for item in getattr(self, attr)}
+
+    def memberships(self, group: Group) -> list[Membership]:
+        """Explicit members plus those the shorthands name."""
+        out = list(group.members)
+        if group.members_with_parent:
+            out += [Membership(place=p.code) for p in self.places
+                    if p.parent == group.members_with_parent and p.level == "county"]
+        if group.members_all_counties:
+            out += [Membership(place=p.code) for p in self.places if p.level == "county"]
+        return out
+
+    def alias_map(self) -> dict[str, str]:
+        """Every printed name (official, short, alias) -> place code."""
+        out: dict[str, str] = {}
+        for p in self.places:
+            for n in p.all_names:
+                out.setdefault(n, p.code)
+        return out
+
+
+def load_catalog(config_dir: str | Path) -> Catalog:
+    """Read and validate config/*.yaml; raise CatalogError naming file and key."""
+    config_dir = Path(config_dir)
+    if not config_dir.is_dir():
+        raise CatalogError(f"config folder {config_dir} does not exist (set --config or BIPIN_CONFIG_DIR)")
+    data: dict[str, Any] = {}
+    origin: dict[str, Path] = {}
+    for name in (*CATALOG_FILES, "settings"):
+        path = config_dir / f"{name}.yaml"
+        if not path.exists():
+            if name in ("places", "groups", "indicators"):
+                raise CatalogError(f"{path}: missing; the catalog needs places.yaml, groups.yaml and indicators.yaml")
+            continue
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise CatalogError(f"{path}: not valid YAML: {exc}") from None
+        if not isinstance(content, dict) or (name != "settings" and name not in content):
+            raise CatalogError(f"{path}: expected a mapping with a top-level key '{name}:'")
+        data[name] = content if name == "settings" else content[name]
+        origin[name] = path
+    try:
+        return Catalog.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogError(_describe(exc, origin, data)) from None
+
+
+def _describe(exc: ValidationError, origin: dict[str, Path], data: dict[str, Any]) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        file_key = loc[0] if loc and loc[0] in origin else None
+        path = origin.get(file_key) if file_key else None
+        where = _key_path(loc, data)
+        prefix = f"{path}: " if path else ""
+        lines.append(f"{prefix}{where}: {err['msg']}")
+    return "invalid catalog:\n  " + "\n  ".join(lines)
+
+
+def _key_path(loc: list, data: dict[str, Any]) -> str:
+    """places[3] -> places[3] (code=wuyi) so the operator can find the entry."""
+    parts, node = [], data
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
+            try:
+                node = node[item]
+                if isinstance(node, dict) and "code" in node:
+                    parts[-1] += f" (code={node['code']})"
+            except (IndexError, KeyError, TypeError):
+                node = None
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"

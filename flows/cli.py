@@ -1,0 +1,42 @@
+"""`bipin` command line: the root options, then each stage's commands (flows/commands/*)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.commands import COMMAND_MODULES
+from flows.commands.common import AppState
+from flows.settings import load_settings
+
+app = typer.Typer(
+    name="bipin",
+    help="比拼 bipin: rank counties on monthly indicators and brief leaders by email.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option("--config", help="Catalog folder (env BIPIN_CONFIG_DIR; default config/).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (env BIPIN_DB; default var/bipin.duckdb).")] = None,
+    home: Annotated[Path | None, typer.Option("--home", help="Working folder for inbox, outbox, quarantine (env BIPIN_HOME; default var/).")] = None,
+) -> None:
+    ctx.obj = AppState(load_settings(config, db, home))
+
+
+for _module in COMMAND_MODULES:
+    _module.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

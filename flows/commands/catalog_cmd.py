@@ -1,0 +1,43 @@
+"""`bipin catalog check`: validate the config and summarise it."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from flows.commands.common import console, state
+
+catalog_app = typer.Typer(help="Inspect the reference catalog (places, groups, indicators).", no_args_is_help=True)
+
+
+@catalog_app.command("check")
+def check(ctx: typer.Context) -> None:
+    """Validate config/*.yaml and print a summary.
+
+    Example: bipin --config config catalog check
+    """
+    cat = state(ctx).catalog()
+    table = Table(title=f"catalog {state(ctx).settings.config_dir}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_column("detail")
+    levels: dict[str, int] = {}
+    for p in cat.places:
+        levels[p.level] = levels.get(p.level, 0) + 1
+    table.add_row("places", str(len(cat.places)), ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
+    for g in cat.groups:
+        members = cat.memberships(g)
+        current = sum(1 for m in members if m.valid_to is None)
+        table.add_row(f"group {g.code}", str(current), f"{g.name} ({len(members)} spells, first tier {g.first_tier_size})")
+    freq: dict[str, int] = {}
+    for i in cat.indicators:
+        freq[i.frequency] = freq.get(i.frequency, 0) + 1
+    table.add_row("indicators", str(len(cat.indicators)), ", ".join(f"{k} {v}" for k, v in sorted(freq.items())))
+    table.add_row("benchmarks", str(len(cat.benchmarks)), ", ".join(b.focus for b in cat.benchmarks))
+    table.add_row("sources", str(len(cat.sources)), ", ".join(s.code for s in cat.sources))
+    console.print(table)
+    console.print("[green]catalog OK[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(catalog_app, name="catalog")

@@ -1,0 +1,108 @@
+"""The DuckDB warehouse: open it, migrate it, load SQL files by name, mirror the catalog into `ref`.
+
+Stages meet here and only here: they read and write tables with stated columns
+(see docs/DATA_CONTRACT.md). SQL lives in sql/; Python passes values as parameters.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from flows.catalog import Catalog
+from flows.periods import calendar_rows
+from flows.settings import SQL_DIR, Settings
+
+
+@cache
+def load_sql(name: str) -> str:
+    """Text of sql/<name>.sql, e.g. load_sql('marts/rankings')."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.exists():
+        raise FileNotFoundError(f"no SQL model {name!r} at {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database file (creating its folder) and bring its schema up to date."""
+    db_path = Path(db_path)
+    if str(db_path) != ":memory:":
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path), read_only=read_only)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+@contextmanager
+def open_warehouse(settings: Settings, catalog: Catalog | None = None, read_only: bool = False):
+    """Connection for one unit of work; mirrors the catalog into `ref` when one is given."""
+    con = connect(settings.db_path, read_only=read_only)
+    try:
+        if catalog is not None and not read_only:
+            sync_catalog(con, catalog)
+        yield con
+    finally:
+        con.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply sql/schema/NNN_*.sql files not applied yet, in order; safe to re-run."""
+    con.execute("create schema if not exists meta")
+    con.execute(
+        "create table if not exists meta.migrations (name varchar primary key, applied_at timestamp default now())"
+    )
+    done = {row[0] for row in con.execute("select name from meta.migrations").fetchall()}
+    applied = []
+    for path in sorted((SQL_DIR / "schema").glob("*.sql")):
+        if path.name in done:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("insert into meta.migrations (name) values (?)", [path.name])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(path.name)
+    return applied
+
+
+def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """Replace the `ref` tables with the catalog, in one transaction (the YAML is the source of truth)."""
+    places = [(p.code, p.name, p.short_name, p.division_code, p.parent, p.level) for p in catalog.places]
+    aliases = sorted({(name, code) for name, code in catalog.alias_map().items()})
+    groups = [(g.code, g.name, g.label, g.first_tier_size, g.scoring.method, g.scoring.default_weight, i)
+              for i, g in enumerate(catalog.groups)]
+    members = [(g.code, m.place, m.valid_from, m.valid_to) for g in catalog.groups for m in catalog.memberships(g)]
+    weights = [(g.code, ind, w) for g in catalog.groups for ind, w in g.scoring.weights.items()]
+    indicators = [(i.code, i.name, i.unit, i.kind, i.basis, i.direction, i.frequency, i.calendar, i.is_key, n)
+                  for n, i in enumerate(catalog.indicators)]
+    benchmarks = []
+    for b in catalog.benchmarks:
+        if b.learn_from:
+            benchmarks.append((b.focus, b.learn_from, "learn_from", b.learn_from_group))
+        if b.overtake:
+            benchmarks.append((b.focus, b.overtake, "overtake", b.overtake_group))
+    years = catalog.settings.get("calendar_years", [2000, date.today().year + 1])
+    calendar = calendar_rows(int(years[0]), int(years[1]))
+    con.execute("begin transaction")
+    try:
+        for table, rows in (
+            ("ref.places", places), ("ref.place_aliases", aliases), ("ref.groups", groups),
+            ("ref.group_members", members), ("ref.group_weights", weights), ("ref.indicators", indicators),
+            ("ref.benchmarks", benchmarks), ("ref.calendar", calendar),
+        ):
+            con.execute(f"delete from {table}")
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                con.executemany(f"insert into {table} values ({marks})", rows)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
