@@ -1,0 +1,48 @@
+"""Shared test setup. Prefect gets its own throwaway home before anything imports it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="bipin-test-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ.pop("PREFECT_API_URL", None)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect test server for the whole session; only end-to-end tests ask for it."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def shipped_catalog():
+    from flows.catalog import load_catalog
+
+    return load_catalog(ROOT / "config")
+
+
+@pytest.fixture
+def bipin_home(tmp_path, monkeypatch):
+    """A throwaway BIPIN_HOME with its own DuckDB file, using the shipped config."""
+    from flows.settings import load_settings
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("BIPIN_HOME", str(home))
+    monkeypatch.delenv("BIPIN_DB", raising=False)
+    monkeypatch.delenv("BIPIN_CONFIG_DIR", raising=False)
+    return load_settings()
