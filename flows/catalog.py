@@ -16,6 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 CATALOG_FILES = ("places", "groups", "indicators", "benchmarks", "sources")
 
 
+class _TextDateLoader(yaml.SafeLoader):
+    """Leaves dates as text, so pydantic parses them and a bad one (2024-13-01) is reported with its key."""
+
+
+_TextDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class CatalogError(Exception):
     """Config that cannot be used; the message says where and what to fix."""
 
@@ -133,35 +143,35 @@ class Catalog(_Model):
         problems = []
         for p in self.places:
             if p.parent and p.parent not in places:
-                problems.append(f"place {p.code}: parent {p.parent!r} is not a place code")
+                problems.append(f"places.yaml: place {p.code}: parent {p.parent!r} is not a place code")
         for g in self.groups:
             for m in g.members:
                 if m.place not in places:
-                    problems.append(f"group {g.code}: member {m.place!r} is not a place code")
+                    problems.append(f"groups.yaml: group {g.code}: member {m.place!r} is not a place code")
             if g.members_with_parent and g.members_with_parent not in places:
-                problems.append(f"group {g.code}: members_with_parent {g.members_with_parent!r} is not a place code")
+                problems.append(f"groups.yaml: group {g.code}: members_with_parent {g.members_with_parent!r} is not a place code")
         codes = {i.code for i in self.indicators}
         for g in self.groups:
             for ind in g.scoring.weights:
                 if ind not in codes:
-                    problems.append(f"group {g.code}: scoring weight for unknown indicator {ind!r}")
+                    problems.append(f"groups.yaml: group {g.code}: scoring weight for unknown indicator {ind!r}")
         for b in self.benchmarks:
             for field_name in ("focus", "learn_from", "overtake"):
                 v = getattr(b, field_name)
                 if v and v not in places:
-                    problems.append(f"benchmark {b.focus}: {field_name} {v!r} is not a place code")
+                    problems.append(f"benchmarks.yaml: benchmark {b.focus}: {field_name} {v!r} is not a place code")
             for field_name in ("learn_from_group", "overtake_group"):
                 v = getattr(b, field_name)
                 if v and v not in groups:
-                    problems.append(f"benchmark {b.focus}: {field_name} {v!r} is not a group code")
+                    problems.append(f"benchmarks.yaml: benchmark {b.focus}: {field_name} {v!r} is not a group code")
         names: dict[str, str] = {}
         for p in self.places:
             for n in p.all_names:
                 if n in names and names[n] != p.code and p.level == "county":
-                    problems.append(f"name {n!r} is used by both {names[n]} and {p.code}; make aliases unique")
+                    problems.append(f"places.yaml: name {n!r} is used by both {names[n]} and {p.code}; make aliases unique")
                 names.setdefault(n, p.code)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n  ".join(problems))
         return self
 
     # -- lookups -------------------------------------------------------------
@@ -210,7 +220,7 @@ def load_catalog(config_dir: str | Path) -> Catalog:
                 raise CatalogError(f"{path}: missing; the catalog needs places.yaml, groups.yaml and indicators.yaml")
             continue
         try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            content = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDateLoader) or {}
         except yaml.YAMLError as exc:
             raise CatalogError(f"{path}: not valid YAML: {exc}") from None
         if not isinstance(content, dict) or (name != "settings" and name not in content):
@@ -231,6 +241,9 @@ def _describe(exc: ValidationError, origin: dict[str, Path], data: dict[str, Any
         path = origin.get(file_key) if file_key else None
         where = _key_path(loc, data)
         prefix = f"{path}: " if path else ""
+        if not loc:  # cross-file references: each problem already names its file and entry
+            lines.append(err["msg"].removeprefix("Value error, "))
+            continue
         lines.append(f"{prefix}{where}: {err['msg']}")
     return "invalid catalog:\n  " + "\n  ".join(lines)
 
