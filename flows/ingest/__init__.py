@@ -1,0 +1,1 @@
+"""Ingest stage: inbox files -> raw ledger + staging.observations (see docs/DATA_CONTRACT.md)."""

@@ -1,0 +1,70 @@
+"""Prefect flow `ingest`: discover the files, load each one as a task, summarise (and publish a table artifact).
+
+Thin by design: each task calls one plain function of flows.ingest.pipeline / load, which the
+tests exercise without Prefect. Import this module only after settings.prepare_prefect_env.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.catalog import Catalog, load_catalog
+from flows.ingest import pipeline
+from flows.ingest.load import IngestContext, load_file
+from flows.ingest.model import FileResult
+from flows.settings import Settings, load_settings
+from flows.warehouse import connect
+
+# The CLI's progress bar listens here; a plain callback list keeps Prefect parameters serialisable.
+listeners: list[Callable[[FileResult], None]] = []
+
+
+@task(name="discover", cache_policy=NO_CACHE)
+def discover_task(paths: list[str] | None, settings: Settings, catalog: Catalog) -> list[Path]:
+    """Files to ingest, and the warehouse ready for them (schema migrated, catalog mirrored)."""
+    found = pipeline.discover(paths, settings)
+    pipeline.prepare(settings, catalog)
+    return found
+
+
+@task(name="load-one-file", cache_policy=NO_CACHE, task_run_name="load {path.name}")
+def load_one_file_task(path: Path, ctx: IngestContext) -> FileResult:
+    """Load one file in one transaction; a bad file is rejected, never raised."""
+    con = connect(ctx.settings.db_path)
+    try:
+        result = load_file(con, path, ctx)
+    finally:
+        con.close()
+    for listener in listeners:
+        listener(result)
+    return result
+
+
+@task(name="summarise", cache_policy=NO_CACHE)
+def summarise_task(results: list[FileResult]) -> dict:
+    """Counts and one row per file; published as the run's table artifact."""
+    summary = pipeline.summarise(results)
+    create_table_artifact(
+        key="ingest-summary",
+        table=summary["files"] or [{"file": "(no files)", "status": ""}],
+        description=(f"# Ingest: {summary['n_loaded']} loaded, {summary['n_duplicate']} duplicate, "
+                     f"{summary['n_rejected']} rejected; {summary['n_observations']} observations"),
+    )
+    return summary
+
+
+@flow(name="ingest", log_prints=True)
+def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_path: str | None = None,
+           home: str | None = None) -> dict:
+    """Ingest the named files or folders (default: the inbox) into the warehouse; return the summary."""
+    settings = load_settings(config_dir, db_path, home)
+    catalog = load_catalog(settings.config_dir)
+    files = discover_task(paths, settings, catalog)
+    ctx = IngestContext(settings, catalog)
+    results = [load_one_file_task(path, ctx) for path in files]
+    return summarise_task(results)

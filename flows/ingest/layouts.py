@@ -1,0 +1,241 @@
+"""Turn a grid into tidy records (place x indicator x period) with their sheet/row/column provenance.
+
+Two layouts, as docs/DATA_CONTRACT.md describes them: `wide` (bureau tables: title, two header
+rows, one row per place) and `long` (one row per place x indicator x period). Values stay raw
+here; cleaning happens in normalise.py so both layouts share one set of rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from flows.ingest.model import Cell, Message, Record, error, warning
+from flows.ingest.periods_in_files import calendar_problem, file_period
+from flows.ingest.readers import Grid
+from flows.ingest.resolve import IndicatorResolver, normalise_name
+from flows.ingest.sources import SourceOptions
+from flows.ingest.values import clean_text, unit_in_header
+from flows.periods import PeriodError, parse_period
+
+HEADER_SEARCH_ROWS = 30
+_RANK = ("位次", "排名", "排位", "名次")
+_GROWTH = ("增长", "增速", "同比", "增幅", "增减")
+_VALUE = ("本年累计", "累计", "绝对值", "本月", "当月", "总量", "数值", "金额", "余额", "期末", "合计", "数量")
+_MONTH_LABEL = re.compile(r"^\d{1,2}(-\d{1,2})?月")
+
+
+@dataclass
+class Layout:
+    """What a layout read: records for counties and for total rows, plus every problem found."""
+
+    records: list[Record] = field(default_factory=list)
+    totals: list[Record] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    n_rows: int = 0
+
+
+def classify_measure(label: object) -> str | None:
+    """value / growth / rank for a measure header (本年累计, 比上年同期增长(%), 位次), else None."""
+    text = normalise_name(label)
+    if not text:
+        return None
+    if any(w in text for w in _RANK):
+        return "rank"
+    if any(w in text for w in _GROWTH):
+        return "growth"
+    if any(w in text for w in _VALUE) or _MONTH_LABEL.match(text):
+        return "value"
+    return None
+
+
+def _cell(row: list, i: int):
+    return row[i] if i < len(row) else None
+
+
+def _blank(row: list) -> bool:
+    return all(clean_text(c) == "" for c in row)
+
+
+def read_wide(grid: Grid, src: SourceOptions, file_name: str, indicators: IndicatorResolver,
+              is_total) -> Layout:
+    out = Layout()
+    rows, sheet = grid.rows, grid.sheet
+    headers = {normalise_name(h) for h in src.place_headers}
+    found = next(((r, c) for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]) for c, v in enumerate(row)
+                  if normalise_name(v) in headers), None)
+    if found is None:
+        out.messages.append(error("missing_columns", f"no header row found: none of the first {HEADER_SEARCH_ROWS} "
+                                  f"rows has a place column ({' / '.join(src.place_headers[:3])}); check the sheet "
+                                  "or add the header to place_headers in sources.yaml", sheet=sheet))
+        return out
+    head, place_col = found
+    title = " ".join(clean_text(v) for row in rows[:head] for v in row if clean_text(v))
+    try:
+        period = file_period(title, file_name, src)
+    except PeriodError as exc:
+        out.messages.append(error("bad_period", str(exc), sheet=sheet, row=grid.row_number(0)))
+        return out
+    columns = _wide_columns(grid, head, place_col, src, indicators, out.messages)
+    if not columns:
+        if not any(m.code == "unknown_indicator" for m in out.messages):
+            out.messages.append(error("missing_columns", "no indicator columns: the row below the header must name "
+                                      "the measures (本年累计 / 增长(%) / 位次) under each indicator",
+                                      sheet=sheet, row=grid.row_number(head + 1)))
+        else:
+            out.messages.append(error("missing_columns", "no known indicator in the header", sheet=sheet,
+                                      row=grid.row_number(head)))
+        return out
+    for ind, _ in columns.values():
+        problem = calendar_problem(period, ind.calendar)
+        if problem:
+            out.messages.append(error("bad_period", f"{ind.name}: {problem}", sheet=sheet, row=grid.row_number(0)))
+    if any(m.code == "bad_period" for m in out.messages):
+        return out
+    for r in range(head + 2, len(rows)):
+        row = rows[r]
+        place = clean_text(_cell(row, place_col))
+        if _blank(row) or place.startswith("注"):
+            break  # the table ends at the first blank row or note
+        out.n_rows += 1
+        target = out.totals if place and is_total(place) else out.records
+        for ind, measures in columns.values():
+            rec = Record(place_text=place, indicator_code=ind.code, period=period.date, row=grid.row_number(r))
+            for measure, (c, label, unit) in measures.items():
+                setattr(rec, measure, Cell(_cell(row, c), label))
+                if measure == "value":
+                    rec.unit = unit
+            target.append(rec)
+    return out
+
+
+def _wide_columns(grid, head, place_col, src, indicators, messages) -> dict:
+    """indicator code -> (indicator, {measure: (column index, column label, unit)})."""
+    row_a = grid.rows[head]
+    row_b = grid.rows[head + 1] if head + 1 < len(grid.rows) else []
+    columns: dict = {}
+    current, current_text = None, None
+    reported: set[str] = set()
+    for c in range(max(len(row_a), len(row_b))):
+        if c == place_col:
+            continue
+        a_text = clean_text(_cell(row_a, c))
+        if a_text:  # a new indicator span starts (merged cells keep their text in the first column)
+            current_text = str(_cell(row_a, c))
+            current = indicators.find(current_text)
+            if current is None and a_text not in reported:
+                reported.add(a_text)
+                messages.append(warning("unknown_indicator", indicators.unknown_message(current_text),
+                                        sheet=grid.sheet, row=grid.row_number(head),
+                                        column=grid.column_letter(c)))
+        if current is None:
+            continue
+        b_raw = _cell(row_b, c)
+        measure = classify_measure(b_raw)
+        label = f"{grid.column_letter(c)} ({normalise_name(current_text)} {normalise_name(b_raw)})".replace(" )", ")")
+        if measure is None:
+            continue
+        entry = columns.setdefault(current.code, (current, {}))
+        if measure in entry[1]:
+            continue  # keep the first column of a measure (本年累计 before 本月)
+        unit = unit_in_header(str(b_raw or "")) or unit_in_header(current_text) \
+            or src.units.get(current.code) or src.unit
+        entry[1][measure] = (c, label, unit)
+    return {k: v for k, v in columns.items() if "value" in v[1] or "growth" in v[1]}
+
+
+def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: IndicatorResolver,
+              is_total) -> Layout:
+    out = Layout()
+    rows, sheet = grid.rows, grid.sheet
+    head = next((i for i, row in enumerate(rows) if not _blank(row)), None)
+    if head is None:
+        out.messages.append(error("empty_file", "the file has no rows", sheet=sheet))
+        return out
+    index = {normalise_name(h): i for i, h in enumerate(rows[head]) if clean_text(h)}
+    cols = src.columns
+    want = {"place": cols.place}
+    if cols.indicator and not src.indicator and not src.value_columns:
+        want["indicator"] = cols.indicator
+    if cols.period:
+        want["period"] = cols.period
+    for key in ("value", "growth", "rank", "unit"):
+        if getattr(cols, key) and not (src.value_columns and key == "value"):
+            want[key] = getattr(cols, key)
+    where = {key: index.get(normalise_name(name)) for key, name in want.items()}
+    value_cols = {index.get(normalise_name(name)): code for name, code in src.value_columns.items()}
+    missing = [want[k] for k, v in where.items() if v is None and k in ("place", "indicator", "period")]
+    missing += [name for name in src.value_columns if index.get(normalise_name(name)) is None]
+    if not src.value_columns and where.get("value") is None and where.get("growth") is None:
+        missing.append(cols.value or cols.growth or "value")
+    if missing:
+        found = ", ".join(str(h) for h in rows[head] if clean_text(h))
+        out.messages.append(error("missing_columns", f"required columns missing: {', '.join(missing)} "
+                                  f"(the header row has: {found})", sheet=sheet, row=grid.row_number(head)))
+        return out
+    fixed_period = None
+    if where.get("period") is None:
+        try:
+            fixed_period = file_period("", file_name, src)
+        except PeriodError as exc:
+            out.messages.append(error("bad_period", str(exc), sheet=sheet))
+            return out
+    fixed_indicator = indicators.find(src.indicator) if src.indicator else None
+    if src.indicator and fixed_indicator is None:
+        out.messages.append(error("unknown_indicator", indicators.unknown_message(src.indicator)))
+        return out
+    period_of = lru_cache(maxsize=4096)(lambda text: parse_period(text))
+    label = {k: f"{grid.column_letter(i)} ({want[k]})" for k, i in where.items() if i is not None}
+    value_labels = {i: f"{grid.column_letter(i)} ({rows[head][i]})" for i in value_cols}
+    unknown: set[str] = set()
+    p_col, i_col = where.get("period"), where.get("indicator")
+    for r in range(head + 1, len(rows)):
+        row = rows[r]
+        if _blank(row):
+            continue
+        out.n_rows += 1
+        rownum = grid.row_number(r)
+        place = clean_text(_cell(row, where["place"]))
+        period = fixed_period
+        if p_col is not None:
+            try:
+                period = period_of(clean_text(_cell(row, p_col)))
+            except PeriodError as exc:
+                out.messages.append(error("bad_period", str(exc), sheet=sheet, row=rownum, column=label["period"]))
+                continue
+        targets = out.totals if place and is_total(place) else out.records
+        if value_cols:
+            for c, code in value_cols.items():
+                ind = indicators.find(code)
+                problem = calendar_problem(period, ind.calendar)
+                if problem:
+                    out.messages.append(error("bad_period", f"{ind.name}: {problem}", sheet=sheet, row=rownum,
+                                              column=label.get("period")))
+                    continue
+                targets.append(Record(place, ind.code, period.date, rownum, value=Cell(_cell(row, c), value_labels[c]),
+                                      unit=src.units.get(code) or src.unit))
+            continue
+        ind = fixed_indicator
+        if ind is None:
+            name = clean_text(_cell(row, i_col))
+            ind = indicators.find(name)
+            if ind is None:
+                if name not in unknown:
+                    unknown.add(name)
+                    out.messages.append(warning("unknown_indicator", indicators.unknown_message(name), sheet=sheet,
+                                                row=rownum, column=label["indicator"]))
+                continue
+        problem = calendar_problem(period, ind.calendar)
+        if problem:
+            out.messages.append(error("bad_period", f"{ind.name}: {problem}", sheet=sheet, row=rownum,
+                                      column=label.get("period")))
+            continue
+        rec = Record(place, ind.code, period.date, rownum)
+        for key in ("value", "growth", "rank"):
+            if where.get(key) is not None:
+                setattr(rec, key, Cell(_cell(row, where[key]), label[key]))
+        unit_cell = clean_text(_cell(row, where["unit"])) if where.get("unit") is not None else ""
+        rec.unit = unit_cell or src.units.get(ind.code) or src.unit
+        targets.append(rec)
+    return out

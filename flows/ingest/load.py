@@ -1,0 +1,171 @@
+"""Load one file: read, clean, check, then write it in one DuckDB transaction (all of it or nothing).
+
+The order matters: everything that can reject a file runs before the transaction opens, and
+the ledger row, the observations and the messages are committed together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from flows.catalog import Catalog
+from flows.ingest import ledger, rules
+from flows.ingest.layouts import read_long, read_wide
+from flows.ingest.model import FileResult, Message, error
+from flows.ingest.normalise import clean
+from flows.ingest.readers import ReadError, read_grid
+from flows.ingest.resolve import IndicatorResolver, PlaceResolver
+from flows.ingest.sources import SourceOptions, match_source, source_options
+from flows.settings import Settings
+from flows.warehouse import load_sql
+
+
+@dataclass
+class IngestContext:
+    """What every file needs, built once per run."""
+
+    settings: Settings
+    catalog: Catalog
+    sources: list[SourceOptions] = field(default_factory=list)
+    _places: dict = field(default_factory=dict)
+    _last_stamp: datetime | None = None
+
+    def __post_init__(self):
+        self.sources = self.sources or source_options(self.catalog)
+        self.indicators = IndicatorResolver(self.catalog)
+
+    def places(self, src: SourceOptions) -> PlaceResolver:
+        if src.total_names not in self._places:
+            self._places[src.total_names] = PlaceResolver(self.catalog, src.total_names)
+        return self._places[src.total_names]
+
+    def stamp(self) -> datetime:
+        """Wall-clock time in the configured zone, strictly increasing so as-of reads can tell files apart."""
+        zone = self.catalog.settings.get("timezone") or self.settings.timezone
+        now = datetime.now(ZoneInfo(zone)).replace(tzinfo=None)
+        if self._last_stamp is not None and now <= self._last_stamp:
+            now = self._last_stamp + timedelta(microseconds=1)
+        self._last_stamp = now
+        return now
+
+
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) -> FileResult:
+    """Ingest one file; returns what became of it. Never raises for a bad file: it is rejected instead."""
+    path = Path(path)
+    received_at = ctx.stamp()
+    sha, size = ledger.sha256_of(path), path.stat().st_size
+    src = match_source(path, ctx.sources)
+    result = FileResult(file_name=path.name, status="loaded", source_code=src.code if src else None)
+    earlier = ledger.loaded_with_sha(con, sha)
+    if earlier is not None:
+        return _duplicate(con, path, ctx, result, sha, size, received_at, earlier)
+    if src is None:
+        patterns = ", ".join(f"{s.code}: {s.pattern}" for s in ctx.sources) or "none configured"
+        return _reject(con, path, ctx, result, sha, size, received_at, [error(
+            "unknown_source", f"no source in sources.yaml matches the file name (patterns: {patterns}); "
+            "rename the file or add a source")])
+    try:
+        grid = read_grid(path, src)
+    except ReadError as exc:
+        return _reject(con, path, ctx, result, sha, size, received_at, [error(exc.code, exc.text)])
+    sheet = grid.sheet
+    places = ctx.places(src)
+    if not any(str(c).strip() for row in grid.rows for c in row if c is not None):
+        return _reject(con, path, ctx, result, sha, size, received_at,
+                       [error("empty_file", "the file has no data (no non-blank cell)", sheet=sheet)])
+    reader = read_wide if src.layout == "wide" else read_long
+    layout = reader(grid, src, path.name, ctx.indicators, places.is_total)
+    result.n_rows = layout.n_rows
+    messages = list(layout.messages)
+    if not _errors(messages) and layout.n_rows == 0:
+        messages.append(error("empty_file", "the table has a header but no data rows", sheet=sheet))
+    if _errors(messages):
+        return _reject(con, path, ctx, result, sha, size, received_at, messages)
+    cleaned = clean(layout, src, ctx.catalog, places, sheet)
+    messages += cleaned.messages
+    if _errors(messages):
+        return _reject(con, path, ctx, result, sha, size, received_at, messages)
+    rows = cleaned.rows
+    result.periods = sorted({r.period for r in rows})
+    result.n_totals = cleaned.n_totals
+    result.n_observations = len(rows)
+    messages += rules.growth_out_of_range(rows, src.growth_limit_pct, sheet)
+    messages += rules.rank_disagreements(rows, ctx.catalog, sheet)
+    con.register("incoming_observations", cleaned.table())
+    try:
+        messages += rules.ytd_decreases(con, sheet)
+        messages += rules.missing_places(con, src.code, sheet)
+        result.messages = messages
+        return _commit(con, path, ctx, result, sha, size, received_at)
+    finally:
+        con.unregister("incoming_observations")
+
+
+def _errors(messages: list[Message]) -> bool:
+    return any(m.severity == "error" for m in messages)
+
+
+def _commit(con, path, ctx, result, sha, size, received_at) -> FileResult:
+    loaded_at = ctx.stamp()
+    move = ledger.in_inbox(path, ctx.settings)
+    con.execute("begin transaction")
+    try:
+        result.file_id = ledger.next_file_id(con)
+        result.n_revised = con.execute(load_sql("staging/count_revisions")).fetchall()[0][0]
+        target = ledger.archive_path(path, ctx.settings, received_at, result.file_id) if move else None
+        result.stored_path = str(target) if target else None
+        ledger.record_file(con, result, path, sha, size, received_at, loaded_at)
+        con.execute(load_sql("staging/insert_observations"), {"file_id": result.file_id, "loaded_at": loaded_at})
+        con.execute("commit")
+    except Exception as exc:  # a database failure rejects the file; nothing of it stays
+        con.execute("rollback")
+        result.file_id, result.stored_path, result.n_revised = None, None, 0
+        return _reject(con, path, ctx, result, sha, size, received_at,
+                       [error("load_failed", f"the database refused the file ({type(exc).__name__}: {exc})")])
+    if target is not None:
+        ledger.put_away(path, target, move=True)
+    return result
+
+
+def _duplicate(con, path, ctx, result, sha, size, received_at, earlier) -> FileResult:
+    result.status = "duplicate"
+    result.messages = []
+    move = ledger.in_inbox(path, ctx.settings)
+    con.execute("begin transaction")
+    try:
+        result.file_id = ledger.next_file_id(con)
+        target = ledger.archive_path(path, ctx.settings, received_at, result.file_id) if move else None
+        result.stored_path = str(target) if target else None
+        ledger.record_file(con, result, path, sha, size, received_at, None, duplicate_of=earlier[0])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    if target is not None:
+        ledger.put_away(path, target, move=True)
+    return result
+
+
+def _reject(con, path, ctx, result, sha, size, received_at, messages) -> FileResult:
+    result.status = "rejected"
+    result.messages = messages
+    result.n_observations = 0
+    result.periods = []
+    con.execute("begin transaction")
+    try:
+        result.file_id = ledger.next_file_id(con)
+        target = ledger.quarantine_path(path, ctx.settings, result.file_id)
+        result.stored_path = str(target)
+        ledger.record_file(con, result, path, sha, size, received_at, None)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    ledger.put_away(path, target, move=ledger.in_inbox(path, ctx.settings))
+    ledger.write_errors_file(target, result, messages)
+    return result

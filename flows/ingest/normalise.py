@@ -1,0 +1,141 @@
+"""Clean the records a layout found into observation rows: resolve names, parse numbers, convert units.
+
+Every cell that cannot be used becomes an error naming its row and column; the file is then
+rejected as a whole, so a half-read table never reaches staging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+import pyarrow as pa
+
+from flows.catalog import Catalog
+from flows.ingest.layouts import Layout
+from flows.ingest.model import Message, Record, error
+from flows.ingest.resolve import PlaceResolver
+from flows.ingest.sources import SourceOptions
+from flows.ingest.values import NotANumber, parse_number, raw_text, unit_factor
+
+OBSERVATION_SCHEMA = pa.schema([
+    ("place_code", pa.string()), ("indicator_code", pa.string()), ("period", pa.date32()),
+    ("value", pa.float64()), ("growth_pct", pa.float64()), ("published_rank", pa.int32()), ("is_total", pa.bool_()),
+    ("sheet", pa.string()), ("row_number", pa.int32()), ("value_column", pa.string()),
+    ("growth_column", pa.string()), ("raw_value", pa.string()), ("raw_growth", pa.string()),
+])
+
+
+class Obs(NamedTuple):
+    """One clean observation row, in OBSERVATION_SCHEMA's order."""
+
+    place_code: str
+    indicator_code: str
+    period: date
+    value: float | None
+    growth_pct: float | None
+    published_rank: int | None
+    is_total: bool
+    sheet: str | None
+    row_number: int
+    value_column: str | None
+    growth_column: str | None
+    raw_value: str | None
+    raw_growth: str | None
+
+
+@dataclass
+class Cleaned:
+    rows: list[Obs] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    n_totals: int = 0
+
+    def table(self) -> pa.Table:
+        """The rows as an Arrow table (DuckDB scans it directly; no per-row inserts)."""
+        columns = list(zip(*self.rows, strict=True)) if self.rows else [()] * len(OBSERVATION_SCHEMA)
+        return pa.table([pa.array(col, type=f.type) for col, f in zip(columns, OBSERVATION_SCHEMA, strict=True)],
+                        schema=OBSERVATION_SCHEMA)
+
+
+def clean(layout: Layout, src: SourceOptions, catalog: Catalog, places: PlaceResolver,
+          sheet: str | None) -> Cleaned:
+    out = Cleaned()
+    units = {i.code: i.unit for i in catalog.indicators}
+    factors: dict[tuple, float | None] = {}
+    seen: dict[tuple, int] = {}
+    bad_place_rows: set[int] = set()
+    for rec in layout.records:
+        code = places.code(rec.place_text) if rec.place_text else None
+        if code is None:
+            if rec.row not in bad_place_rows:
+                bad_place_rows.add(rec.row)
+                text = places.unknown_message(rec.place_text) if rec.place_text else \
+                    "the row has values but no place name; fill in the place or delete the row"
+                out.messages.append(error("unknown_place", text, sheet=sheet, row=rec.row))
+            # still check its cells, so the errors file lists every problem in one go
+            _observation(rec, "", False, src, units, factors, sheet, out.messages)
+            continue
+        key = (code, rec.indicator_code, rec.period)
+        if key in seen:
+            if seen[key] != rec.row:
+                out.messages.append(error(
+                    "duplicate_observation", f"{rec.place_text} / {rec.indicator_code} / {rec.period:%Y-%m} appears "
+                    f"twice in the file (rows {seen[key]} and {rec.row}); keep one", sheet=sheet, row=rec.row))
+            continue
+        seen[key] = rec.row
+        row = _observation(rec, code, False, src, units, factors, sheet, out.messages)
+        if row is not None:
+            out.rows.append(row)
+    county_codes = {r[0] for r in out.rows}
+    for rec in layout.totals:
+        code = places.total_code(rec.place_text, county_codes, src.total_place)
+        if code is None or (code, rec.indicator_code, rec.period) in seen:
+            continue  # a total the catalog has no place for is dropped (see DATA_CONTRACT.md)
+        seen[(code, rec.indicator_code, rec.period)] = rec.row
+        row = _observation(rec, code, True, src, units, factors, sheet, out.messages)
+        if row is not None:
+            out.rows.append(row)
+            out.n_totals += 1
+    return out
+
+
+def _observation(rec: Record, code: str, is_total: bool, src: SourceOptions, units: dict, factors: dict,
+                 sheet: str | None, messages: list[Message]) -> Obs | None:
+    ok = True
+    parsed = {}
+    for measure in ("value", "growth", "rank"):
+        cell = getattr(rec, measure)
+        if cell is None:
+            parsed[measure] = None
+            continue
+        try:
+            parsed[measure] = parse_number(cell.text)
+        except NotANumber as exc:
+            messages.append(error("not_numeric", f"{exc}", sheet=sheet, row=rec.row, column=cell.column))
+            parsed[measure] = None
+            ok = False
+    rank = parsed["rank"]
+    if rank is not None and (rank != int(rank) or rank < 1):
+        messages.append(error("not_numeric", f"rank {rec.rank.text!r} is not a whole number >= 1",
+                              sheet=sheet, row=rec.row, column=rec.rank.column))
+        ok = False
+    value = parsed["value"]
+    if value is not None:
+        fkey = (rec.unit, rec.indicator_code, rec.value.column)
+        if fkey not in factors:
+            try:
+                factors[fkey] = unit_factor(rec.unit, units[rec.indicator_code]) * src.unit_scale.get(rec.indicator_code, 1.0)
+            except ValueError as exc:
+                factors[fkey] = None
+                messages.append(error("bad_unit", f"{exc}; fix the header or 'units' in sources.yaml",
+                                      sheet=sheet, row=rec.row, column=rec.value.column))
+        if factors[fkey] is None:
+            return None
+        value = value * factors[fkey]
+    if not ok:
+        return None
+    return Obs(code, rec.indicator_code, rec.period, value, parsed["growth"],
+            int(rank) if rank is not None and not is_total else None, is_total, sheet, rec.row,
+            rec.value.column if rec.value else None, rec.growth.column if rec.growth else None,
+            raw_text(rec.value.text) if rec.value else None, raw_text(rec.growth.text) if rec.growth else None)

@@ -1,0 +1,144 @@
+"""Read a file into a grid of cells (rows of str / number / None), whatever its format.
+
+Layouts work on grids, so CSV, XLSX and Parquet share one path from here on. A file that is
+not what its name says (a broken workbook, text in no known encoding) raises ReadError.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from flows.ingest.sources import SourceOptions, file_format
+
+DETECT_ORDER = ("utf-8", "gb18030")
+
+
+class ReadError(Exception):
+    """The file cannot be read as its name and source say it should; `code` names the rule."""
+
+    def __init__(self, code: str, text: str):
+        super().__init__(text)
+        self.code = code
+        self.text = text
+
+
+@dataclass
+class Grid:
+    """A sheet as rows of cells; `first_row`/`first_col` say where the grid sits in the sheet (1-based)."""
+
+    rows: list[list]
+    sheet: str | None = None
+    first_row: int = 1
+    first_col: int = 1
+    encoding: str | None = None
+
+    def row_number(self, index: int) -> int:
+        return self.first_row + index
+
+    def column_letter(self, index: int) -> str:
+        n, letters = self.first_col + index, ""
+        while n:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        return letters
+
+
+def read_grid(path: Path, src: SourceOptions) -> Grid:
+    """The file's table as a grid; ReadError when the bytes do not fit the declared format."""
+    fmt = file_format(path, src)
+    if fmt == "xlsx":
+        return _read_xlsx(path, src.sheet)
+    if fmt == "parquet":
+        return _read_parquet(path)
+    return _read_csv(path, src.encoding, src.delimiter)
+
+
+def decode_text(data: bytes, declared: str | None) -> tuple[str, str]:
+    """(text, encoding): the declared encoding, else UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
+    if declared:
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ReadError("bad_encoding", f"the source declares encoding {declared!r} but the file does "
+                            f"not decode with it ({exc}); fix 'encoding' in sources.yaml or re-save the file") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ("utf-8-sig",)
+    else:
+        candidates = DETECT_ORDER
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break  # NUL bytes: binary, not text in any encoding we accept
+        return text, enc
+    raise ReadError("bad_encoding", "the file is not text in UTF-8, UTF-8 with BOM or GB18030/GBK; "
+                    "re-save it as CSV in one of these or declare its encoding in sources.yaml")
+
+
+def _read_csv(path: Path, encoding: str | None, delimiter: str) -> Grid:
+    text, used = decode_text(path.read_bytes(), encoding)
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise ReadError("unreadable_file", f"not a valid CSV file: {exc}") from None
+    return Grid(rows=rows, encoding=used)
+
+
+def _read_xlsx(path: Path, sheet: str | int | None) -> Grid:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for zip/xml problems
+        raise ReadError("unreadable_file", f"not a readable XLSX workbook ({type(exc).__name__}: {exc}); "
+                        "open it in Excel and save it again as .xlsx") from None
+    names = book.sheet_names
+    if isinstance(sheet, str):
+        if sheet not in names:
+            raise ReadError("missing_sheet", f"sheet {sheet!r} not found; the workbook has {names}")
+        name = sheet
+    else:
+        index = sheet or 0
+        if index >= len(names):
+            raise ReadError("missing_sheet", f"sheet number {index} not found; the workbook has {names}")
+        name = names[index]
+    ws = book.get_sheet_by_name(name)
+    rows = [[_xlsx_cell(c) for c in row] for row in ws.to_python(skip_empty_area=True)]
+    start = ws.start or (0, 0)
+    return Grid(rows=rows, sheet=name, first_row=start[0] + 1, first_col=start[1] + 1)
+
+
+def _xlsx_cell(value):
+    if value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _read_parquet(path: Path) -> Grid:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:
+        raise ReadError("unreadable_file", f"not a readable Parquet file ({type(exc).__name__}: {exc})") from None
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    body = [list(r) for r in zip(*columns, strict=True)] if columns else []
+    for row in body:
+        for i, v in enumerate(row):
+            if isinstance(v, datetime):
+                row[i] = v.date().isoformat()
+            elif isinstance(v, date):
+                row[i] = v.isoformat()
+    return Grid(rows=[list(table.column_names), *body])

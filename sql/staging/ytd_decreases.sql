@@ -1,0 +1,70 @@
+-- Year-to-date values lower than the previous period's of the same year (warning rule ytd_decreased).
+-- one row per incoming observation whose year-to-date value fell; the previous value comes from
+-- the same file when it has that period, else from the current warehouse value
+with incoming as (
+    select place_code, indicator_code, period::date as period, value, row_number, value_column
+    from incoming_observations
+    where not is_total and value is not null
+),
+
+ytd_indicators as (
+    select indicator_code, calendar_code from ref.indicators where kind = 'ytd'
+),
+
+calendar as (
+    select calendar_code, period, seq from ref.calendar
+),
+
+with_previous_period as (
+    select
+        incoming.*,
+        previous.period as previous_period,
+    from incoming
+    inner join ytd_indicators using (indicator_code)
+    inner join calendar as this
+        on this.calendar_code = ytd_indicators.calendar_code and this.period = incoming.period
+    inner join calendar as previous
+        on previous.calendar_code = this.calendar_code and previous.seq = this.seq - 1
+    where year(previous.period) = year(incoming.period)
+),
+
+wanted as (
+    select distinct place_code, indicator_code, previous_period as period from with_previous_period
+),
+
+-- the current value of just the periods needed (cheaper than the whole current view):
+-- the latest loaded version, as staging.observations_current defines it
+current_values as (
+    select
+        observations.place_code,
+        observations.indicator_code,
+        observations.period,
+        arg_max(observations.value, observations.loaded_at) as value,
+    from staging.observations as observations
+    semi join wanted using (place_code, indicator_code, period)
+    where observations.period in (select period from wanted)
+    group by all
+),
+
+compared as (
+    select
+        with_previous_period.*,
+        coalesce(same_file.value, earlier.value) as previous_value,
+    from with_previous_period
+    left join incoming as same_file
+        on same_file.place_code = with_previous_period.place_code
+        and same_file.indicator_code = with_previous_period.indicator_code
+        and same_file.period = with_previous_period.previous_period
+    left join current_values as earlier
+        on earlier.place_code = with_previous_period.place_code
+        and earlier.indicator_code = with_previous_period.indicator_code
+        and earlier.period = with_previous_period.previous_period
+),
+
+final as (
+    select place_code, indicator_code, period, value, previous_period, previous_value, row_number, value_column
+    from compared
+    where value < previous_value
+)
+
+select * from final order by row_number, indicator_code;
