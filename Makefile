@@ -32,3 +32,19 @@ bench: $(STAMP)
 
 clean:
 	rm -rf var
+
+# make serve: a local Prefect server on 127.0.0.1 (SQLite under var/prefect, telemetry off) and every
+# deployment served on its schedule (flows/serve.py waits for the server, prints the UI address).
+# Ctrl-C stops both. See docs/OPERATIONS.md.
+PREFECT_PORT ?= 4200
+SERVE_HOME := $(CURDIR)/var/prefect
+serve: $(STAMP)
+	@mkdir -p $(SERVE_HOME)
+	@echo "bipin: starting Prefect server on 127.0.0.1:$(PREFECT_PORT) (database $(SERVE_HOME)/prefect.db, log $(SERVE_HOME)/server.log)"
+	@export PREFECT_HOME=$(SERVE_HOME) \
+	  PREFECT_API_DATABASE_CONNECTION_URL="sqlite+aiosqlite:///$(SERVE_HOME)/prefect.db" \
+	  PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api; \
+	PREFECT_UI_ENABLED=true $(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT) \
+	  > $(SERVE_HOME)/server.log 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python -m flows.serve

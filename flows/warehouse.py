@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from flows.catalog import Catalog
+from flows.locking import open_with_wait, warehouse_lock
 from flows.periods import calendar_rows
 from flows.settings import SQL_DIR, Settings
 
@@ -32,7 +33,8 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
     db_path = Path(db_path)
     if str(db_path) != ":memory:":
         db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path), read_only=read_only)
+    # Another process holding the file: wait for it, then fail naming it (flows/locking.py).
+    con = open_with_wait(lambda: duckdb.connect(str(db_path), read_only=read_only), db_path)
     if not read_only:
         migrate(con)
     return con
@@ -40,14 +42,18 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
 
 @contextmanager
 def open_warehouse(settings: Settings, catalog: Catalog | None = None, read_only: bool = False):
-    """Connection for one unit of work; mirrors the catalog into `ref` when one is given."""
-    con = connect(settings.db_path, read_only=read_only)
-    try:
-        if catalog is not None and not read_only:
-            sync_catalog(con, catalog)
-        yield con
-    finally:
-        con.close()
+    """Connection for one unit of work; mirrors the catalog into `ref` when one is given.
+
+    Runs queue for the file instead of failing on DuckDB's lock (flows/locking.py).
+    """
+    with warehouse_lock(settings.db_path):
+        con = connect(settings.db_path, read_only=read_only)
+        try:
+            if catalog is not None and not read_only:
+                sync_catalog(con, catalog)
+            yield con
+        finally:
+            con.close()
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -1,0 +1,152 @@
+"""Gather one recipient's briefing: run the sql/brief queries, hand the rows to content/tables, name it.
+
+The result (Briefing) carries the context the templates format, the sheets behind it for the XLSX
+attachment, its subject and the key the send ledger files it under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flows.brief import content, tables, trends
+from flows.brief import queries as q
+from flows.brief.recipients import Recipient
+from flows.catalog import Catalog
+from flows.periods import Period
+
+KIND_TITLES = {"weekly": "每周调度", "monthly": "每月一通报", "quarterly": "每季一晒拼", "digest": "运维摘要"}
+NEWS_WINDOW = timedelta(days=7)
+
+
+class BlankBriefing(Exception):
+    """Nothing true to say for this recipient; the reason is the message."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
+class Briefing:
+    kind: str
+    period_key: str
+    subject: str
+    context: object
+    recipient: Recipient | None = None
+    sheets: tuple[Sheet, ...] = field(default=())
+    attachment_name: str = ""
+    data_as_of: datetime | None = None
+
+
+def months_back(day: date, n: int) -> date:
+    index = day.year * 12 + day.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_key(kind: str, period: date, as_of: datetime, week: str | None = None) -> str:
+    """weekly: ISO week of the briefing (2026-W47); monthly: 2026-10; quarterly: 2026-Q3."""
+    if kind == "weekly":
+        if week:
+            return week
+        y, wk, _ = as_of.date().isocalendar()
+        return f"{y}-W{wk:02d}"
+    if kind == "quarterly":
+        return f"{period.year}-Q{(period.month - 1) // 3 + 1}"
+    return f"{period:%Y-%m}"
+
+
+def ranking_sheets(con, groups: tuple[str, ...], period: date) -> tuple[Sheet, ...]:
+    """Per group: every place's metric and rank on every indicator (the numbers behind the tables)."""
+    rows = q.fetch(con, "group_rankings", period=period, groups=list(groups))
+    out = []
+    for code in dict.fromkeys(r["group_code"] for r in rows):
+        g = [r for r in rows if r["group_code"] == code]
+        out.append(Sheet(g[0]["group_name"], ("指标", "单位", "地区", "数值", "位次", "是否前三", "位次变化"),
+                         tuple((r["indicator_name"], "%" if r["basis"] == "growth" else r["unit"], r["place_name"],
+                                r["metric"], r["rank"], "是" if r["is_top3"] else "", r["rank_change"])
+                               for r in g)))
+    return tuple(out)
+
+
+def _as_of_line(con, period: date, label: str, as_of: datetime, source_names: dict) -> tuple[str, datetime | None]:
+    row = (q.fetch(con, "data_as_of", period=period, as_of=as_of) or [None])[0]
+    return content.data_as_of_line(label, row, source_names), (row or {}).get("loaded_at")
+
+
+def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_label: str, as_of: datetime,
+                    week: str | None = None, trend_periods: int = 12) -> Briefing:
+    place_name = catalog.place(r.place).name
+    source_names = {s.code: s.name or s.code for s in catalog.sources}
+    window = q.fetch(con, "focus_rankings", place=r.place, groups=list(r.groups),
+                     period_from=months_back(period, trend_periods * 3), period_to=period)
+    now_rows = [x for x in window if x["period"] == period]
+    if not now_rows:
+        raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label} "
+                            f"(groups {', '.join(r.groups) or 'none'})")
+    periods = sorted({x["period"] for x in window if x["group_code"] == r.groups[0]})[-trend_periods:]
+    counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
+    streaks = q.fetch(con, "focus_streaks", place=r.place, groups=list(r.groups), period=period)
+    gaps = q.fetch(con, "benchmark_gaps", place=r.place, period=period)
+    files = q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of)
+    up, down = content.mover_lines(window, period)
+    as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of, source_names)
+    key = period_key("weekly", period, as_of, week)
+    week_no = int(key.split("-W")[1])
+    ctx = content.WeeklyContext(
+        kind="weekly", place_code=r.place, place_name=place_name, recipient_name=r.name, period=period,
+        period_label=period_label, week_key=key, week_label=f"第{week_no}周",
+        headlines=content.headlines(counts, r.place, period),
+        news=content.news_lines(files, window, source_names),
+        top3=content.top3_lines(window, streaks, period), broken=content.broken_lines(window, streaks, period),
+        watch=content.watch_lines(window, period), movers_up=up, movers_down=down,
+        benchmarks=content.benchmark_blocks(gaps, catalog.place(r.place).short_name),
+        heatmap=trends.heat_map(window, r.groups[0], periods),
+        chart=trends.trend_chart(window, r.groups[0], periods),
+        data_as_of=as_of_text, generated_at=content.format_moment(as_of),
+    )
+    subject = f"【{KIND_TITLES['weekly']}】{place_name} {period_label} {ctx.week_label}"
+    return Briefing("weekly", key, subject, ctx, r, ranking_sheets(con, r.groups, period),
+                    f"{place_name}{period_label}比拼数据.xlsx", loaded_at)
+
+
+def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_label: str,
+                     as_of: datetime) -> Briefing:
+    place_name = catalog.place(r.place).name
+    rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
+    if not any(x["place_code"] == r.place for x in rankings):
+        raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label}")
+    counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
+    cards = q.fetch(con, "scorecards", period=period, previous_period=months_back(period, 3), groups=list(r.groups))
+    short = Period(period.year, period.month, 1).short_label()
+    as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of, {s.code: s.name for s in catalog.sources})
+    ctx = tables.TablesContext(
+        "monthly", r.place, place_name, r.name, period, period_label,
+        tables.monthly_sections(rankings, counts, cards, r.place, place_name, short),
+        as_of_text, content.format_moment(as_of))
+    subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
+    return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,
+                    ranking_sheets(con, r.groups, period), f"{place_name}{period_label}通报数据.xlsx", loaded_at)
+
+
+def quarterly_briefing(con, catalog: Catalog, r: Recipient, period: date, as_of: datetime) -> Briefing:
+    place_name = catalog.place(r.place).name
+    label = Period(period.year, period.month, 1).label("quarterly")
+    cards = q.fetch(con, "scorecards", period=period, previous_period=months_back(period, 3), groups=list(r.groups))
+    if not any(c["place_code"] == r.place for c in cards):
+        raise BlankBriefing(f"{place_name} has no composite score in {label}")
+    as_of_text, loaded_at = _as_of_line(con, period, label, as_of, {s.code: s.name for s in catalog.sources})
+    ctx = tables.TablesContext("quarterly", r.place, place_name, r.name, period, label,
+                               tables.quarterly_sections(cards, r.place, place_name),
+                               as_of_text, content.format_moment(as_of))
+    sheets = tuple(Sheet(s.group_label, ("地区", "综合排名", "综合得分", "比上季", "方阵"),
+                         tuple((c["place_name"], c["composite_rank"], c["composite_score"], c["rank_change"],
+                                "第一方阵" if c["is_first_tier"] else "")
+                               for c in cards if c["group_code"] == s.group_code))
+                   for s in ctx.sections)
+    subject = f"【{KIND_TITLES['quarterly']}】{place_name} {label}"
+    return Briefing("quarterly", period_key("quarterly", period, as_of), subject, ctx, r, sheets,
+                    f"{place_name}{label}晒拼数据.xlsx", loaded_at)

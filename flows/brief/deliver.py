@@ -1,0 +1,196 @@
+"""Deliver a batch of briefings: to the outbox (.eml + .html preview) or over SMTP, through the ledger.
+
+SMTP: STARTTLS or implicit TLS, AUTH, one connection for the whole batch. A transient failure
+(4xx, refused connection, timeout, dropped connection) is retried with backoff on a fresh
+connection; a permanent one (5xx) is recorded at once. One recipient's failure never stops the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+from flows.brief import ledger
+from flows.brief.delivery_config import DeliveryConfig, smtp_password
+from flows.brief.digest import SendResult
+from flows.brief.redact import protect
+
+log = logging.getLogger("bipin.brief.deliver")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One rendered email waiting to go, with what the ledger needs to file it."""
+
+    kind: str
+    period_key: str
+    email: str
+    name: str
+    subject: str
+    message: EmailMessage
+    html: str
+    content_hash: str
+    message_id: str
+    data_as_of: datetime | None = None
+
+
+class SendFailure(Exception):
+    def __init__(self, permanent: bool, detail: str, at_connect: bool = False) -> None:
+        super().__init__(detail)
+        self.permanent = permanent
+        self.at_connect = at_connect  # the server could not be reached or refused us: the rest would fail too
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._@-]", "_", text).replace("@", "_at_")
+
+
+def write_outbox(outbox: Path, out: Outgoing) -> Path:
+    """var/outbox/<kind>/<period_key>/<recipient>.eml plus .html preview; returns the .eml path."""
+    folder = outbox / out.kind / safe_name(out.period_key)
+    folder.mkdir(parents=True, exist_ok=True)
+    eml = folder / f"{safe_name(out.email)}.eml"
+    eml.write_bytes(out.message.as_bytes())
+    eml.with_suffix(".html").write_text(out.html, encoding="utf-8")
+    return eml
+
+
+def _code_failure(code: int, text: bytes | str) -> SendFailure:
+    detail = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return SendFailure(permanent=500 <= code < 600, detail=f"{code} {detail}".strip())
+
+
+class SmtpSession:
+    """One SMTP connection reused across a batch, reopened after a transient failure."""
+
+    def __init__(self, cfg: DeliveryConfig, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.cfg, self.sleep, self.conn = cfg, sleep, None
+        self.password = smtp_password(cfg.smtp)
+        protect(self.password, cfg.smtp.user)
+
+    def _tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.cfg.smtp.ca_file)
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.cfg.smtp
+        if s.security == "ssl":
+            conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_s, context=self._tls())
+        else:
+            conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
+            if s.security == "starttls":
+                conn.starttls(context=self._tls())
+        if s.user:
+            conn.login(s.user, self.password or "")
+        # SMTP is a chain of small request/reply turns; without this, Nagle's algorithm meets the
+        # server's delayed ACK and every mail waits ~40 ms
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return conn
+
+    def _drop(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+        self.conn = None
+
+    def close(self) -> None:
+        self._drop()
+
+    def send_once(self, out: Outgoing) -> None:
+        """One attempt; raises SendFailure saying whether it is worth retrying."""
+        if self.conn is None:
+            try:
+                self.conn = self._connect()
+            except smtplib.SMTPResponseException as exc:
+                failure = _code_failure(exc.smtp_code, exc.smtp_error)
+                raise SendFailure(failure.permanent, f"connecting: {failure}", at_connect=True) from None
+            except smtplib.SMTPNotSupportedError as exc:  # e.g. no AUTH or STARTTLS offered: fix the config
+                raise SendFailure(True, f"connecting: {exc} (check delivery.smtp.security)", at_connect=True) from None
+            except (smtplib.SMTPException, OSError) as exc:
+                raise SendFailure(False, f"connecting: {type(exc).__name__}: {exc}", at_connect=True) from None
+        try:
+            refused = self.conn.send_message(out.message, self.cfg.from_address, [out.email])
+            if refused:
+                code, text = refused[out.email]
+                raise _code_failure(code, text)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            raise _code_failure(code, text) from None
+        except smtplib.SMTPResponseException as exc:
+            failure = _code_failure(exc.smtp_code, exc.smtp_error)
+            if not failure.permanent:
+                self._drop()
+            raise failure from None
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise SendFailure(permanent=False, detail=f"{type(exc).__name__}: {exc}") from None
+
+    def send(self, out: Outgoing, on_attempt: Callable[[], None]) -> None:
+        """Up to 1 + retries attempts; waits backoff(n) between them."""
+        for attempt in range(1, self.cfg.retries + 2):
+            on_attempt()
+            try:
+                self.send_once(out)
+                return
+            except SendFailure as failure:
+                if failure.permanent or attempt > self.cfg.retries:
+                    raise
+                log.warning("transient failure for %s (attempt %d): %s", out.email, attempt, failure)
+                self.sleep(self.cfg.backoff(attempt))
+
+
+def deliver_batch(items: list[Outgoing], cfg: DeliveryConfig, con, outbox: Path, *, resend: bool = False,
+                  clock: Callable[[], datetime] = datetime.now,
+                  sleep: Callable[[float], None] = time.sleep) -> list[SendResult]:
+    """Send every item not yet sent (per the ledger); return one SendResult per item."""
+    results: list[SendResult] = []
+    session = SmtpSession(cfg, sleep) if cfg.mode == "smtp" and items else None
+    unreachable: SendFailure | None = None
+    try:
+        for out in items:
+            decision, why = ledger.decide(ledger.lookup(con, out.kind, out.period_key, out.email), resend)
+            if decision != "send":
+                results.append(SendResult(out.email, out.name, "skipped" if decision == "skip" else "uncertain",
+                                          why, out.subject))
+                continue
+            if unreachable:
+                results.append(SendResult(out.email, out.name,
+                                          "failed_permanent" if unreachable.permanent else "failed_transient",
+                                          f"not attempted: {unreachable}", out.subject))
+                continue
+
+            def attempt(out: Outgoing = out) -> None:
+                ledger.start_attempt(con, out.kind, out.period_key, out.email, content_hash=out.content_hash,
+                                     message_id=out.message_id, subject=out.subject,
+                                     data_as_of=out.data_as_of, now=clock())
+            try:
+                if session is None:
+                    attempt()
+                    path = write_outbox(outbox, out)
+                    detail = str(path)
+                else:
+                    session.send(out, attempt)
+                    detail = out.message_id
+                ledger.finish(con, out.kind, out.period_key, out.email, status="sent", now=clock())
+                results.append(SendResult(out.email, out.name, "sent", detail, out.subject))
+            except SendFailure as failure:
+                status = "failed_permanent" if failure.permanent else "failed_transient"
+                ledger.finish(con, out.kind, out.period_key, out.email, status=status, now=clock(),
+                              error=str(failure))
+                results.append(SendResult(out.email, out.name, status, str(failure), out.subject))
+                if failure.at_connect:
+                    unreachable = failure
+    finally:
+        if session is not None:
+            session.close()
+    return results

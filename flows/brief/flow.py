@@ -1,0 +1,109 @@
+"""Prefect flow `brief`: plan, render one task per recipient (fans out), deliver the batch, report.
+
+Thin by design: every task calls a plain function in plan.py. The flow ends Failed naming each
+recipient that did not get a briefing it is owed, and whatever guard stopped the run.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.brief import plan as p
+from flows.brief.digest import SendResult
+from flows.settings import Settings, load_settings
+
+FAILED = ("failed_transient", "failed_permanent", "failed_render", "blocked", "uncertain")
+
+
+class BriefingFailed(Exception):
+    """Some briefings owed were not delivered; the message names who and why."""
+
+
+@task(cache_policy=NO_CACHE)
+def plan_task(settings: Settings, kind: str, period, week, places, recipients, dry_run, as_of) -> p.Plan:
+    """Resolve the period and recipients and check the guards."""
+    return p.make_plan(settings, kind, period, week, places, recipients, dry_run, as_of)
+
+
+@task(cache_policy=NO_CACHE, task_run_name="render-{recipient.email}")
+def render_task(settings: Settings, plan: p.Plan, recipient) -> p.RenderOutcome:
+    """Render one recipient's briefing into a ready email."""
+    return p.render_for(settings, plan, recipient)
+
+
+@task(cache_policy=NO_CACHE)
+def deliver_task(settings: Settings, items: list, resend: bool, dry_run: bool) -> list[SendResult]:
+    """Send the batch over one connection (or write the outbox), through the send ledger."""
+    return p.deliver(settings, items, resend, dry_run)
+
+
+@task(cache_policy=NO_CACHE)
+def digest_task(settings: Settings, plan: p.Plan, results: list[SendResult]) -> list:
+    """Build the operators' digest for this run."""
+    return p.digest_outgoing(settings, plan, results)
+
+
+def _preview(plan: p.Plan, outcomes: list[p.RenderOutcome], results: list[SendResult]) -> str:
+    status = {r.email: r for r in results}
+    lines = [f"# brief {plan.kind} {plan.period_label} {plan.week or ''}".rstrip(), ""]
+    lines += [f"> guard: {x}" for x in plan.problems]
+    for o in outcomes:
+        r = status.get(o.email)
+        lines.append(f"## {o.name} <{o.email}>: {r.status if r else o.status}")
+        if r and r.detail or o.detail:
+            lines.append(f"_{(r.detail if r else o.detail)}_")
+        if o.outgoing is not None:
+            body = o.outgoing.message.get_body(("plain",)).get_content().splitlines()[:25]
+            lines += ["", f"**{o.outgoing.subject}**", "", "```", *body, "```", ""]
+    return "\n".join(lines)
+
+
+@flow(name="brief", task_runner=ThreadPoolTaskRunner(max_workers=4))
+def brief(kind: str, period: str | None = None, week: str | None = None, places: list[str] | None = None,
+          recipients: list[str] | None = None, dry_run: bool = False, resend: bool = False,
+          as_of: datetime | str | None = None, home: str | None = None, config_dir: str | None = None,
+          db: str | None = None) -> list[SendResult]:
+    """Render and deliver one kind of briefing (weekly / monthly / quarterly / digest) to its recipients."""
+    logger = get_run_logger()
+    settings = load_settings(config_dir, db, home)
+    plan = plan_task(settings, kind, period, week, places, recipients, dry_run, as_of)
+    outcomes: list[p.RenderOutcome] = []
+    results: list[SendResult] = []
+    if kind != "digest" and not plan.problems:
+        futures = render_task.map(settings, plan, list(plan.recipients))
+        outcomes = [f.result() for f in futures]
+        ready = [o.outgoing for o in outcomes if o.outgoing is not None]
+        results = deliver_task(settings, ready, resend, dry_run)
+        results += [SendResult(o.email, o.name, o.status, o.detail) for o in outcomes if o.outgoing is None]
+    elif plan.problems:
+        results = [SendResult(r.email, r.name, "blocked", "; ".join(plan.problems)) for r in plan.recipients]
+    if plan.operators and (kind == "digest" or results or plan.problems):
+        digests = digest_task(settings, plan, results)
+        results += deliver_task(settings, digests, resend, dry_run)
+    create_markdown_artifact(markdown=_preview(plan, outcomes, results), key=_artifact_key(plan),
+                             description=f"bipin {kind} briefing preview")
+    for r in results:
+        logger.info("%s %s: %s %s", kind, r.email, r.status, r.detail)
+    failed = [r for r in results if r.status in FAILED]
+    if plan.problems or failed:
+        reasons = list(plan.problems) + [f"{r.email} ({r.status}: {r.detail})" for r in failed]
+        raise BriefingFailed(f"{kind} briefing: " + "; ".join(reasons))
+    return results
+
+
+def _artifact_key(plan: p.Plan) -> str:
+    tail = plan.week or (f"{plan.period:%Y-%m}" if plan.period else f"{plan.as_of:%Y-%m-%d}")
+    return f"brief-{plan.kind}-{tail}".lower().replace("_", "-")
+
+
+def run_brief(settings: Settings, **params) -> list[SendResult]:
+    """Run the flow on the task runner config/settings.yaml names (`task_runner:`, flows/runners.py)."""
+    from flows.runners import task_runner_for
+
+    return brief.with_options(task_runner=task_runner_for(settings.config_dir))(home=str(settings.home), config_dir=str(settings.config_dir),
+                                                  db=str(settings.db_path), **params)

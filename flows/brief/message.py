@@ -1,0 +1,81 @@
+"""Assemble one briefing as an email with the standard library's EmailMessage.
+
+Structure: multipart/mixed [ multipart/alternative [ text/plain, multipart/related [ text/html,
+image/png (CID) ] ], XLSX attachment ]. Non-ASCII attachment names are RFC 2231 encoded by the
+email package itself. Header values are flattened to one line first, so a newline smuggled into a
+place name or recipient name cannot add headers. The Message-ID is derived from what was said, so
+the same briefing always carries the same ID.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]")
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def header_safe(value: str) -> str:
+    """One line of text: control characters (CR, LF, tab ...) become spaces, runs of space collapse."""
+    return " ".join(_CONTROL.sub(" ", str(value)).split())
+
+
+def content_hash(context: object, sheets: object = ()) -> str:
+    """sha256 of what the briefing says (not when it was generated)."""
+    data = asdict(context) if is_dataclass(context) else dict(context)
+    data.pop("generated_at", None)
+    payload = json.dumps([data, [asdict(s) if is_dataclass(s) else s for s in sheets]],
+                         default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def message_id(kind: str, period_key: str, recipient: str, digest: str, domain: str) -> str:
+    """<bipin.weekly.<32 hex>@domain>: the same kind, period, recipient and content give the same ID."""
+    h = hashlib.sha256(f"{kind}|{period_key}|{recipient.lower()}|{digest}".encode()).hexdigest()[:32]
+    return f"<bipin.{kind}.{h}@{header_safe(domain)}>"
+
+
+def chart_cid(msg_id: str) -> str:
+    """Content-ID for the chart (no angle brackets), unique per message."""
+    return "trend." + msg_id.strip("<>")
+
+
+def _address(name: str, email: str) -> Address:
+    user, domain = email.rsplit("@", 1)
+    return Address(display_name=header_safe(name), username=user, domain=domain)
+
+
+def build_message(*, subject: str, from_name: str, from_address: str, to_name: str, to_address: str,
+                  text: str, html: str, msg_id: str, date: datetime, kind: str, period_key: str,
+                  png: bytes | None = None, cid: str | None = None,
+                  xlsx: bytes | None = None, attachment_name: str = "") -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = header_safe(subject)
+    msg["From"] = _address(from_name, from_address)
+    msg["To"] = _address(to_name, to_address)
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = msg_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Bipin-Kind"] = header_safe(kind)
+    msg["X-Bipin-Period"] = header_safe(period_key)
+    msg.set_content(text, subtype="plain", charset="utf-8")
+    msg.add_alternative(html, subtype="html", charset="utf-8")
+    if png is not None and cid:
+        html_part = msg.get_payload()[1]
+        html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>",
+                              disposition="inline", filename="trend.png")
+    if xlsx is not None:
+        msg.add_attachment(xlsx, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
+                           filename=header_safe(attachment_name) or "bipin.xlsx")
+    # boundaries derived from the Message-ID instead of random ones: the same briefing, the same bytes
+    seed = hashlib.sha256(msg_id.encode()).hexdigest()[:24]
+    for n, part in enumerate(p for p in msg.walk() if p.is_multipart()):
+        part.set_boundary(f"=_bipin_{seed}_{n}")
+    return msg

@@ -1,0 +1,252 @@
+"""The plain functions the brief flow calls: decide what to send, render one recipient, build the digest.
+
+Kept apart from Prefect so tests and `bipin preview` run them directly; flow.py only wraps them in tasks.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import traceback
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flows.brief import collect, digest, guards, ledger
+from flows.brief import queries as q
+from flows.brief.compose import compose
+from flows.brief.deliver import Outgoing, deliver_batch
+from flows.brief.delivery_config import DeliveryConfig, load_delivery_config
+from flows.brief.message import content_hash
+from flows.brief.recipients import KINDS, Recipient, load_recipients, select
+from flows.catalog import Catalog, load_catalog
+from flows.periods import parse_period
+from flows.settings import Settings
+from flows.warehouse import connect, sync_catalog
+
+DIGEST_WINDOW = timedelta(days=7)
+
+
+class PlanError(Exception):
+    """A request that cannot be planned (unknown kind, period, place, recipient)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str
+    as_of: datetime
+    period: date | None
+    period_label: str
+    week: str | None
+    recipients: tuple[Recipient, ...]
+    operators: tuple[Recipient, ...]
+    problems: tuple[str, ...]
+    dry_run: bool = False
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # names this run in the shared cache
+
+
+@dataclass(frozen=True)
+class RenderOutcome:
+    email: str
+    name: str
+    outgoing: Outgoing | None
+    status: str = "ready"     # ready / blocked / failed_render
+    detail: str = ""
+
+
+def local_now(timezone: str) -> datetime:
+    """Now as the warehouse writes times: naive, in the catalog's time zone (raw.files.loaded_at)."""
+    return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
+
+
+def parse_as_of(as_of: str | datetime | None, timezone: str = "Asia/Shanghai") -> datetime:
+    """--as-of as naive local time; an aware moment is converted to the catalog's zone first."""
+    if as_of is None:
+        return local_now(timezone)
+    if not isinstance(as_of, datetime):
+        try:
+            as_of = datetime.fromisoformat(str(as_of).strip())
+        except ValueError:
+            raise PlanError(f"--as-of {as_of!r}: expected a date or time like 2026-11-23 or 2026-11-23T08:00") from None
+    return as_of.astimezone(ZoneInfo(timezone)).replace(tzinfo=None) if as_of.tzinfo else as_of
+
+
+def parse_week(week: str | None, as_of: datetime) -> str | None:
+    """2026-W47, W47 or 47 (the year of as_of) -> 2026-W47."""
+    if week is None:
+        return None
+    m = re.fullmatch(r"(?:(\d{4})-?)?W?(\d{1,2})", str(week).strip().upper())
+    if not m or not 1 <= int(m.group(2)) <= 53:
+        raise PlanError(f"--week {week!r}: expected an ISO week like 2026-W47")
+    return f"{int(m.group(1) or as_of.isocalendar()[0])}-W{int(m.group(2)):02d}"
+
+
+def open_db(settings: Settings, read_only: bool):
+    if read_only and not settings.db_path.exists():
+        raise PlanError(f"no warehouse at {settings.db_path}: load data and run `bipin rank` first")
+    return connect(settings.db_path, read_only=read_only)
+
+
+def make_plan(settings: Settings, kind: str, period: str | None = None, week: str | None = None,
+              places: list[str] | None = None, recipients: list[str] | None = None, dry_run: bool = False,
+              as_of: str | datetime | None = None) -> Plan:
+    if kind not in KINDS:
+        raise PlanError(f"unknown briefing kind {kind!r}; expected one of {', '.join(KINDS)}")
+    catalog = load_catalog(settings.config_dir)
+    everyone = load_recipients(settings.config_dir, catalog)
+    cfg = load_delivery_config(settings.config_dir)
+    moment = parse_as_of(as_of, settings.timezone)
+    aliases = catalog.alias_map()
+    wanted = None
+    if places:
+        unknown = [p for p in places if p not in aliases and p not in {x.code for x in catalog.places}]
+        if unknown:
+            raise PlanError(f"--place {', '.join(unknown)}: not a known place code or name")
+        wanted = [aliases.get(p, p) for p in places]
+    chosen = tuple(select(everyone, kind, wanted, recipients))
+    if recipients and not chosen:
+        raise PlanError(f"--recipient {', '.join(recipients)}: nobody by that address gets {kind} briefings")
+    operators = tuple(select(everyone, "digest"))
+    con = open_db(settings, read_only=dry_run)
+    try:
+        if not dry_run:
+            sync_catalog(con, catalog)
+        problems = guards.run_problems(q.warehouse_state(con, moment), moment, cfg.max_data_age_days)
+        if as_of is not None:
+            problems += guards.as_of_problems(q.rank_watermark(con), moment)
+        target, label = None, ""
+        if kind != "digest" and not problems:
+            limit = parse_period(period).date if period else None
+            found = q.newest_period(con, limit, quarter_only=(kind == "quarterly"))
+            if found is None or (limit and found[0] != limit):
+                problems = [f"no ranked data for period {period or 'any'} in the marts"]
+            else:
+                target, label = found
+    finally:
+        con.close()
+    return Plan(kind, moment, target, label, parse_week(week, moment), chosen, operators, tuple(problems), dry_run)
+
+
+def build_briefing(con, catalog: Catalog, plan: Plan, r: Recipient, cfg: DeliveryConfig) -> collect.Briefing:
+    if plan.kind == "weekly":
+        return collect.weekly_briefing(con, catalog, r, plan.period, plan.period_label, plan.as_of, plan.week,
+                                       cfg.trend_periods)
+    if plan.kind == "monthly":
+        return collect.monthly_briefing(con, catalog, r, plan.period, plan.period_label, plan.as_of)
+    return collect.quarterly_briefing(con, catalog, r, plan.period, plan.as_of)
+
+
+_SHARED: OrderedDict = OrderedDict()
+_SHARED_LOCK = threading.Lock()
+SHARED_MAX = 512
+
+
+def shared(plan: Plan, key: tuple, make):
+    """What every recipient with the same focus shares within one run (catalog, queries, charts):
+    computed once per run token, so a thousand recipients of one county cost one set of queries."""
+    full = (plan.token, *key)
+    with _SHARED_LOCK:
+        if full in _SHARED:
+            return _SHARED[full]
+    value = make()
+    with _SHARED_LOCK:
+        _SHARED[full] = value
+        while len(_SHARED) > SHARED_MAX:
+            _SHARED.popitem(last=False)
+    return value
+
+
+def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: Catalog,
+                        cfg: DeliveryConfig) -> collect.Briefing:
+    con = open_db(settings, read_only=True)
+    try:
+        return build_briefing(con, catalog, plan, r, cfg)
+    finally:
+        con.close()
+
+
+def render_for(settings: Settings, plan: Plan, r: Recipient) -> RenderOutcome:
+    """One recipient's email, or why there is none (blank briefing, or a rendering error)."""
+    try:
+        catalog = shared(plan, ("catalog",), lambda: load_catalog(settings.config_dir))
+        cfg = shared(plan, ("delivery",), lambda: load_delivery_config(settings.config_dir))
+        common = shared(plan, ("focus", r.place, r.groups),
+                        lambda: _capture(_briefing_for_focus, settings, plan, r, catalog, cfg))
+        if isinstance(common, collect.BlankBriefing):
+            raise common
+        b = replace(common, recipient=r, context=replace(common.context, recipient_name=r.name))
+        return RenderOutcome(r.email, r.name, compose(b, cfg, plan.as_of, r.name, r.email, settings.timezone))
+    except collect.BlankBriefing as exc:
+        return RenderOutcome(r.email, r.name, None, "blocked", f"not sent: {exc}")
+    except Exception as exc:  # one recipient's bad data must not stop the others; the digest names it
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return RenderOutcome(r.email, r.name, None, "failed_render",
+                             f"rendering failed: {type(exc).__name__}: {exc} ({where.filename}:{where.lineno})")
+
+
+def _capture(fn, *args):
+    """A blank briefing is an answer worth sharing too (every recipient of that place gets the reason)."""
+    try:
+        return fn(*args)
+    except collect.BlankBriefing as exc:
+        return exc
+
+
+def digest_outgoing(settings: Settings, plan: Plan, results: list[digest.SendResult]) -> list[Outgoing]:
+    """The operators' digest for this run (or, for `brief digest`, the last week's ledger)."""
+    cfg = load_delivery_config(settings.config_dir)
+    since, until = plan.as_of - DIGEST_WINDOW, plan.as_of
+    con = open_db(settings, read_only=plan.dry_run)
+    try:
+        files = q.fetch(con, "files_in_window", since=since, until=until)
+        messages = q.fetch(con, "file_messages", file_ids=[f["file_id"] for f in files]) if files else []
+        loaded = {r["period"] for r in q.fetch(con, "loaded_periods", as_of=until)}
+        expected = q.fetch(con, "expected_periods", period_from=collect.months_back(until.date(), 12),
+                           period_to=until.date())
+        if plan.kind == "digest" and q.table_exists(con, "delivery.send_ledger"):
+            results = [digest.SendResult(r[0], r[0], r[1], r[2] or "") for r in con.execute(
+                "select recipient, status, last_error from delivery.send_ledger "
+                "where last_attempt_at > ? and last_attempt_at <= ? and kind <> 'digest' order by recipient",
+                [since, until]).fetchall()]
+    finally:
+        con.close()
+    overdue = digest.overdue_lines(expected, loaded, until, cfg.release_lag_days)
+    target = "" if plan.kind == "digest" else f"{collect.KIND_TITLES[plan.kind]} {plan.period_label} "
+    ctx = digest.digest_context(f"运维摘要：{target or '近7天'}".strip(), since, until, files, messages, overdue,
+                                results, list(plan.problems))
+    content = digest_hash_key(ctx)
+    key = f"{plan.kind}:{plan.week or plan.period_label or f'{until:%Y-%m-%d}'}:{content}"
+    subject = f"【运维摘要】{target}{until:%Y-%m-%d}"
+    b = collect.Briefing("digest", key, subject, ctx, None, (), "")
+    return [compose(b, cfg, plan.as_of, op.name, op.email, settings.timezone) for op in plan.operators]
+
+
+def digest_hash_key(ctx) -> str:
+    """A digest with the same content is not sent twice; a changed outcome is news."""
+    return content_hash(ctx)[:12]
+
+
+def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bool) -> list[digest.SendResult]:
+    """Through the ledger to the outbox or SMTP; a dry run only says what it would do."""
+    cfg = load_delivery_config(settings.config_dir)
+    if dry_run:
+        con = open_db(settings, read_only=True)
+        try:
+            has_ledger = q.table_exists(con, "delivery.send_ledger")
+            out = []
+            for o in items:
+                row = ledger.lookup(con, o.kind, o.period_key, o.email) if has_ledger else None
+                decision, why = ledger.decide(row, resend)
+                out.append(digest.SendResult(o.email, o.name, "dry_run" if decision == "send" else "skipped",
+                                             why or "would send", o.subject))
+            return out
+        finally:
+            con.close()
+    con = open_db(settings, read_only=False)
+    try:
+        return deliver_batch(items, cfg, con, settings.outbox, resend=resend,
+                             clock=lambda: local_now(settings.timezone))
+    finally:
+        con.close()

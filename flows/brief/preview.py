@@ -1,0 +1,53 @@
+"""`bipin preview`: one briefing for one place written as HTML, without Prefect, ledger or sending."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from flows.brief import plan as p
+from flows.brief.collect import BlankBriefing
+from flows.brief.compose import compose
+from flows.brief.delivery_config import load_delivery_config
+from flows.brief.recipients import Recipient, RecipientError, load_recipients
+from flows.catalog import CatalogError, load_catalog
+from flows.settings import Settings
+
+
+class PreviewError(Exception):
+    """Why no preview could be written."""
+
+
+def write_preview(settings: Settings, place: str, kind: str = "weekly", as_of: str | datetime | None = None) -> Path:
+    """outbox/preview/<place>-<kind>.html; the recipient is the first one focused on the place, if any."""
+    if kind not in ("weekly", "monthly", "quarterly"):
+        raise PreviewError(f"--kind {kind!r}: expected weekly, monthly or quarterly")
+    try:
+        catalog = load_catalog(settings.config_dir)
+        code = catalog.alias_map().get(place, place)
+        if code not in {x.code for x in catalog.places}:
+            raise PreviewError(f"{place!r} is not a known place code or name")
+        try:
+            known = [r for r in load_recipients(settings.config_dir, catalog) if r.place == code]
+        except RecipientError:
+            known = []
+        groups = tuple(g.code for g in catalog.groups
+                       if any(m.place == code and m.valid_to is None for m in catalog.memberships(g)))
+        who = known[0] if known else Recipient(name="预览", email="preview@example.org", place=code,
+                                               groups=groups, kinds=(kind,))
+        plan = p.make_plan(settings, kind, dry_run=True, as_of=as_of)
+        if plan.problems:
+            raise PreviewError("; ".join(plan.problems))
+        cfg = load_delivery_config(settings.config_dir)
+        con = p.open_db(settings, read_only=True)
+        try:
+            briefing = p.build_briefing(con, catalog, plan, who, cfg)
+        finally:
+            con.close()
+    except (CatalogError, RecipientError, p.PlanError, BlankBriefing) as exc:
+        raise PreviewError(str(exc)) from None
+    out = compose(briefing, cfg, plan.as_of, who.name, who.email, settings.timezone)
+    path = settings.outbox / "preview" / f"{code}-{kind}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(out.html, encoding="utf-8")
+    return path

@@ -1,0 +1,64 @@
+"""Read what a briefing needs from the warehouse: the rank marts, ref.*, raw.files (never staging).
+
+Each function runs one sql/brief/*.sql model with its values as parameters and returns plain rows
+(dicts), which content.py turns into sentences. Nothing here decides what to say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+
+from flows.warehouse import load_sql
+
+
+def fetch(con: duckdb.DuckDBPyConnection, model: str, **params) -> list[dict]:
+    """Rows of sql/brief/<model>.sql as dicts; only the parameters the model names are passed."""
+    sql = load_sql(f"brief/{model}")
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    cur = con.execute(sql, used)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def newest_period(con, period_limit: date | None = None, quarter_only: bool = False) -> tuple[date, str] | None:
+    rows = fetch(con, "newest_period", period_limit=period_limit, quarter_only=quarter_only)
+    return (rows[0]["period"], rows[0]["period_label"]) if rows else None
+
+
+def table_exists(con, qualified: str) -> bool:
+    schema, name = qualified.split(".")
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name]).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class WarehouseState:
+    """What the guards look at before anything is rendered."""
+
+    n_rankings: int
+    newest_loaded_at: datetime | None
+    marts_missing: tuple[str, ...]
+
+
+MARTS = ("marts.rankings", "marts.top3_counts", "marts.streaks", "marts.scorecards", "marts.benchmark_gaps")
+
+
+def warehouse_state(con, as_of: datetime) -> WarehouseState:
+    missing = tuple(m for m in MARTS if not table_exists(con, m))
+    n = 0 if "marts.rankings" in missing else con.execute("select count(*) from marts.rankings").fetchone()[0]
+    newest = con.execute(
+        "select max(loaded_at) from raw.files where status = 'loaded' and loaded_at <= ?", [as_of]
+    ).fetchone()[0]
+    return WarehouseState(n_rankings=n, newest_loaded_at=newest, marts_missing=missing)
+
+
+def rank_watermark(con) -> datetime | None:
+    """Newest raw.files.loaded_at the marts were built from (meta.rank_state, written by rank)."""
+    if not table_exists(con, "meta.rank_state"):
+        return None
+    row = con.execute("select max(watermark) from meta.rank_state").fetchone()
+    return row[0] if row else None

@@ -1,0 +1,70 @@
+"""Turn a briefing's context into its text and HTML parts with Jinja2, CSS inlined for mail clients.
+
+Autoescape is on for every .html.j2 template, so a place name like `<script>` arrives as text.
+The templates only format; they receive the context as `c`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import css_inline
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from flows.settings import TEMPLATES_DIR
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    html: str
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal or monospace mail reader gives the text: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: object, width: int) -> str:
+    """Left-align to a display width, so Chinese labels line up in the text part's tables."""
+    text = str(text)
+    return text + " " * max(0, width - display_width(text))
+
+
+@cache
+def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["pad"] = pad
+    return env
+
+
+_INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def render(kind: str, context: object, subject: str, chart_cid: str | None = None) -> Rendered:
+    """Text and HTML of one briefing; the HTML's <style> rules are moved onto the elements."""
+    env = environment()
+    values = {"c": context, "subject": subject, "chart_cid": chart_cid}
+    text = env.get_template(f"{kind}.txt.j2").render(values)
+    html = env.get_template(f"{kind}.html.j2").render(values)
+    return Rendered(text=_tidy(text), html=_INLINER.inline(html))
+
+
+def _tidy(text: str) -> str:
+    """No runs of blank lines in the reading version; one newline at the end."""
+    lines, blank = [], 0
+    for line in text.splitlines():
+        blank = blank + 1 if not line.strip() else 0
+        if blank <= 1:
+            lines.append(line.rstrip())
+    return "\n".join(lines).strip("\n") + "\n"

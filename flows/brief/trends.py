@@ -1,0 +1,96 @@
+"""The focus place's recent ranks: the heat map (an HTML table) and the trend chart's data.
+
+Pure functions from the focus_rankings rows; charts.py draws the chart, templates lay out the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flows.brief import wording as w
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    text: str
+    background: str
+    color: str = "#222222"
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    label: str
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[HeatRow, ...]
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    code: str          # ASCII: drawn in the PNG legend
+    label: str         # Chinese: printed in the HTML beside the chart
+    ranks: tuple[int | None, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    x_labels: tuple[str, ...]   # ASCII period labels (26.10)
+    series: tuple[ChartSeries, ...]
+    n_places: int
+
+
+def period_short(day: date) -> str:
+    """ASCII period label for charts and heat map columns: 26.10."""
+    return f"{day.year % 100:02d}.{day.month:02d}"
+
+
+def heat_colour(rank: int | None) -> tuple[str, str]:
+    """Background and text colour of a heat map cell: green top three, amber 4-6, grey below."""
+    if rank is None:
+        return "#ffffff", "#999999"
+    if rank <= 3:
+        return "#1e7b34", "#ffffff"
+    if rank <= 6:
+        return "#f6d776", "#222222"
+    return "#e4e4e4", "#222222"
+
+
+def heat_map(rankings: list[dict], group_code: str, periods: list[date]) -> HeatMap | None:
+    """The focus place's rank on each indicator (rows) over the last periods (columns) in one group."""
+    rows = [r for r in rankings if r["group_code"] == group_code]
+    if not rows:
+        return None
+    by_key = {(r["indicator_code"], r["period"]): r for r in rows}
+    indicators = sorted({(r["indicator_order"], r["indicator_code"], w.indicator_label(r["indicator_name"], r["basis"]))
+                         for r in rows})
+    out = []
+    for _, code, label in indicators:
+        cells = []
+        for p in periods:
+            r = by_key.get((code, p))
+            rank = r["rank"] if r else None
+            bg, fg = heat_colour(rank)
+            cells.append(HeatCell("" if rank is None else str(rank), bg, fg))
+        out.append(HeatRow(label, tuple(cells)))
+    return HeatMap(f"位次热力图（{rows[0]['group_label']}，近{len(periods)}期）",
+                   tuple(period_short(p) for p in periods), tuple(out))
+
+
+def trend_chart(rankings: list[dict], group_code: str, periods: list[date]) -> Chart | None:
+    """Rank lines of the key indicators in the main group; labels in the PNG stay ASCII."""
+    rows = [r for r in rankings if r["group_code"] == group_code and r["is_key"]]
+    if not rows:
+        return None
+    codes = sorted({(r["indicator_order"], r["indicator_code"]) for r in rows})
+    by_key = {(r["indicator_code"], r["period"]): r["rank"] for r in rows}
+    labels = {r["indicator_code"]: w.indicator_label(r["indicator_name"], r["basis"]) for r in rows}
+    series = tuple(ChartSeries(code, labels[code], tuple(by_key.get((code, p)) for p in periods)) for _, code in codes)
+    n_places = max((r["n_ranked"] or 0) for r in rows)
+    return Chart(f"主要指标位次走势（{rows[0]['group_label']}）", tuple(period_short(p) for p in periods), series, n_places)

@@ -1,0 +1,139 @@
+"""How offices write numbers and ranks: 居全市第2位, 并列第4位, 进2位, 增长8.2%, 123.4亿元.
+
+Every phrase a briefing prints about a number comes from here, so each rule is written and tested once.
+"""
+
+from __future__ import annotations
+
+
+def rank_phrase(rank: int | None, scope: str, is_tied: bool = False) -> str:
+    """居全市第2位 / 居全市并列第4位 / 全市未排位."""
+    if rank is None:
+        return f"{scope}未排位"
+    return f"居{scope}{'并列' if is_tied else ''}第{rank}位"
+
+
+def short_rank(rank: int | None, is_tied: bool = False) -> str:
+    """第2位 / 并列第4位, for table cells."""
+    if rank is None:
+        return "—"
+    return f"{'并列' if is_tied else ''}第{rank}位"
+
+
+def change_phrase(rank_change: int | None) -> str:
+    """Positive = moved up: 进2位 / 退1位 / 位次不变; no previous rank: 新进排位."""
+    if rank_change is None:
+        return "新进排位"
+    if rank_change > 0:
+        return f"进{rank_change}位"
+    if rank_change < 0:
+        return f"退{-rank_change}位"
+    return "位次不变"
+
+
+def growth_phrase(pct: float | None) -> str:
+    """增长8.2% / 下降1.3% / 持平 (rounded to one decimal first, so -0.04 is 持平)."""
+    if pct is None:
+        return "暂无数据"
+    rounded = round(pct + 0.0, 1)
+    if rounded > 0:
+        return f"增长{rounded:.1f}%"
+    if rounded < 0:
+        return f"下降{-rounded:.1f}%"
+    return "持平"
+
+
+def amount_phrase(value: float | None, unit: str) -> str:
+    """亿元 with one decimal; 万元 of 1亿 or more shown in 亿元; other units one decimal."""
+    if value is None:
+        return "暂无数据"
+    if unit == "万元" and abs(value) >= 10000:
+        value, unit = value / 10000, "亿元"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "万元":
+        return f"{value:,.0f}万元"
+    return f"{value:,.1f}{unit}"
+
+
+def metric_phrase(metric: float | None, basis: str, unit: str) -> str:
+    """The ranked metric as a reader expects it: growth as 增长x%, a level in its unit."""
+    return growth_phrase(metric) if basis == "growth" else amount_phrase(metric, unit)
+
+
+def gap_phrase(gap: float | None, basis: str, unit: str, target: str = "第三名") -> str:
+    """距第三名差0.3个百分点 / 距第三名差1.2亿元 (the gap is a distance: its sign is ignored).
+
+    Growth, and levels that are themselves percentages (亏损面), differ in percentage points."""
+    if gap is None:
+        return ""
+    size = abs(gap)
+    if basis == "growth" or unit == "%":  # a gap between two percentages is in percentage points
+        return f"距{target}差{size:.1f}个百分点"
+    return f"距{target}差{amount_phrase(size, unit)}"
+
+
+def diff_phrase(diff: float | None, basis: str, unit: str) -> str:
+    """Focus minus benchmark: 高0.5个百分点 / 低1.2个百分点 / 多3.4亿元 / 持平."""
+    if diff is None:
+        return "无法比较"
+    if basis == "growth" or unit == "%":
+        if round(diff, 1) == 0:
+            return "持平"
+        return f"{'高' if diff > 0 else '低'}{abs(diff):.1f}个百分点"
+    if round(diff, 1) == 0:
+        return "持平"
+    return f"{'多' if diff > 0 else '少'}{amount_phrase(abs(diff), unit)}"
+
+
+def indicator_label(name: str, basis: str) -> str:
+    """固定资产投资 ranked on growth reads 固定资产投资增速; names that already say it stay."""
+    if basis == "growth" and not name.endswith(("增速", "增长", "率", "%")):
+        return f"{name}增速"
+    return name
+
+
+def streak_length(n_months: int, n_periods: int, calendar: str) -> str:
+    """24个月 for monthly calendars (1-2月 counts as two), 4个季度 for quarterly ones."""
+    if calendar == "quarterly":
+        return f"{n_periods}个季度"
+    return f"{n_months}个月"
+
+
+def streak_phrase(label: str, n_months: int, n_periods: int, calendar: str, scope: str,
+                  kind: str = "top3") -> str:
+    """固定资产投资增速连续24个月居全市前三; a run of one period is news: 本期新进全市前三."""
+    target = f"{scope}前三" if kind == "top3" else f"{scope}第一"
+    if n_periods <= 1:
+        return f"{label}本期新进{target}" if kind == "top3" else f"{label}本期首次居{target}"
+    return f"{label}连续{streak_length(n_months, n_periods, calendar)}居{target}"
+
+
+def broken_streak_phrase(label: str, n_months: int, n_periods: int, calendar: str, scope: str,
+                         rank: int | None, is_tied: bool = False) -> str:
+    """此前连续8个月居全市前三，本期居全市第5位 (a run of one period: 上期居全市前三)."""
+    was = (f"上期居{scope}前三" if n_periods <= 1
+           else f"此前连续{streak_length(n_months, n_periods, calendar)}居{scope}前三")
+    now = rank_phrase(rank, scope, is_tied) if rank is not None else f"{scope}暂未排位"
+    return f"{label}{was}，本期{now}"
+
+
+def count_change_phrase(now: int, before: int | None, calendar: str = "monthly_jf") -> str:
+    """比上月增加1项 / 比上月减少2项 / 与上月持平 (上季 for quarterly)."""
+    if before is None:
+        return ""
+    when = "上季" if calendar == "quarterly" else "上月"
+    if now > before:
+        return f"比{when}增加{now - before}项"
+    if now < before:
+        return f"比{when}减少{before - now}项"
+    return f"与{when}持平"
+
+
+def top3_headline(short_label: str, n_ranked: int, n_top3: int, n_top3_prev: int | None, scope: str,
+                  calendar: str = "monthly_jf") -> str:
+    """1-10月32项指标中15项居全市前三，比上月增加1项."""
+    head = f"{short_label}{n_ranked}项指标中{n_top3}项居{scope}前三"
+    change = count_change_phrase(n_top3, n_top3_prev, calendar)
+    return f"{head}，{change}" if change else head
+

@@ -1,0 +1,67 @@
+"""`bipin brief KIND` (render and deliver briefings) and `bipin preview PLACE` (write one as HTML)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from flows.commands.common import EXIT_REJECTED, console, fail, state
+
+KIND_HELP = "weekly (每周调度), monthly (每月一通报), quarterly (每季一晒拼) or digest (operators)."
+
+
+def brief_command(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    period: Annotated[str | None, typer.Option("--period", help="Period to brief, e.g. 2026-10 or 2026年1-10月 (default: newest).")] = None,
+    week: Annotated[str | None, typer.Option("--week", help="ISO week of a weekly dispatch, e.g. 2026-W47 (default: this week).")] = None,
+    place: Annotated[list[str] | None, typer.Option("--place", help="Only recipients focused on this place (code or name); repeatable.")] = None,
+    recipient: Annotated[list[str] | None, typer.Option("--recipient", help="Only this email address; repeatable.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Render and report; send nothing, write no ledger row.")] = False,
+    resend: Annotated[bool, typer.Option("--resend", help="Send again even if the ledger says it was sent.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Render from the data known at this time, e.g. 2026-11-23T08:00.")] = None,
+) -> None:
+    """Render and deliver briefings to their recipients (outbox or SMTP, per config/delivery.yaml).
+
+    Example: bipin brief weekly --place 武义 --dry-run
+    """
+    settings = state(ctx).prefect_ready()
+    from flows.brief.flow import BriefingFailed, run_brief
+    from flows.brief.plan import PlanError
+    from flows.brief.recipients import RecipientError
+    from flows.catalog import CatalogError
+
+    try:
+        results = run_brief(settings, kind=kind, period=period, week=week, places=place or None,
+                            recipients=recipient or None, dry_run=dry_run, resend=resend, as_of=as_of)
+    except (PlanError, RecipientError, CatalogError) as exc:
+        fail(str(exc))
+    except BriefingFailed as exc:
+        fail(str(exc), code=EXIT_REJECTED)
+    for r in results:
+        console.print(f"{r.status:<10} {r.email}  {r.subject}  [dim]{r.detail}[/]", highlight=False)
+
+
+def preview_command(
+    ctx: typer.Context,
+    place: Annotated[str, typer.Argument(help="Focus place, code or name (武义, wuyi).")],
+    kind: Annotated[str, typer.Option("--kind", help="weekly, monthly or quarterly.")] = "weekly",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Render from the data known at this time.")] = None,
+) -> None:
+    """Write one briefing as an HTML file under the outbox and print its path (nothing is sent).
+
+    Example: bipin preview 武义 --kind monthly
+    """
+    from flows.brief.preview import PreviewError, write_preview
+
+    try:
+        path = write_preview(state(ctx).settings, place, kind, as_of)
+    except PreviewError as exc:
+        fail(str(exc))
+    console.print(str(path), highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("brief")(brief_command)
+    app.command("preview")(preview_command)

@@ -1,0 +1,241 @@
+"""`bipin rank`, `bipin show PLACE`, `bipin explain PLACE INDICATOR PERIOD`: build and read the rank marts."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from flows.catalog import Catalog
+from flows.commands.common import console, fail, state
+from flows.periods import PeriodError, parse_period
+
+NO_PREFECT_ENV = "BIPIN_RANK_NO_PREFECT"
+
+
+def rank(
+    ctx: typer.Context,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Only observations loaded by then, e.g. '2026-03-01 08:00'.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Rebuild every period, not only the changed ones.")] = False,
+    no_prefect: Annotated[bool, typer.Option("--no-prefect", envvar=NO_PREFECT_ENV,
+                                             help="Run the plain functions without starting Prefect.")] = False,
+) -> None:
+    """Rebuild the rank marts (rankings, top-three counts, streaks, scorecards, benchmark gaps).
+
+    Incremental by default: only the periods touched by observations loaded since the last build.
+    With --as-of the marts show what they showed at that moment, until the next `bipin rank`.
+
+    Example: bipin rank --as-of "2026-11-01 08:00"
+    """
+    app_state = state(ctx)
+    moment = _parse_moment(as_of) if as_of else None
+    catalog = app_state.catalog()
+    if no_prefect:
+        from flows.rank import marts, report
+        from flows.warehouse import open_warehouse
+
+        with open_warehouse(app_state.settings, catalog) as con:
+            summary = report.summarise(con, marts.build(con, as_of=moment, full=full))
+    else:
+        settings = app_state.prefect_ready()
+        from flows.rank.flow import rank as rank_flow
+
+        summary = rank_flow(as_of=moment, full=full, config_dir=str(settings.config_dir),
+                            db_path=str(settings.db_path), home=str(settings.home))
+    _print_rank_summary(summary, catalog)
+
+
+def show(
+    ctx: typer.Context,
+    place: Annotated[str, typer.Argument(help="Place code or name (武义县, 武义, wuyi).")],
+    period: Annotated[str | None, typer.Option("--period", help="e.g. 2026年1-10月 or 2026-10; default: newest.")] = None,
+    group: Annotated[str | None, typer.Option("--group", help="Peer group code or name; default: all.")] = None,
+) -> None:
+    """Print a place's ranks across indicators and groups, with changes and streaks.
+
+    Example: bipin show 武义 --period 2026年1-10月 --group city_jinhua
+    """
+    from flows.rank import lookups
+
+    catalog = state(ctx).catalog()
+    place_code = resolve_place(catalog, place)
+    groups = [resolve_group(catalog, group)] if group else None
+    with _reader(ctx) as con:
+        when = _parse_period_date(period) if period else lookups.newest_period(con, place_code)
+        if when is None:
+            fail(f"{place} has no rankings yet; run `bipin rank` after loading data")
+        rows = lookups.place_ranks(con, place_code, when, groups)
+    if not rows:
+        fail(f"{place} has no rankings in {when:%Y-%m}" + (f" in group {group}" if group else ""))
+    title = f"{catalog.place(place_code).name} {rows[0]['period_label'] or when}"
+    table = Table(title=title)
+    for name, justify in (("组", "left"), ("指标", "left"), ("数值", "right"), ("位次", "right"), ("变化", "right"),
+                          ("距第三", "right"), ("前三连续", "right"), ("第一连续", "right")):
+        table.add_column(name, justify=justify)
+    for r in rows:
+        table.add_row(r["group_label"], r["indicator_name"], _metric(r), _rank_text(r), _change(r["rank_change"]),
+                      "" if r["gap_to_third"] is None else f"{r['gap_to_third']:+.2f}",
+                      _streak(r["top3_periods"], r["top3_months"]), _streak(r["first_periods"], None))
+    console.print(table)
+
+
+def explain(
+    ctx: typer.Context,
+    place: Annotated[str, typer.Argument(help="Place code or name.")],
+    indicator: Annotated[str, typer.Argument(help="Indicator code or name (固定资产投资, fai).")],
+    period: Annotated[str, typer.Argument(help="Period label: 2026年1-10月, 2026-10, 2026年一季度.")],
+    group: Annotated[str | None, typer.Option("--group", help="Peer group code or name; default: every group.")] = None,
+) -> None:
+    """Trace one number: the file, sheet, row and column it came from, earlier versions, and its ranking.
+
+    Example: bipin explain 武义 固定资产投资 2026年1-10月 --group city_jinhua
+    """
+    from flows.rank import lookups
+
+    catalog = state(ctx).catalog()
+    place_code = resolve_place(catalog, place)
+    indicator_code = resolve_indicator(catalog, indicator)
+    when = _parse_period_date(period)
+    with _reader(ctx) as con:
+        versions = lookups.observation_versions(con, place_code, indicator_code, when)
+        if not versions:
+            fail(f"no observation of {indicator} for {place} in {period}")
+        groups = [resolve_group(catalog, group)] if group else lookups.groups_with(con, place_code, indicator_code, when)
+        slices = {g: lookups.slice_ranking(con, indicator_code, when, g) for g in groups}
+    ind = catalog.indicator(indicator_code)
+    console.print(f"[bold]{escape(catalog.place(place_code).name)} · {escape(ind.name)}（{escape(ind.unit)}）· {period}[/]")
+    source = Table(title="来源 source (oldest first)")
+    for name in ("file", "sheet", "row", "columns", "printed", "value", "growth %", "loaded at", ""):
+        source.add_column(name)
+    for v in versions:
+        source.add_row(escape(v["file_name"] or str(v["file_id"])), v["sheet"] or "", str(v["row_number"] or ""),
+                       f"{v['value_column'] or ''} {v['growth_column'] or ''}".strip(),
+                       f"{v['raw_value'] or ''} / {v['raw_growth'] or ''}", _num(v["value"]), _num(v["growth_pct"]),
+                       f"{v['loaded_at']:%Y-%m-%d %H:%M}", "current" if v["is_current"] else "earlier")
+    console.print(source)
+    if len(versions) > 1:
+        console.print(f"revised {len(versions) - 1} time(s); the marts use the row marked current")
+    basis = "增速 growth %" if ind.basis == "growth" else f"数值 value ({ind.unit})"
+    order = "lower is better" if ind.direction == "lower" else "higher is better"
+    for g, rows in slices.items():
+        console.print(f"\n{escape(catalog.group(g).name)} ({g}): {basis}, {order}; ties share the best place (并列)",
+                      highlight=False)
+        table = Table()
+        for name in ("位次", "地区", "metric", "published"):
+            table.add_column(name, justify="right" if name != "地区" else "left")
+        for r in rows:
+            mark = "[bold]" if r["place_code"] == place_code else ""
+            rank_text = "—" if r["rank"] is None else (f"并列{r['rank']}" if r["is_tied"] else str(r["rank"]))
+            table.add_row(f"{mark}{rank_text}", f"{mark}{escape(r['place_name'] or r['place_code'])}",
+                          _num(r["metric"]), "" if r["published_rank"] is None else str(r["published_rank"]))
+        console.print(table)
+
+
+# -- resolving names ---------------------------------------------------------------------------
+def resolve_place(catalog: Catalog, text: str) -> str:
+    names = catalog.alias_map() | {p.code: p.code for p in catalog.places}
+    return _resolve("place", text, names)
+
+
+def resolve_indicator(catalog: Catalog, text: str) -> str:
+    names = {i.code: i.code for i in catalog.indicators}
+    for i in catalog.indicators:
+        for n in (i.name, *i.aliases):
+            names.setdefault(n, i.code)
+    return _resolve("indicator", text, names)
+
+
+def resolve_group(catalog: Catalog, text: str) -> str:
+    names = {g.code: g.code for g in catalog.groups} | {g.name: g.code for g in catalog.groups}
+    return _resolve("group", text, names)
+
+
+def _resolve(kind: str, text: str, names: dict[str, str]) -> str:
+    key = text.strip()
+    if key in names:
+        return names[key]
+    if key.lower() in names:
+        return names[key.lower()]
+    close = difflib.get_close_matches(key, list(names), n=4, cutoff=0.3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see `bipin catalog check`"
+    fail(f"unknown {kind} {text!r}{hint}")
+
+
+def _parse_period_date(text: str):
+    try:
+        return parse_period(text).date
+    except PeriodError as exc:
+        fail(str(exc))
+
+
+def _parse_moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"cannot read --as-of {text!r}: expected e.g. '2026-03-01 08:00' or 2026-03-01")
+
+
+def _reader(ctx: typer.Context):
+    from flows.warehouse import open_warehouse
+
+    settings = state(ctx).settings
+    if not settings.db_path.exists():
+        fail(f"no warehouse at {settings.db_path}; run `bipin ingest` and `bipin rank` first")
+    return open_warehouse(settings, read_only=True)
+
+
+# -- formatting ---------------------------------------------------------------------------------
+def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
+    console.print(f"rank: {summary['mode']}, {summary['n_slices']} slice(s) rebuilt, "
+                  f"{summary['n_rankings']} ranking rows, {summary['seconds']} s"
+                  + (f", as of {summary['as_of']}" if summary["as_of"] else ""))
+    if summary["n_disagreements"]:
+        table = Table(title=f"{summary['n_disagreements']} published rank(s) differ from the computed ones")
+        for name in ("period", "indicator", "group", "place", "rank", "published", "file"):
+            table.add_column(name)
+        for d in summary["disagreements"]:
+            table.add_row(*(escape(str(d[k] if d[k] is not None else "")) for k in (
+                "period", "indicator_code", "group_code", "place_code", "rank", "published_rank", "file_name")))
+        console.print(table)
+    else:
+        console.print("published ranks: no disagreement")
+
+
+def _metric(r: dict) -> str:
+    if r["metric"] is None:
+        return "—"
+    return f"{r['metric']:.2f}%" if r["basis"] == "growth" else f"{r['metric']:.2f}"
+
+
+def _rank_text(r: dict) -> str:
+    if r["rank"] is None:
+        return f"—/{r['n_ranked']}"
+    return f"{'并列' if r['is_tied'] else ''}{r['rank']}/{r['n_ranked']}"
+
+
+def _change(change) -> str:
+    if change is None:
+        return ""
+    if change > 0:
+        return f"[green]↑{change}[/]"
+    return f"[red]↓{-change}[/]" if change < 0 else "="
+
+
+def _streak(periods, months) -> str:
+    if not periods:
+        return ""
+    return f"{periods}期" + (f"/{months}个月" if months else "")
+
+
+def _num(value) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rank")(rank)
+    app.command("show")(show)
+    app.command("explain")(explain)

@@ -1,0 +1,91 @@
+"""What the operator commands need to know, as plain functions: is there data, what ran, what is due.
+
+`bipin run` and `bipin status` (flows/commands/ops_cmd.py) print these; the benchmark and tests call them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from flows.catalog import Catalog
+from flows.schedules import BRIEF_KINDS, due_kinds, load_schedules
+from flows.settings import Settings
+from flows.warehouse import load_sql, open_warehouse
+
+SCHEDULED_JOBS = ("ingest", *BRIEF_KINDS)
+
+
+def inbox_files(settings: Settings) -> list[Path]:
+    if not settings.inbox.is_dir():
+        return []
+    return sorted(p for p in settings.inbox.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def has_loaded_data(settings: Settings) -> bool:
+    """True once any file has been loaded into this database."""
+    if not settings.db_path.exists():
+        return False
+    with open_warehouse(settings, read_only=True) as con:
+        try:
+            return con.execute("select count(*) from raw.files where status = 'loaded'").fetchone()[0] > 0
+        except duckdb.CatalogException:
+            return False
+
+
+def ensure_demo_inbox(settings: Settings, catalog: Catalog, today: date) -> int:
+    """Write the demo files when there is nothing to work on (empty inbox, nothing loaded); returns files written."""
+    if inbox_files(settings) or has_loaded_data(settings):
+        return 0
+    from flows.demo.inbox import last_complete_month, write_demo_inbox
+
+    write_demo_inbox(catalog, settings.inbox, last_complete_month(today))
+    return len(inbox_files(settings))
+
+
+def _rows(con: duckdb.DuckDBPyConnection, model: str, **params) -> list[dict]:
+    try:
+        cur = con.execute(load_sql(model), params)
+    except duckdb.CatalogException:  # the stage that writes these tables has not run here yet
+        return []
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def sends_since(settings: Settings, since: datetime) -> list[dict]:
+    """Briefings attempted since `since`, counted per kind and status (delivery.send_ledger)."""
+    if not settings.db_path.exists():
+        return []
+    with open_warehouse(settings, read_only=True) as con:
+        return _rows(con, "ops/send_summary", since=since)
+
+
+@dataclass
+class Status:
+    recent_files: list[dict]
+    sends: list[dict]
+    freshness: list[dict]
+    schedule: list[dict]
+
+
+def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status:
+    """Last runs (raw.files, delivery.send_ledger), data freshness per indicator, what is due next."""
+    schedules = load_schedules(settings.config_dir)
+    due = set(due_kinds(schedules, now))
+    schedule = [
+        {"job": job, "cron": schedules.cron(job), "last": schedules.last_run(job, now),
+         "next": schedules.next_run(job, now), "due_now": job in due}
+        for job in SCHEDULED_JOBS
+    ]
+    if not settings.db_path.exists():
+        return Status([], [], [], schedule)
+    with open_warehouse(settings, read_only=True) as con:
+        return Status(
+            recent_files=_rows(con, "ops/recent_files", n_files=n_files),
+            sends=_rows(con, "ops/send_summary", since=datetime(1900, 1, 1)),
+            freshness=_rows(con, "ops/data_freshness"),
+            schedule=schedule,
+        )

@@ -1,0 +1,146 @@
+"""Flow `pipeline`: ingest -> rank (only when something new or revised was loaded) -> the briefings due.
+
+Each stage runs as a subflow, so the Prefect UI shows it with its own artifacts. Stages take the
+warehouse lock one at a time (flows/locking.py), so two pipelines started together interleave
+stage by stage instead of failing; the send ledger keeps the second from mailing anything twice.
+Which briefings are due comes from the `schedules:` config (flows/schedules.py); `kinds` names
+them outright and `force` sends every kind (what `bipin run` does).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import duckdb
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+
+from flows.alerts import alert_operators
+from flows.brief.flow import brief
+from flows.ingest.flow import ingest
+from flows.locking import warehouse_lock
+from flows.rank.flow import rank
+from flows.runners import task_runner_for
+from flows.schedules import BRIEF_KINDS, due_kinds, load_schedules
+from flows.settings import Settings, load_settings
+from flows.warehouse import connect
+
+
+class PipelineError(RuntimeError):
+    """One or more stages failed; the message names them (the alert hook mails it)."""
+
+
+def parse_as_of(as_of: str | None, settings: Settings) -> datetime:
+    """The moment the run acts for: `as_of` (ISO, local time of the schedules if naive) or now."""
+    zone = load_schedules(settings.config_dir).zone
+    if not as_of:
+        return datetime.now(zone)
+    moment = datetime.fromisoformat(as_of)
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def choose_kinds(kinds: list[str] | None, force: bool, now: datetime, settings: Settings) -> list[str]:
+    """Explicit kinds win; force means all; otherwise those the schedules say are due now."""
+    if kinds is not None:
+        unknown = sorted(set(kinds) - set(BRIEF_KINDS))
+        if unknown:
+            raise ValueError(f"unknown briefing kind(s) {unknown}; choose from {list(BRIEF_KINDS)}")
+        return [k for k in BRIEF_KINDS if k in kinds]
+    if force:
+        return list(BRIEF_KINDS)
+    return due_kinds(load_schedules(settings.config_dir), now)
+
+
+def load_watermark(settings: Settings) -> tuple[datetime | None, datetime | None]:
+    """(newest raw.files.loaded_at, newest loaded_at the marts were built from), None when absent."""
+    if not settings.db_path.exists():
+        return None, None
+    con = connect(settings.db_path)
+    try:
+        loaded = con.execute("select max(loaded_at) from raw.files where status = 'loaded'").fetchone()[0]
+        try:
+            ranked = con.execute("select max(watermark) from meta.rank_state").fetchone()[0]
+        except duckdb.CatalogException:  # rank has never run on this database
+            ranked = None
+        return loaded, ranked
+    finally:
+        con.close()
+
+
+def needs_rank(before: datetime | None, after: datetime | None, ranked: datetime | None) -> bool:
+    """Rank when this ingest loaded something, or when the marts lag what is loaded (a failed rank)."""
+    if after is None:
+        return False
+    return before != after or ranked is None or ranked < after
+
+
+@task
+def read_watermark(settings: Settings) -> tuple[datetime | None, datetime | None]:
+    """Newest load time in raw.files and in the marts' build state."""
+    return load_watermark(settings)
+
+
+@task
+def publish_summary(rows: list[dict]) -> None:
+    """One table artifact for the whole run: stage, outcome, seconds."""
+    create_table_artifact(key="pipeline-summary", table=rows, description="bipin pipeline: one row per stage")
+
+
+@flow(name="pipeline", on_failure=[alert_operators])
+def pipeline(
+    kinds: list[str] | None = None,
+    force: bool = False,
+    places: list[str] | None = None,
+    period: str | None = None,
+    recipients: list[str] | None = None,
+    dry_run: bool = False,
+    resend: bool = False,
+    as_of: str | None = None,
+    home: str | None = None,
+    config_dir: str | None = None,
+    db: str | None = None,
+) -> dict:
+    """Ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`)."""
+    settings = load_settings(config_dir, db, home)
+    where = {"home": str(settings.home), "config_dir": str(settings.config_dir)}
+    now = parse_as_of(as_of, settings)
+    to_send = choose_kinds(kinds, force, now, settings)
+    rows: list[dict] = []
+    failed: list[str] = []
+
+    def stage(name: str, call) -> object:
+        started = time.perf_counter()
+        with warehouse_lock(settings.db_path):
+            state = call()
+        seconds = round(time.perf_counter() - started, 3)
+        ok = not state.is_failed() and not state.is_crashed()
+        rows.append({"stage": name, "outcome": "ok" if ok else f"failed: {state.message}", "seconds": seconds})
+        if not ok:
+            failed.append(name)
+        return state.result(raise_on_failure=False) if ok else None
+
+    with warehouse_lock(settings.db_path):
+        before, _ = read_watermark(settings)
+        ingest_result = stage("ingest", lambda: ingest(db_path=str(settings.db_path), **where, return_state=True))
+        after, ranked = read_watermark(settings)
+    rank_result = None
+    if "ingest" not in failed and needs_rank(before, after, ranked):
+        rank_result = stage("rank", lambda: rank(db_path=str(settings.db_path), **where, return_state=True))
+    else:
+        why = "ingest failed" if "ingest" in failed else "nothing new or revised"
+        rows.append({"stage": "rank", "outcome": f"skipped: {why}", "seconds": 0.0})
+    briefings: dict[str, object] = {}
+    if "rank" not in failed:
+        for kind in to_send:
+            runner_brief = brief.with_options(task_runner=task_runner_for(settings.config_dir))
+            briefings[kind] = stage(f"brief {kind}", lambda kind=kind, runner_brief=runner_brief: runner_brief(
+                kind=kind, period=period, places=places, recipients=recipients,
+                dry_run=dry_run, resend=resend, as_of=as_of, db=str(settings.db_path), **where, return_state=True,
+            ))
+    publish_summary(rows)
+    if failed:
+        reasons = dict.fromkeys(r["outcome"].removeprefix("failed: ") for r in rows if r["outcome"].startswith("failed"))
+        raise PipelineError(f"stage(s) failed: {', '.join(failed)}: {' | '.join(reasons)}")
+    return {"kinds": to_send, "ingest": ingest_result, "ranked": rank_result is not None,
+            "rank": rank_result, "briefings": briefings, "stages": rows}

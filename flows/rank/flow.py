@@ -1,0 +1,58 @@
+"""Prefect flow `rank`: rebuild the marts (incrementally unless asked), publish top-three tables, summarise.
+
+Thin by design: each task calls plain functions of flows.rank.marts / report, which the tests
+exercise without Prefect. Import this module only after settings.prepare_prefect_env.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.catalog import Catalog, load_catalog
+from flows.rank import marts, report
+from flows.settings import Settings, load_settings
+from flows.warehouse import open_warehouse
+
+
+@task(name="build-marts", cache_policy=NO_CACHE)
+def build_marts_task(settings: Settings, catalog: Catalog, as_of: datetime | None, full: bool) -> dict:
+    """Mirror the catalog, rebuild what changed (or everything), return the run's summary."""
+    with open_warehouse(settings, catalog) as con:
+        built = marts.build(con, as_of=as_of, full=full)
+        return report.summarise(con, built)
+
+
+@task(name="publish-top3", cache_policy=NO_CACHE)
+def publish_top3_task(summary: dict) -> int:
+    """One table artifact per group: top-three counts in its newest period."""
+    for group_code, rows in summary["top3"].items():
+        create_table_artifact(
+            key="rank-top3-" + re.sub(r"[^a-z0-9-]", "-", group_code.lower()),
+            table=rows,
+            description=f"# Top-three counts, {group_code}, {rows[0]['period'] if rows else ''}",
+        )
+    if summary["n_disagreements"]:
+        create_table_artifact(
+            key="rank-disagreements",
+            table=summary["disagreements"],
+            description=f"# {summary['n_disagreements']} published rank(s) differ from the computed ones",
+        )
+    return len(summary["top3"])
+
+
+@flow(name="rank", log_prints=True)
+def rank(as_of: datetime | None = None, full: bool = False, config_dir: str | None = None,
+         db_path: str | None = None, home: str | None = None) -> dict:
+    """Rebuild the rank marts as of `as_of` (None = now); `full` rebuilds everything. Returns the summary."""
+    settings = load_settings(config_dir, db_path, home)
+    catalog = load_catalog(settings.config_dir)
+    summary = build_marts_task(settings, catalog, as_of, full)
+    publish_top3_task(summary)
+    print(f"rank: {summary['mode']}, {summary['n_slices']} slice(s), {summary['n_rankings']} rankings, "
+          f"{summary['n_disagreements']} rank disagreement(s) in {summary['seconds']} s")
+    return summary

@@ -1,0 +1,229 @@
+"""Build the rank marts from staging.observations: run sql/marts/*.sql in dependency order.
+
+The marts are views in schema `marts` over tables in `mart_store`. A build rebuilds only the
+indicator x period slices whose observations differ between what the store shows and what is asked
+for (observations loaded in between the two cuts), plus what depends on them: prev_rank of the next
+slice, per-period counts and scorecards of the touched periods, and the streaks that may run through
+them. Each build is one transaction: delete the window, insert the new rows, record meta.rank_state.
+
+As of a past moment T: `build(con, as_of=T)` makes the marts show exactly what they showed with the
+observations loaded by T (the diff to the current state is the observations loaded after T), and
+`marts_as_of(con, T)` does that for the length of a `with` block, then brings the marts back to now.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import duckdb
+
+from flows.warehouse import load_sql
+
+# (view in schema marts, model file) — created on every build so a changed model takes effect
+VIEWS = (
+    ("rankings", "marts/view_rankings"),
+    ("top3_counts", "marts/view_top3_counts"),
+    ("streaks", "marts/view_streaks"),
+    ("scorecards", "marts/view_scorecards"),
+    ("benchmark_gaps", "marts/view_benchmark_gaps"),
+    ("rank_disagreements", "marts/view_rank_disagreements"),
+)
+CHUNK_PERIODS = 12  # periods rebuilt per step: bounds memory, keeps the store in period order
+STORE_TABLES = ("place_ids", "rankings", "top3_counts", "published_periods", "streaks")
+
+
+@dataclass(frozen=True)
+class RankState:
+    as_of: datetime | None
+    watermark: datetime | None
+    catalog_fingerprint: str
+    built_at: datetime
+    mode: str
+    n_slices: int
+
+    @property
+    def cut(self) -> datetime | None:
+        """Upper bound of loaded_at the store includes (None = nothing loaded yet)."""
+        return self.as_of if self.as_of is not None else self.watermark
+
+
+@dataclass
+class BuildSummary:
+    mode: str                     # full / incremental / unchanged
+    as_of: datetime | None
+    watermark: datetime | None
+    n_slices: int                 # indicator x period slices rebuilt
+    periods: list[date]           # periods whose marts were rebuilt
+    seconds: float
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+
+def read_state(con: duckdb.DuckDBPyConnection) -> RankState | None:
+    row = con.execute(
+        "select as_of, watermark, catalog_fingerprint, built_at, mode, n_slices from meta.rank_state"
+    ).fetchone()
+    return RankState(*row) if row else None
+
+
+def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: bool = False) -> BuildSummary:
+    """Bring the marts to the observations loaded by `as_of` (None = everything); return what was done."""
+    started = time.perf_counter()
+    steps: dict[str, float] = {}
+    fingerprint = con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
+    watermark = con.execute(load_sql("marts/watermark"), {"cut": as_of}).fetchone()[0]
+    state = read_state(con)
+    mode = "full" if full or state is None or state.catalog_fingerprint != fingerprint else "incremental"
+    if mode == "full":
+        after, until = None, as_of
+    else:
+        after, until = _diff_bounds(state.cut, as_of)
+        if after is not None and after == until:
+            mode = "unchanged"
+    con.execute("begin transaction")
+    try:
+        _create_views(con)
+        if mode == "unchanged":
+            n_slices, periods = 0, []
+        else:
+            n_slices, periods = _rebuild(con, mode, after, until, as_of, steps)
+            if mode == "incremental" and n_slices == 0:
+                mode = "unchanged"
+        con.execute("delete from meta.rank_state")
+        con.execute(
+            "insert into meta.rank_state values (?, ?, ?, now(), ?, ?)",
+            [as_of, watermark, fingerprint, mode, n_slices],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return BuildSummary(mode, as_of, watermark, n_slices, periods, time.perf_counter() - started, steps)
+
+
+@contextmanager
+def marts_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime):
+    """Marts as of `as_of` inside the block (read marts.* as usual), back to now afterwards."""
+    previous = read_state(con)
+    summary = build(con, as_of=as_of)
+    try:
+        yield summary
+    finally:
+        build(con, as_of=previous.as_of if previous else None)
+
+
+def _diff_bounds(old_cut: datetime | None, new_cut: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """Observations loaded in (after, until] differ between the two cuts (None new_cut = no limit)."""
+    if old_cut is None:  # the store holds nothing: everything up to the new cut is new
+        return None, new_cut
+    if new_cut is None:
+        return old_cut, None
+    return min(old_cut, new_cut), max(old_cut, new_cut)
+
+
+def _rebuild(con, mode: str, after, until, as_of, steps: dict[str, float]) -> tuple[int, list[date]]:
+    """Rebuild the changed slices in chunks of periods, oldest first.
+
+    Each chunk is an ordinary incremental step, so a full rebuild is the same code as a daily one;
+    chunking bounds memory and keeps the store written in period order (its zone maps then let
+    later steps skip the history they do not need).
+    """
+    step = _Steps(con, steps)
+    step.temp("rank_slices", "changed_slices", {"loaded_after": after, "loaded_until": until})
+    if mode == "full":
+        for table in STORE_TABLES:
+            step.run("clear", f"delete from mart_store.{table}")
+        step.run("place_ids", f"insert into mart_store.place_ids {load_sql('marts/place_ids')}")
+    periods = [r[0] for r in con.execute("select distinct period from rank_slices order by period").fetchall()]
+    touched: set[date] = set()
+    for i in range(0, len(periods), CHUNK_PERIODS):
+        chunk = periods[i:i + CHUNK_PERIODS]
+        step.run("window", "create or replace temp table rank_window as select * from rank_slices "
+                           "where period between ? and ?", [chunk[0], chunk[-1]])
+        touched |= _rebuild_window(step, as_of)
+    n_slices = con.execute("select count(*) from rank_slices").fetchone()[0]
+    con.execute("drop table if exists rank_slices")
+    return n_slices, sorted(touched)
+
+
+class _Steps:
+    """Runs the models, timing each (the benchmark prints where the time goes)."""
+
+    def __init__(self, con, seconds: dict[str, float]):
+        self.con, self.seconds = con, seconds
+
+    def run(self, name: str, sql: str, params: dict | list | None = None) -> None:
+        t = time.perf_counter()
+        self.con.execute(sql, params or {})
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t
+
+    def temp(self, table: str, model: str, params: dict | None = None) -> None:
+        self.run(model, f"create or replace temp table {table} as {load_sql('marts/' + model)}", params)
+
+
+def _rebuild_window(step: _Steps, as_of) -> set[date]:
+    """Replace the slices in rank_window and everything that depends on them; return touched periods."""
+    con = step.con
+    cur = con.execute(load_sql("marts/window_bounds"))
+    bounds = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+    # current values -> ranks -> prev_rank, pipelined as temp views into one insert
+    con.execute("set variable rank_cut = ?", [as_of])
+    con.execute("set variable rank_prev_from = ?", [bounds["prev_from"]])
+    for view, model in (("rank_current", "current_observations"), ("rank_ranked", "ranking_rows"),
+                        ("rank_with_prev", "rankings_with_prev")):
+        con.execute(f"create or replace temp view {view} as {load_sql('marts/' + model)}")
+    step.run("store rankings", """
+        delete from mart_store.rankings as r
+        where r.period between $window_from and $window_to
+          and exists (select 1 from rank_window as w where w.indicator_id = r.indicator_id and w.seq = r.seq)
+    """, {"window_from": bounds["window_from"], "window_to": bounds["window_to"]})
+    step.run("rank", "insert into mart_store.rankings by name select * from rank_with_prev")
+    step.run("refresh_next_prev_ranks", load_sql("marts/refresh_next_prev_ranks"),
+             {"window_from": bounds["window_from"]})
+    step.temp("rank_touched_periods", "touched_periods")
+    step.run("store top3_counts", """
+        delete from mart_store.top3_counts as m
+        where m.period >= $window_from
+          and exists (select 1 from rank_touched_periods as t where t.period = m.period)
+    """, {"window_from": bounds["window_from"]})
+    step.run("top3_counts", f"insert into mart_store.top3_counts by name {load_sql('marts/top3_counts')}",
+             {"window_from": bounds["window_from"]})
+    step.temp("rank_pub_new", "published_periods", {"window_from": bounds["window_from"],
+                                                   "window_to": bounds["window_to"], "reopen_from": bounds["reopen_from"]})
+    step.temp("rank_reopened", "reopened_streaks", {"reopen_from": bounds["reopen_from"]})
+    step.run("store published_periods", """
+        delete from mart_store.published_periods as pp
+        where pp.period >= $window_from
+          and exists (select 1 from (select indicator_id, min(seq) as from_seq from rank_window group by all) as a
+                      where a.indicator_id = pp.indicator_id and pp.seq >= a.from_seq)
+    """, {"window_from": bounds["window_from"]})
+    step.run("store published_periods", "insert into mart_store.published_periods by name select * from rank_pub_new")
+    step.run("store streaks", """
+        delete from mart_store.streaks as s
+        where s.end_period >= $reopen_from
+          and exists (select 1 from rank_reopened as r
+                      where r.place_id = s.place_id and r.indicator_id = s.indicator_id
+                        and r.group_id = s.group_id and r.kind = s.kind and r.start_seq = s.start_seq)
+    """, {"reopen_from": bounds["reopen_from"]})
+    region_from = con.execute("select least(min(start_period), ?) from rank_reopened",
+                              [bounds["window_from"]]).fetchone()[0]
+    step.temp("rank_streaks_new", "streaks", {"reopen_from": bounds["reopen_from"], "region_from": region_from})
+    step.run("store streaks", "insert into mart_store.streaks by name select * from rank_streaks_new")
+    touched = {r[0] for r in con.execute("select period from rank_touched_periods").fetchall()}
+    for view in ("rank_with_prev", "rank_ranked", "rank_current"):
+        con.execute(f"drop view if exists {view}")
+    for table in ("rank_window", "rank_touched_periods", "rank_pub_new", "rank_reopened", "rank_streaks_new"):
+        con.execute(f"drop table if exists {table}")
+    return touched
+
+
+def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    for view, model in VIEWS:
+        con.execute(f"create or replace view marts.{view} as {load_sql(model)}")
+
+
+def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the marts views (empty until the first build) so readers never meet a missing view."""
+    _create_views(con)

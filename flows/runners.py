@@ -1,0 +1,67 @@
+"""Which task runner fans out the briefing tasks: the `task_runner:` section of config/settings.yaml.
+
+thread (default): Prefect's ThreadPoolTaskRunner, enough for a city's few hundred briefings.
+dask: prefect-dask's DaskTaskRunner, against an existing cluster (`dask_address`) or a
+LocalCluster started for the run (`dask_cluster`: its keyword arguments), for offices that send
+thousands. The brief flow applies it with `brief.with_options(task_runner=task_runner_for(...))`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class RunnerConfigError(Exception):
+    """A task_runner section that cannot be used; the message names the file and key."""
+
+
+class RunnerConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["thread", "dask"] = "thread"
+    max_workers: int = Field(default=4, ge=1)               # thread pool size
+    dask_address: str | None = None                         # tcp://scheduler:8786 of a running cluster
+    dask_cluster: dict[str, Any] = Field(default_factory=dict)  # LocalCluster(**dask_cluster) otherwise
+
+
+def load_runner_config(config_dir: str | Path) -> RunnerConfig:
+    path = Path(config_dir) / "settings.yaml"
+    content = {}
+    if path.exists():
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise RunnerConfigError(f"{path}: not valid YAML: {exc}") from None
+    try:
+        return RunnerConfig.model_validate(content.get("task_runner") or {})
+    except ValidationError as exc:
+        where = "; ".join(f"task_runner.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise RunnerConfigError(f"{path}: {where}") from None
+
+
+def build_task_runner(cfg: RunnerConfig):
+    """A fresh task runner instance (runners are single-use, so build one per flow run)."""
+    if cfg.kind == "thread":
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=cfg.max_workers)
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError:
+        raise RunnerConfigError(
+            "task_runner.kind is dask but prefect-dask is not installed: pip install 'bipin[dask]'"
+        ) from None
+    if cfg.dask_address:
+        return DaskTaskRunner(address=cfg.dask_address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={"n_workers": 2, "threads_per_worker": 2, **cfg.dask_cluster},
+    )
+
+
+def task_runner_for(config_dir: str | Path):
+    """The runner config/settings.yaml asks for; what the brief flow should run its tasks on."""
+    return build_task_runner(load_runner_config(config_dir))

@@ -1,0 +1,34 @@
+-- How a place compares with the counties it learns from and means to overtake, for one period.
+-- one row per benchmark place x role x indicator
+with gaps as (
+    select * from marts.benchmark_gaps
+    where focus_place_code = $place and period = $period
+),
+
+final as (
+    select
+        gaps.benchmark_place_code,
+        pl.short_name as benchmark_name,
+        gaps.role,
+        gaps.group_code,
+        grp.label as group_label,
+        gaps.indicator_code,
+        ind.name as indicator_name,
+        ind.unit,
+        ind.basis,
+        gaps.focus_metric,
+        gaps.benchmark_metric,
+        gaps.diff,
+        gaps.focus_rank,
+        gaps.benchmark_rank,
+        gaps.event,
+        gaps.needed_growth_pct,
+        gaps.needed_value,
+    from gaps
+    inner join ref.places as pl on pl.place_code = gaps.benchmark_place_code
+    inner join ref.indicators as ind using (indicator_code)
+    left join ref.groups as grp using (group_code)
+    order by gaps.role, ind.sort_order
+)
+
+select * from final

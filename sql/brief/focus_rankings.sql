@@ -1,0 +1,47 @@
+-- One place's ranks in its groups over a window of periods, with what a sentence needs about the indicator.
+-- one row per period x indicator x group for $place between $period_from and $period_to
+with rankings as (
+    select * from marts.rankings
+    where period between $period_from and $period_to
+),
+
+ties as (
+    select
+        *,
+        count(*) over (partition by period, indicator_code, group_code, rank) > 1 as is_tied,
+    from rankings
+),
+
+final as (
+    select
+        ties.period,
+        ties.period_label,
+        ties.indicator_code,
+        ind.name as indicator_name,
+        ind.unit,
+        ind.basis,
+        ind.calendar_code,
+        ind.is_key,
+        ind.sort_order as indicator_order,
+        ties.group_code,
+        grp.label as group_label,
+        ties.place_code,
+        ties.metric,
+        ties.rank,
+        ties.n_ranked,
+        ties.is_top3,
+        ties.is_tied,
+        ties.prev_rank,
+        ties.rank_change,
+        ties.gap_to_leader,
+        ties.gap_to_third,
+        ties.gap_to_next_above,
+    from ties
+    inner join ref.indicators as ind using (indicator_code)
+    inner join ref.groups as grp using (group_code)
+    where ties.place_code = $place
+      and list_contains($groups, ties.group_code)
+    order by grp.sort_order, ties.period, ind.sort_order
+)
+
+select * from final

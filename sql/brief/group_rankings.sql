@@ -1,0 +1,38 @@
+-- Every place's rank on every indicator in some groups for one period: the monthly bulletin's full tables.
+-- one row per indicator x group x place for $period
+with rankings as (
+    select * from marts.rankings
+    where period = $period and list_contains($groups, group_code)
+),
+
+ties as (
+    select
+        *,
+        count(*) over (partition by indicator_code, group_code, rank) > 1 as is_tied,
+    from rankings
+),
+
+final as (
+    select
+        ties.group_code,
+        grp.label as group_label,
+        grp.name as group_name,
+        ties.indicator_code,
+        ind.name as indicator_name,
+        ind.unit,
+        ind.basis,
+        ties.place_code,
+        pl.short_name as place_name,
+        ties.metric,
+        ties.rank,
+        ties.is_tied,
+        ties.is_top3,
+        ties.rank_change,
+    from ties
+    inner join ref.indicators as ind using (indicator_code)
+    inner join ref.groups as grp using (group_code)
+    inner join ref.places as pl using (place_code)
+    order by grp.sort_order, ind.sort_order, ties.rank, pl.place_code
+)
+
+select * from final

@@ -1,0 +1,33 @@
+-- Composite scores for some groups at one period and the period a quarter earlier.
+-- one row per group x place for $period, with last quarter's rank beside it
+with current_cards as (
+    select * from marts.scorecards
+    where period = $period and list_contains($groups, group_code)
+),
+
+previous_cards as (
+    select group_code, place_code, composite_rank as prev_composite_rank,
+    from marts.scorecards
+    where period = $previous_period
+),
+
+final as (
+    select
+        cur.group_code,
+        grp.label as group_label,
+        grp.name as group_name,
+        cur.place_code,
+        pl.short_name as place_name,
+        cur.composite_score,
+        cur.composite_rank,
+        prev.prev_composite_rank,
+        prev.prev_composite_rank - cur.composite_rank as rank_change,
+        cur.is_first_tier,
+    from current_cards as cur
+    inner join ref.groups as grp using (group_code)
+    inner join ref.places as pl using (place_code)
+    left join previous_cards as prev using (group_code, place_code)
+    order by grp.sort_order, cur.composite_rank, pl.place_code
+)
+
+select * from final

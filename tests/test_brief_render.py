@@ -1,0 +1,161 @@
+"""Rendering and message building: golden files per kind, escaping, the XLSX, headers, Message-ID.
+
+Golden files live in tests/golden/; BIPIN_UPDATE_GOLDEN=1 rewrites them (review the diff).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import openpyxl
+import pytest
+from brief_world import AS_OF, world_settings
+
+from flows.brief import plan as p
+from flows.brief import xlsx
+from flows.brief.digest import SendResult
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.fixture
+def world(tmp_path):
+    return world_settings(tmp_path)
+
+
+def leader_email(settings, kind):
+    plan = p.make_plan(settings, kind, places=["wuyi"], as_of=AS_OF)
+    (outcome,) = [p.render_for(settings, plan, r) for r in plan.recipients]
+    assert outcome.status == "ready", outcome.detail
+    return outcome.outgoing
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("BIPIN_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs; BIPIN_UPDATE_GOLDEN=1 to accept"
+
+
+@pytest.mark.parametrize("kind", ["weekly", "monthly", "quarterly"])
+def test_golden_briefings(world, kind):
+    out = leader_email(world, kind)
+    check_golden(f"{kind}.txt", out.message.get_body(("plain",)).get_content())
+    check_golden(f"{kind}.html", out.html)
+
+
+def test_golden_digest(world):
+    plan = p.make_plan(world, "weekly", as_of=AS_OF)
+    results = [SendResult("leader@wuyi.example.gov.cn", "武义县领导", "sent", "<id>"),
+               SendResult("fgj@yiwu.example.gov.cn", "义乌市发改局", "failed_permanent", "550 5.1.1 Mailbox unavailable")]
+    (out,) = p.digest_outgoing(world, plan, results)
+    check_golden("digest.txt", out.message.get_body(("plain",)).get_content())
+    check_golden("digest.html", out.html)
+    text = out.message.get_body(("plain",)).get_content()
+    assert "synthetic_zhejiang_wide_202610_bad.csv：第7行列A unknown_place" in text
+    assert "义乌市发改局 <fgj@yiwu.example.gov.cn>：发送失败（永久），550 5.1.1" in text
+
+
+def test_weekly_says_what_the_marts_say(world):
+    text = leader_email(world, "weekly").message.get_body(("plain",)).get_content()
+    assert "1-10月5项指标中3项居全市前三，与上月持平" in text
+    assert "1-10月5项指标中4项居山区26县前三，比上月增加1项" in text
+    assert "固定资产投资增速居全市第2位（增长10.1%），连续13个月居全市前三" in text
+    assert "一般公共预算收入增速居全市并列第3位" in text
+    assert "规上工业增加值增速此前连续9个月居全市前三，本期居全市第4位" in text
+    assert "出口总额：全市第5位→第2位，进3位" in text
+    assert "修订2026年1-9月数据" in text
+    assert "数据截至2026年1-10月；最新文件2026-11-20 09:30入库" in text
+
+
+def test_message_structure_and_headers(world):
+    out = leader_email(world, "weekly")
+    msg = message_from_bytes(out.message.as_bytes(), policy=policy.default)
+    assert msg["Subject"] == "【每周调度】武义县 2026年1-10月 第48周"
+    assert msg["Message-ID"] == out.message_id and msg["Message-ID"].endswith("@example.gov.cn>")
+    assert msg.get_content_type() == "multipart/mixed"
+    alternative = msg.get_payload()[0]
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in alternative.iter_parts()] == ["text/plain", "multipart/related"]
+    html = msg.get_body(("html",)).get_content()
+    (image,) = [x for x in msg.walk() if x.get_content_type() == "image/png"]
+    assert f'src="cid:{image["Content-ID"].strip().strip("<>")}"' in html
+    assert image.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    (attachment,) = list(msg.iter_attachments())
+    assert attachment.get_filename() == "武义县2026年1-10月比拼数据.xlsx"
+    assert b"filename*0*=utf-8''%E6%AD%A6%E4%B9%89%E5%8E%BF" in out.message.as_bytes()  # RFC 2231
+
+
+def test_html_is_mail_client_safe(world):
+    html = leader_email(world, "weekly").html
+    assert "<script" not in html and "<link" not in html and "http://" not in html and "https://" not in html
+    assert "<style" not in html and 'style="' in html  # CSS inlined onto the elements
+    assert "<table" in html and "位次热力图" in html
+
+
+def test_same_data_renders_the_same_bytes(world):
+    a, b = leader_email(world, "weekly"), leader_email(world, "weekly")
+    assert a.message.as_bytes() == b.message.as_bytes()
+    assert a.message_id == b.message_id
+
+
+def test_xlsx_holds_the_marts_numbers(world):
+    import duckdb
+
+    out = leader_email(world, "monthly")
+    (attachment,) = list(out.message.iter_attachments())
+    wb = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
+    assert wb.sheetnames == ["金华市各县（市、区）", "山区26县"]
+    rows = list(wb["金华市各县（市、区）"].iter_rows(values_only=True))
+    assert rows[0] == ("指标", "单位", "地区", "数值", "位次", "是否前三", "位次变化")
+    con = duckdb.connect(str(world.db_path), read_only=True)
+    expected = con.execute("select metric, rank from marts.rankings where group_code = 'city_jinhua' and "
+                           "period = '2026-10-01' and place_code = 'wuyi' and indicator_code = 'exports'").fetchone()
+    con.close()
+    assert ("出口总额", "亿元", "武义", expected[0], expected[1], "是", 3) in rows
+
+
+def test_xlsx_neutralises_formulas():
+    from flows.brief.collect import Sheet
+
+    data = xlsx.workbook_bytes((Sheet("a/b:c", ("名称",), (("=HYPERLINK(\"x\")",), ("+1",), ("-2",), ("@x",), (3.5,))),),
+                               AS_OF)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert ws.title == "a_b_c"
+    assert [c.value for c in ws["A"]][1:] == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@x", 3.5]
+    assert all(c.data_type != "f" for c in ws["A"])
+
+
+def test_script_alias_is_escaped(tmp_path):
+    settings = world_settings(tmp_path)
+    places = settings.config_dir / "places.yaml"
+    places.write_text(places.read_text(encoding="utf-8").replace(
+        "short_name: 义乌,", "short_name: \"<script>alert(1)</script>\","), encoding="utf-8")
+    p.make_plan(settings, "weekly", as_of=AS_OF)  # re-syncs ref.places from the changed catalog
+    out = leader_email(settings, "monthly")
+    assert "<script>" not in out.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out.html
+
+
+def test_newline_in_a_name_cannot_inject_headers(tmp_path):
+    settings = world_settings(tmp_path)
+    places = settings.config_dir / "places.yaml"
+    places.write_text(places.read_text(encoding="utf-8").replace(
+        "name: 武义县,", "name: \"武义县\\r\\nBcc: evil@example.org\","), encoding="utf-8")
+    recipients = settings.config_dir / "recipients.yaml"
+    recipients.write_text(recipients.read_text(encoding="utf-8").replace(
+        "name: 武义县领导", "name: \"领导\\nX-Injected: yes\""), encoding="utf-8")
+    p.make_plan(settings, "weekly", as_of=AS_OF)
+    out = leader_email(settings, "weekly")
+    raw = out.message.as_bytes()
+    msg = message_from_bytes(raw, policy=policy.default)
+    assert msg["Bcc"] is None and msg["X-Injected"] is None
+    assert msg["Subject"] == "【每周调度】武义县 Bcc: evil@example.org 2026年1-10月 第48周"
+    head = raw.split(b"\n\n", 1)[0]
+    assert b"\nBcc:" not in head and b"\nX-Injected:" not in head
+    assert sorted(msg.keys()) == sorted(["Subject", "From", "To", "Date", "Message-ID", "Auto-Submitted",
+                                         "X-Bipin-Kind", "X-Bipin-Period", "MIME-Version", "Content-Type"])
