@@ -102,7 +102,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="DuckDB file to create (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the database file afterwards")
+    parser.add_argument("--chunk", type=int, default=marts.CHUNK_PERIODS, help="periods ranked per step")
     args = parser.parse_args()
+    marts.CHUNK_PERIODS = args.chunk
     folder = tempfile.mkdtemp(prefix="bipin-bench-")
     db_path = args.db or os.path.join(folder, "bench.duckdb")
     Path(db_path).unlink(missing_ok=True)

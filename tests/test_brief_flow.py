@@ -114,6 +114,11 @@ def test_flow_fails_naming_the_refused_recipient_and_rerun_sends_nothing_twice(t
         assert delivered == ["leader@wuyi.example.gov.cn", "ops@example.org"]  # the digest says who failed
         digest_mail = next(m for m in box.messages if m["To"].addresses[0].addr_spec == "ops@example.org")
         assert "发送失败（永久），550 5.1.1" in digest_mail.get_body(("plain",)).get_content()
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            (artifact,) = [a for a in client.read_artifacts() if a.key == "brief-weekly-2026-w48"][:1]
+        assert "【每周调度】武义县 2026年1-10月 第48周" in artifact.data
         box.reject.clear()
         again = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
         assert again.is_completed(), again.message
@@ -170,3 +175,17 @@ def test_password_from_a_prefect_secret_block(prefect_harness, monkeypatch):
     assert smtp_password(SmtpConfig(password_block="bipin-test-smtp")) == "from-the-block"
     monkeypatch.setenv("BIPIN_SMTP_PASSWORD", "from-env")
     assert smtp_password(SmtpConfig(password_block="bipin-test-smtp")) == "from-env"  # the variable wins
+
+
+@pytest.mark.parametrize("args, message", [
+    (["brief", "daily"], "unknown briefing kind 'daily'"),
+    (["brief", "weekly", "--week", "60"], "--week '60': expected an ISO week like 2026-W47"),
+    (["brief", "weekly", "--place", "杭州"], "--place 杭州: not a known place code or name"),
+    (["brief", "monthly", "--as-of", "yesterday"], "--as-of 'yesterday': expected a date or time"),
+])
+def test_brief_command_usage_errors_stop_before_prefect(tmp_path, args, message):
+    settings = world_settings(tmp_path)
+    result = CliRunner().invoke(app, ["--config", str(settings.config_dir), "--db", str(settings.db_path),
+                                      "--home", str(settings.home), *args])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())

@@ -192,3 +192,14 @@ def test_rejected_files_carry_their_reasons():
                      row_number=7, column_name="A", message="地区不在地名表中")]
     _, _, rejected = digest.file_lines(files, messages)
     assert rejected == ("bad.csv：第7行列A unknown_place: 地区不在地名表中",)
+
+
+def test_ranking_table_leaves_unranked_cells_blank_and_colours_only_the_top_three():
+    rows = [dict(group_code="g", group_label="全市", indicator_code="fai", indicator_name="固定资产投资", unit="亿元",
+                 basis="growth", place_code=p, place_name=n, metric=m, rank=r, is_tied=t, is_top3=bool(r and r <= 3),
+                 rank_change=None)
+            for p, n, m, r, t in (("a", "甲", 9.0, 1, False), ("wuyi", "武义", None, None, False),
+                                  ("c", "丙", 5.0, 4, True), ("d", "丁", 5.0, 4, True))]
+    table = tables.ranking_table(rows, "wuyi")
+    assert table.columns == ("武义", "甲", "丙", "丁")
+    assert [(c.text, c.background) for c in table.rows[0].cells] == [("", ""), ("1", "#1e7b34"), ("=4", ""), ("=4", "")]

@@ -83,7 +83,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     source_names = {s.code: s.name or s.code for s in catalog.sources}
     window = q.fetch(con, "focus_rankings", place=r.place, groups=list(r.groups),
                      period_from=months_back(period, trend_periods * 3), period_to=period)
-    now_rows = [x for x in window if x["period"] == period]
+    now_rows = [x for x in window if x["period"] == period and x["rank"] is not None]
     if not now_rows:
         raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label} "
                             f"(groups {', '.join(r.groups) or 'none'})")
@@ -117,7 +117,7 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
                      as_of: datetime) -> Briefing:
     place_name = catalog.place(r.place).name
     rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
-    if not any(x["place_code"] == r.place for x in rankings):
+    if not any(x["place_code"] == r.place and x["rank"] is not None for x in rankings):
         raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label}")
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     cards = q.fetch(con, "scorecards", period=period, previous_period=months_back(period, 3), groups=list(r.groups))

@@ -41,6 +41,7 @@ class DeliveryConfig(BaseModel):
     retries: int = Field(default=3, ge=0)             # extra attempts for a transient SMTP failure
     backoff_s: float = Field(default=2.0, ge=0)       # first wait; doubles each attempt
     trend_periods: int = Field(default=12, ge=2)      # heat map and chart width
+    digest_days: int = Field(default=1, ge=1)         # what `brief digest` covers (it runs daily)
 
     @property
     def message_domain(self) -> str:

@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.brief import plan as p
+from flows.brief.collect import period_key
 from flows.brief.digest import SendResult
 from flows.settings import Settings, load_settings
 
@@ -97,7 +98,11 @@ def brief(kind: str, period: str | None = None, week: str | None = None, places:
 
 
 def _artifact_key(plan: p.Plan) -> str:
-    tail = plan.week or (f"{plan.period:%Y-%m}" if plan.period else f"{plan.as_of:%Y-%m-%d}")
+    """brief-weekly-2026-w48, brief-monthly-2026-10, brief-digest-2026-11-23 (Prefect keys: a-z, 0-9, -)."""
+    if plan.period is None:
+        tail = f"{plan.as_of:%Y-%m-%d}"
+    else:
+        tail = period_key(plan.kind, plan.period, plan.as_of, plan.week)
     return f"brief-{plan.kind}-{tail}".lower().replace("_", "-")
 
 

@@ -26,7 +26,7 @@ from flows.periods import parse_period
 from flows.settings import Settings
 from flows.warehouse import connect, sync_catalog
 
-DIGEST_WINDOW = timedelta(days=7)
+RUN_DIGEST_WINDOW = timedelta(days=7)  # a briefing run's digest covers the week its news covers
 
 
 class PlanError(Exception):
@@ -89,22 +89,34 @@ def open_db(settings: Settings, read_only: bool):
     return connect(settings.db_path, read_only=read_only)
 
 
+def check_request(settings: Settings, kind: str, week: str | None = None, as_of: str | datetime | None = None,
+                  places: list[str] | None = None, period: str | None = None) -> tuple[Catalog, datetime, list | None]:
+    """Usage mistakes, found before any flow starts: (catalog, as_of, place codes or None)."""
+    if kind not in KINDS:
+        raise PlanError(f"unknown briefing kind {kind!r}; expected one of {', '.join(KINDS)}")
+    moment = parse_as_of(as_of, settings.timezone)
+    parse_week(week, moment)
+    if period:
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            raise PlanError(f"--period: {exc}") from None
+    catalog = load_catalog(settings.config_dir)
+    if not places:
+        return catalog, moment, None
+    aliases = catalog.alias_map()
+    unknown = [p for p in places if p not in aliases and p not in {x.code for x in catalog.places}]
+    if unknown:
+        raise PlanError(f"--place {', '.join(unknown)}: not a known place code or name")
+    return catalog, moment, [aliases.get(p, p) for p in places]
+
+
 def make_plan(settings: Settings, kind: str, period: str | None = None, week: str | None = None,
               places: list[str] | None = None, recipients: list[str] | None = None, dry_run: bool = False,
               as_of: str | datetime | None = None) -> Plan:
-    if kind not in KINDS:
-        raise PlanError(f"unknown briefing kind {kind!r}; expected one of {', '.join(KINDS)}")
-    catalog = load_catalog(settings.config_dir)
+    catalog, moment, wanted = check_request(settings, kind, week, as_of, places, period)
     everyone = load_recipients(settings.config_dir, catalog)
     cfg = load_delivery_config(settings.config_dir)
-    moment = parse_as_of(as_of, settings.timezone)
-    aliases = catalog.alias_map()
-    wanted = None
-    if places:
-        unknown = [p for p in places if p not in aliases and p not in {x.code for x in catalog.places}]
-        if unknown:
-            raise PlanError(f"--place {', '.join(unknown)}: not a known place code or name")
-        wanted = [aliases.get(p, p) for p in places]
     chosen = tuple(select(everyone, kind, wanted, recipients))
     if recipients and not chosen:
         raise PlanError(f"--recipient {', '.join(recipients)}: nobody by that address gets {kind} briefings")
@@ -195,9 +207,10 @@ def _capture(fn, *args):
 
 
 def digest_outgoing(settings: Settings, plan: Plan, results: list[digest.SendResult]) -> list[Outgoing]:
-    """The operators' digest for this run (or, for `brief digest`, the last week's ledger)."""
+    """The operators' digest for this run (or, for `brief digest`, the last digest_days of files and ledger)."""
     cfg = load_delivery_config(settings.config_dir)
-    since, until = plan.as_of - DIGEST_WINDOW, plan.as_of
+    window = timedelta(days=cfg.digest_days) if plan.kind == "digest" else RUN_DIGEST_WINDOW
+    since, until = plan.as_of - window, plan.as_of
     con = open_db(settings, read_only=plan.dry_run)
     try:
         files = q.fetch(con, "files_in_window", since=since, until=until)
@@ -214,7 +227,7 @@ def digest_outgoing(settings: Settings, plan: Plan, results: list[digest.SendRes
         con.close()
     overdue = digest.overdue_lines(expected, loaded, until, cfg.release_lag_days)
     target = "" if plan.kind == "digest" else f"{collect.KIND_TITLES[plan.kind]} {plan.period_label} "
-    ctx = digest.digest_context(f"运维摘要：{target or '近7天'}".strip(), since, until, files, messages, overdue,
+    ctx = digest.digest_context(f"运维摘要：{target or f'近{window.days}天'}".strip(), since, until, files, messages, overdue,
                                 results, list(plan.problems))
     content = digest_hash_key(ctx)
     key = f"{plan.kind}:{plan.week or plan.period_label or f'{until:%Y-%m-%d}'}:{content}"

@@ -66,9 +66,11 @@ def ranking_table(rows: list[dict], place: str) -> Table:
         cells = []
         for p, _ in places:
             r = by_key.get((code, p))
+            rank = r["rank"] if r else None  # null: the place is in the group but has no value to rank
             # only the top three are coloured: a 90-county table must stay small enough for mail clients
-            bg, fg = heat_colour(r["rank"]) if r and r["rank"] <= 3 else ("", "")
-            cells.append(Cell("" if r is None else ("=" if r["is_tied"] else "") + str(r["rank"]), bg, fg, p == place))
+            bg, fg = heat_colour(rank) if rank is not None and rank <= 3 else ("", "")
+            text = "" if rank is None else ("=" if r["is_tied"] else "") + str(rank)
+            cells.append(Cell(text, bg, fg, p == place))
         out.append(TableRow(label, tuple(cells)))
     return Table("各指标位次（=为并列）", tuple(name for _, name in places), tuple(out))
 

@@ -26,11 +26,16 @@ def brief_command(
 
     Example: bipin brief weekly --place 武义 --dry-run
     """
-    settings = state(ctx).prefect_ready()
-    from flows.brief.flow import BriefingFailed, run_brief
-    from flows.brief.plan import PlanError
+    from flows.brief.plan import PlanError, check_request
     from flows.brief.recipients import RecipientError
     from flows.catalog import CatalogError
+
+    try:  # usage mistakes first, before Prefect starts
+        check_request(state(ctx).settings, kind, week, as_of, place or None, period)
+    except (PlanError, CatalogError) as exc:
+        fail(str(exc))
+    settings = state(ctx).prefect_ready()
+    from flows.brief.flow import BriefingFailed, run_brief
 
     try:
         results = run_brief(settings, kind=kind, period=period, week=week, places=place or None,

@@ -137,14 +137,17 @@ def _rebuild(con, mode: str, after, until, as_of, steps: dict[str, float]) -> tu
             step.run("clear", f"delete from mart_store.{table}")
         step.run("place_ids", f"insert into mart_store.place_ids {load_sql('marts/place_ids')}")
     periods = [r[0] for r in con.execute("select distinct period from rank_slices order by period").fetchall()]
-    touched: set[date] = set()
     for i in range(0, len(periods), CHUNK_PERIODS):
         chunk = periods[i:i + CHUNK_PERIODS]
         step.run("window", "create or replace temp table rank_window as select * from rank_slices "
                            "where period between ? and ?", [chunk[0], chunk[-1]])
-        touched |= _rebuild_window(step, as_of)
+        _rank_window(step, as_of)
+    # what depends on the ranks (counts, published periods, streaks) is rebuilt once for all chunks
+    step.run("window", "create or replace temp table rank_window as select * from rank_slices")
+    touched = _rebuild_dependents(step) if periods else set()
     n_slices = con.execute("select count(*) from rank_slices").fetchone()[0]
     con.execute("drop table if exists rank_slices")
+    con.execute("drop table if exists rank_window")
     return n_slices, sorted(touched)
 
 
@@ -163,11 +166,15 @@ class _Steps:
         self.run(model, f"create or replace temp table {table} as {load_sql('marts/' + model)}", params)
 
 
-def _rebuild_window(step: _Steps, as_of) -> set[date]:
-    """Replace the slices in rank_window and everything that depends on them; return touched periods."""
-    con = step.con
+def _bounds(con) -> dict:
     cur = con.execute(load_sql("marts/window_bounds"))
-    bounds = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+    return dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+
+
+def _rank_window(step: _Steps, as_of) -> None:
+    """Replace the ranks of the slices in rank_window, and prev_rank of the slices right after them."""
+    con = step.con
+    bounds = _bounds(con)
     # current values -> ranks -> prev_rank, pipelined as temp views into one insert
     con.execute("set variable rank_cut = ?", [as_of])
     con.execute("set variable rank_prev_from = ?", [bounds["prev_from"]])
@@ -182,6 +189,14 @@ def _rebuild_window(step: _Steps, as_of) -> set[date]:
     step.run("rank", "insert into mart_store.rankings by name select * from rank_with_prev")
     step.run("refresh_next_prev_ranks", load_sql("marts/refresh_next_prev_ranks"),
              {"window_from": bounds["window_from"]})
+    for view in ("rank_with_prev", "rank_ranked", "rank_current"):
+        con.execute(f"drop view if exists {view}")
+
+
+def _rebuild_dependents(step: _Steps) -> set[date]:
+    """Top-three counts, published periods and streaks for the slices in rank_window; returns touched periods."""
+    con = step.con
+    bounds = _bounds(con)
     step.temp("rank_touched_periods", "touched_periods")
     step.run("store top3_counts", """
         delete from mart_store.top3_counts as m
@@ -199,7 +214,7 @@ def _rebuild_window(step: _Steps, as_of) -> set[date]:
           and exists (select 1 from (select indicator_id, min(seq) as from_seq from rank_window group by all) as a
                       where a.indicator_id = pp.indicator_id and pp.seq >= a.from_seq)
     """, {"window_from": bounds["window_from"]})
-    step.run("store published_periods", "insert into mart_store.published_periods by name select * from rank_pub_new")
+    step.run("store published_periods", "insert into mart_store.published_periods by name select * from rank_pub_new order by period")
     step.run("store streaks", """
         delete from mart_store.streaks as s
         where s.end_period >= $reopen_from
@@ -207,14 +222,11 @@ def _rebuild_window(step: _Steps, as_of) -> set[date]:
                       where r.place_id = s.place_id and r.indicator_id = s.indicator_id
                         and r.group_id = s.group_id and r.kind = s.kind and r.start_seq = s.start_seq)
     """, {"reopen_from": bounds["reopen_from"]})
-    region_from = con.execute("select least(min(start_period), ?) from rank_reopened",
-                              [bounds["window_from"]]).fetchone()[0]
-    step.temp("rank_streaks_new", "streaks", {"reopen_from": bounds["reopen_from"], "region_from": region_from})
-    step.run("store streaks", "insert into mart_store.streaks by name select * from rank_streaks_new")
+    step.temp("rank_streaks_new", "streaks", {"reopen_from": bounds["reopen_from"],
+                                              "window_from": bounds["window_from"]})
+    step.run("store streaks", "insert into mart_store.streaks by name select * from rank_streaks_new order by end_period")
     touched = {r[0] for r in con.execute("select period from rank_touched_periods").fetchall()}
-    for view in ("rank_with_prev", "rank_ranked", "rank_current"):
-        con.execute(f"drop view if exists {view}")
-    for table in ("rank_window", "rank_touched_periods", "rank_pub_new", "rank_reopened", "rank_streaks_new"):
+    for table in ("rank_touched_periods", "rank_pub_new", "rank_reopened", "rank_streaks_new"):
         con.execute(f"drop table if exists {table}")
     return touched
 

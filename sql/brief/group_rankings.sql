@@ -8,7 +8,7 @@ with rankings as (
 ties as (
     select
         *,
-        count(*) over (partition by indicator_code, group_code, rank) > 1 as is_tied,
+        rank is not null and count(*) over (partition by indicator_code, group_code, rank) > 1 as is_tied,
     from rankings
 ),
 

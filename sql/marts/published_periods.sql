@@ -32,7 +32,11 @@ renumbered_input as (
 ),
 
 base as (
-    select stored.indicator_id, stored.group_id, max(stored.pub_idx) as base_idx
+    select
+        stored.indicator_id,
+        stored.group_id,
+        max(stored.pub_idx) as base_idx,
+        arg_max(stored.cum_months, stored.pub_idx) as base_months,
     from mart_store.published_periods as stored
     inner join affected using (indicator_id)
     where stored.seq < affected.from_seq and stored.period >= $reopen_from
@@ -53,10 +57,12 @@ final as (
         inp.seq,
         months.n_months,
         (coalesce(base.base_idx, 0)
-            + row_number() over (partition by inp.indicator_id, inp.group_id order by inp.seq))::integer as pub_idx,
+            + row_number() over by_seq)::integer as pub_idx,
+        (coalesce(base.base_months, 0) + sum(months.n_months) over by_seq)::integer as cum_months,
     from renumbered_input as inp
     inner join months using (indicator_id, seq)
     left join base using (indicator_id, group_id)
+    window by_seq as (partition by inp.indicator_id, inp.group_id order by inp.seq rows unbounded preceding)
 )
 
 select * from final

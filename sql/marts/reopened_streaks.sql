@@ -21,6 +21,8 @@ final as (
         streaks.group_id,
         streaks.kind,
         streaks.start_seq,
+        streaks.start_pub_idx,
+        streaks.months_before_start,
         streaks.start_period,
     from mart_store.streaks as streaks
     semi join affected using (indicator_id)

@@ -1,53 +1,88 @@
--- Runs of consecutive published periods in the top three ('top3') or in first place ('first'),
--- recomputed from the earliest point the rebuild can affect (gaps-and-islands on pub_idx: a run is
--- a constant pub_idx - row_number()). n_months adds the months each period stands for (1-2月 = 2).
+-- Runs of consecutive published periods in the top three ('top3') or in first place ('first').
+-- Only what the window can change is recomputed: each reopened run that began before the window
+-- enters as one interval (its pub_idx range up to the last period before the window, which the
+-- window cannot change), every top-three row from the window on as a one-period interval. Items
+-- chain into a run while each starts right after the previous ends (gaps-and-islands on pub_idx:
+-- last_idx - running length is constant along a run). n_months comes from the cumulative months
+-- of the published periods, so 1-2月 counts 2.
 -- one row per place x indicator x group x kind x run
 with affected as (
     select indicator_id, min(seq) as from_seq from rank_window group by all
 ),
 
-reopened as (
-    select place_id, indicator_id, group_id, kind, min(start_seq) as region_seq
-    from rank_reopened
+recent_published as (
+    select * from mart_store.published_periods where period >= $reopen_from
+),
+
+last_before as (
+    select
+        pp.indicator_id,
+        pp.group_id,
+        max(pp.pub_idx) as last_idx,
+        arg_max(pp.period, pp.pub_idx) as last_period,
+        arg_max(pp.cum_months, pp.pub_idx) as last_cum_months,
+    from recent_published as pp
+    inner join affected using (indicator_id)
+    where pp.seq < affected.from_seq
     group by all
 ),
 
-rankings as (
-    select stored.place_id, stored.indicator_id, stored.group_id, stored.seq, stored.rank, affected.from_seq
+seeds as (
+    select
+        reopened.place_id, reopened.indicator_id, reopened.group_id, reopened.kind,
+        reopened.start_pub_idx as first_idx,
+        last_before.last_idx,
+        reopened.start_period,
+        reopened.start_seq,
+        reopened.months_before_start,
+        last_before.last_period as end_period,
+        last_before.last_cum_months as end_cum_months,
+    from rank_reopened as reopened
+    inner join affected using (indicator_id)
+    inner join last_before using (indicator_id, group_id)
+    where reopened.start_seq < affected.from_seq
+),
+
+window_rows as (
+    select
+        stored.place_id, stored.indicator_id, stored.group_id, stored.rank,
+        pp.pub_idx, pp.period, pp.seq, pp.cum_months, pp.n_months,
     from mart_store.rankings as stored
     inner join affected using (indicator_id)
-    where stored.rank <= 3 and stored.period >= $region_from
+    inner join (select * from mart_store.published_periods where period >= $window_from) as pp
+        using (indicator_id, group_id, seq)
+    where stored.rank <= 3 and stored.seq >= affected.from_seq and stored.period >= $window_from
 ),
 
-candidates as (
-    select place_id, indicator_id, group_id, seq, from_seq, 'top3' as kind from rankings
+points as (
+    select
+        place_id, indicator_id, group_id, 'top3' as kind, pub_idx as first_idx, pub_idx as last_idx,
+        period as start_period, seq as start_seq, cum_months - n_months as months_before_start,
+        period as end_period, cum_months as end_cum_months,
+    from window_rows
+),
+
+items as (
+    select * from seeds
     union all
-    select place_id, indicator_id, group_id, seq, from_seq, 'first' as kind from rankings where rank = 1
-),
-
-in_region as (
-    select cand.*
-    from candidates as cand
-    left join reopened using (place_id, indicator_id, group_id, kind)
-    -- a reopened run may start before the window; otherwise the window's first period
-    where cand.seq >= least(coalesce(reopened.region_seq, cand.from_seq), cand.from_seq)
+    select * from points
+    union all
+    select * replace ('first' as kind) from points
+    semi join (select place_id, indicator_id, group_id, pub_idx as first_idx from window_rows where rank = 1)
+        using (place_id, indicator_id, group_id, first_idx)
 ),
 
 numbered as (
     select
-        in_region.*,
-        pp.period,
-        pp.n_months,
-        pp.pub_idx,
-        pp.pub_idx - row_number() over (
+        *,
+        last_idx - sum(last_idx - first_idx + 1) over (
             -- one integer key for place x indicator x group x kind: far cheaper to sort than four columns
-            partition by ((in_region.group_id::bigint * 1024 + in_region.indicator_id) * 2097152
-                          + in_region.place_id) * 2 + (in_region.kind = 'first')::integer
-            order by pp.pub_idx
+            partition by ((group_id::bigint * 1024 + indicator_id) * 2097152 + place_id) * 2
+                         + (kind = 'first')::integer
+            order by first_idx
+            rows unbounded preceding
         ) as island,
-    from in_region
-    inner join (select * from mart_store.published_periods where period >= $region_from) as pp
-        using (indicator_id, group_id, seq)
+    from items
 ),
 
 runs as (
@@ -56,21 +91,22 @@ runs as (
         indicator_id,
         group_id,
         kind,
-        min(period) as start_period,
-        max(period) as end_period,
-        min(seq) as start_seq,
-        max(pub_idx) as end_pub_idx,
-        count(*)::integer as n_periods,
-        sum(n_months)::integer as n_months,
+        min(start_period) as start_period,
+        max(end_period) as end_period,
+        min(start_seq) as start_seq,
+        min(first_idx) as start_pub_idx,
+        max(last_idx) as end_pub_idx,
+        min(months_before_start) as months_before_start,
+        sum(last_idx - first_idx + 1)::integer as n_periods,
+        (max(end_cum_months) - min(months_before_start))::integer as n_months,
     from numbered
     group by place_id, indicator_id, group_id, kind, island
 ),
 
 latest as (
     select pp.indicator_id, pp.group_id, max(pp.pub_idx) as last_idx
-    from mart_store.published_periods as pp
+    from recent_published as pp
     semi join affected using (indicator_id)
-    where pp.period >= $reopen_from
     group by all
 ),
 
@@ -83,6 +119,8 @@ final as (
         runs.start_period,
         runs.end_period,
         runs.start_seq,
+        runs.start_pub_idx,
+        runs.months_before_start,
         runs.end_pub_idx,
         runs.n_periods,
         runs.n_months,
@@ -90,7 +128,7 @@ final as (
         next_pub.period as broke_at,
     from runs
     inner join latest using (indicator_id, group_id)
-    left join (select * from mart_store.published_periods where period >= $reopen_from) as next_pub
+    left join recent_published as next_pub
         on next_pub.indicator_id = runs.indicator_id
         and next_pub.group_id = runs.group_id
         and next_pub.pub_idx = runs.end_pub_idx + 1

@@ -45,7 +45,8 @@ create table if not exists mart_store.published_periods (
     period date not null,
     seq smallint not null,
     n_months integer not null,
-    pub_idx integer not null
+    pub_idx integer not null,
+    cum_months integer not null         -- months of this and every earlier published period
 );
 
 -- one row per run of consecutive published periods a place spent in the top three (or first)
@@ -57,6 +58,8 @@ create table if not exists mart_store.streaks (
     start_period date not null,
     end_period date not null,
     start_seq smallint not null,
+    start_pub_idx integer not null,
+    months_before_start integer not null, -- cum_months of the published period before the run
     end_pub_idx integer not null,
     n_periods integer not null,
     n_months integer not null,
