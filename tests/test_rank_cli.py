@@ -85,6 +85,8 @@ def test_explain_traces_the_number_and_its_revision(world):
 
 
 def test_unknown_names_give_one_line_with_suggestions(world):
+    code, out = invoke([*world, "show", "乙县"])
+    assert code == 2 and "the rank marts are not built" in out and "run `bipin rank` first" in out
     code, out = invoke([*world, "show", "乙县县"])
     assert code == 2
     assert "unknown place '乙县县'" in out and "乙县" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated
 
@@ -179,13 +180,22 @@ def _parse_moment(text: str) -> datetime:
         fail(f"cannot read --as-of {text!r}: expected e.g. '2026-03-01 08:00' or 2026-03-01")
 
 
+@contextmanager
 def _reader(ctx: typer.Context):
+    """A read-only connection to marts that exist; otherwise one line saying what to run."""
+    import duckdb
+
     from flows.warehouse import open_warehouse
 
     settings = state(ctx).settings
     if not settings.db_path.exists():
         fail(f"no warehouse at {settings.db_path}; run `bipin ingest` and `bipin rank` first")
-    return open_warehouse(settings, read_only=True)
+    with open_warehouse(settings, read_only=True) as con:
+        try:
+            con.execute("select 1 from marts.rankings limit 0")
+        except duckdb.CatalogException:
+            fail(f"the rank marts are not built in {settings.db_path}; run `bipin rank` first")
+        yield con
 
 
 # -- formatting ---------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 The marts are views in schema `marts` over tables in `mart_store`. A build rebuilds only the
 indicator x period slices whose observations differ between what the store shows and what is asked
 for (observations loaded in between the two cuts), plus what depends on them: prev_rank of the next
-slice, per-period counts and scorecards of the touched periods, and the streaks that may run through
-them. Each build is one transaction: delete the window, insert the new rows, record meta.rank_state.
+slice, top-three counts of the touched periods, published periods, and the streaks that may run
+through them (scorecards and per-slice gaps are computed by the views when read).
+Each build is one transaction: delete the window, insert the new rows, record meta.rank_state.
 
 As of a past moment T: `build(con, as_of=T)` makes the marts show exactly what they showed with the
 observations loaded by T (the diff to the current state is the observations loaded after T), and
@@ -175,7 +176,7 @@ def _rank_window(step: _Steps, as_of) -> None:
     """Replace the ranks of the slices in rank_window, and prev_rank of the slices right after them."""
     con = step.con
     bounds = _bounds(con)
-    # current values -> ranks -> prev_rank, pipelined as temp views into one insert
+    # current values -> ranks -> prev_rank, pipelined as temp views into one insert (no big temp table)
     con.execute("set variable rank_cut = ?", [as_of])
     con.execute("set variable rank_prev_from = ?", [bounds["prev_from"]])
     for view, model in (("rank_current", "current_observations"), ("rank_ranked", "ranking_rows"),
@@ -235,7 +236,3 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     for view, model in VIEWS:
         con.execute(f"create or replace view marts.{view} as {load_sql(model)}")
 
-
-def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the marts views (empty until the first build) so readers never meet a missing view."""
-    _create_views(con)
