@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 
 from flows.brief.trends import Chart
 
-COLOURS = ("#1f5fa8", "#d2691e", "#2e8b57", "#8b3a8b", "#b22222", "#4682b4")
+# eight clearly different hues (Okabe-Ito plus two), so the key indicators never share a colour
+COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#000000", "#8c564b")
 
 
 @lru_cache(maxsize=256)  # recipients of the same county share one chart; Chart is frozen, so hashable

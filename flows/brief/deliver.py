@@ -7,6 +7,7 @@ connection; a permanent one (5xx) is recorded at once. One recipient's failure n
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import smtplib
@@ -54,13 +55,24 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._@-]", "_", text).replace("@", "_at_")
 
 
+def browser_html(out: Outgoing) -> str:
+    """The HTML part with its inline images as data: URIs, so a preview opened from disk shows the chart."""
+    html = out.html
+    for part in out.message.walk():
+        cid = part.get("Content-ID")
+        if cid and part.get_content_maintype() == "image":
+            data = base64.b64encode(part.get_payload(decode=True)).decode("ascii")
+            html = html.replace(f"cid:{cid.strip('<>')}", f"data:{part.get_content_type()};base64,{data}")
+    return html
+
+
 def write_outbox(outbox: Path, out: Outgoing) -> Path:
     """var/outbox/<kind>/<period_key>/<recipient>.eml plus .html preview; returns the .eml path."""
     folder = outbox / out.kind / safe_name(out.period_key)
     folder.mkdir(parents=True, exist_ok=True)
     eml = folder / f"{safe_name(out.email)}.eml"
     eml.write_bytes(out.message.as_bytes())
-    eml.with_suffix(".html").write_text(out.html, encoding="utf-8")
+    eml.with_suffix(".html").write_text(browser_html(out), encoding="utf-8")
     return eml
 
 

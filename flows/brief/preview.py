@@ -8,6 +8,7 @@ from pathlib import Path
 from flows.brief import plan as p
 from flows.brief.collect import BlankBriefing
 from flows.brief.compose import compose
+from flows.brief.deliver import browser_html
 from flows.brief.delivery_config import load_delivery_config
 from flows.brief.recipients import Recipient, RecipientError, load_recipients
 from flows.catalog import CatalogError, load_catalog
@@ -49,5 +50,5 @@ def write_preview(settings: Settings, place: str, kind: str = "weekly", as_of: s
     out = compose(briefing, cfg, plan.as_of, who.name, who.email, settings.timezone)
     path = settings.outbox / "preview" / f"{code}-{kind}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(out.html, encoding="utf-8")
+    path.write_text(browser_html(out), encoding="utf-8")
     return path
