@@ -207,7 +207,10 @@ def test_outbox_writes_eml_and_html_preview(tmp_path):
     eml = settings.outbox / "weekly" / "2026-W48" / "leader_at_wuyi.example.gov.cn.eml"
     assert [r.status for r in results] == ["sent", "sent"] and results[0].detail == str(eml)
     assert eml.read_bytes().startswith(b"Subject: ")
-    assert "位次热力图" in eml.with_suffix(".html").read_text(encoding="utf-8")
+    preview = eml.with_suffix(".html").read_text(encoding="utf-8")
+    assert "位次热力图" in preview
+    # opened from disk, the preview shows the chart: the CID reference became a data URI
+    assert "data:image/png;base64," in preview and 'src="cid:' not in preview
     assert [r.status for r in send(settings, weekly_items(settings))] == ["skipped", "skipped"]
 
 
