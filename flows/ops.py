@@ -89,3 +89,43 @@ def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status
             freshness=_rows(con, "ops/data_freshness"),
             schedule=schedule,
         )
+
+
+def task_work_seconds(flow_run_id) -> dict[str, float]:
+    """Time bipin's own code ran inside a flow run and its subflows: the union of their task runs' intervals.
+
+    Flows are thin (their bodies only call tasks), so this is the job's own work; the rest of a run's
+    wall time is Prefect starting up and orchestrating. Keyed by flow name, plus "total".
+    Subflow wrapper task runs (which span a whole subflow) are left out.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowRunFilterParentFlowRunId
+
+    with get_client(sync_client=True) as client:
+        runs, frontier = [], [flow_run_id]
+        while frontier:
+            children = client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=frontier)))
+            runs += children
+            frontier = [c.id for c in children]
+        root = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+        wrappers = {r.parent_task_run_id for r in runs}
+        names = {f.id: f.name for f in client.read_flows()}
+        intervals: dict[str, list[tuple[float, float]]] = {}
+        for run in [*root, *runs]:
+            tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
+            spans = [(t.start_time.timestamp(), t.end_time.timestamp()) for t in tasks
+                     if t.id not in wrappers and t.start_time and t.end_time]
+            intervals.setdefault(names.get(run.flow_id, "?"), []).extend(spans)
+    out = {name: _union(spans) for name, spans in intervals.items()}
+    out["total"] = _union([s for spans in intervals.values() for s in spans])
+    return out
+
+
+def _union(spans: list[tuple[float, float]]) -> float:
+    total, end = 0.0, float("-inf")
+    for start, stop in sorted(spans):
+        if stop > end:
+            total += stop - max(start, end)
+            end = stop
+    return total
