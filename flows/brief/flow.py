@@ -83,7 +83,8 @@ def brief(kind: str, period: str | None = None, week: str | None = None, places:
         results += [SendResult(o.email, o.name, o.status, o.detail) for o in outcomes if o.outgoing is None]
     elif plan.problems:
         results = [SendResult(r.email, r.name, "blocked", "; ".join(plan.problems)) for r in plan.recipients]
-    if plan.operators and (kind == "digest" or results or plan.problems):
+    # operators hear about a batch only when something happened: a rerun that skipped everything is silent
+    if plan.operators and (kind == "digest" or plan.problems or any(r.status != "skipped" for r in results)):
         digests = digest_task(settings, plan, results)
         results += deliver_task(settings, digests, resend, dry_run)
     create_markdown_artifact(markdown=_preview(plan, outcomes, results), key=_artifact_key(plan),

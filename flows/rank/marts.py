@@ -83,6 +83,10 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: b
         after, until = _diff_bounds(state.cut, as_of)
         if after is not None and after == until:
             mode = "unchanged"
+    # the store's row order means nothing (views and reads say what they need), so let DuckDB write
+    # and window in parallel without keeping input order; the setting is put back afterwards
+    preserve = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("set preserve_insertion_order = false")
     con.execute("begin transaction")
     try:
         _create_views(con)
@@ -101,6 +105,8 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: b
     except Exception:
         con.execute("rollback")
         raise
+    finally:
+        con.execute(f"set preserve_insertion_order = {bool(preserve)}")
     return BuildSummary(mode, as_of, watermark, n_slices, periods, time.perf_counter() - started, steps)
 
 
@@ -142,7 +148,10 @@ def _rebuild(con, mode: str, after, until, as_of, steps: dict[str, float]) -> tu
         chunk = periods[i:i + CHUNK_PERIODS]
         step.run("window", "create or replace temp table rank_window as select * from rank_slices "
                            "where period between ? and ?", [chunk[0], chunk[-1]])
-        _rank_window(step, as_of)
+        if mode == "full":
+            _rank_window_full(step, as_of)
+        else:
+            _rank_window(step, as_of)
     # what depends on the ranks (counts, published periods, streaks) is rebuilt once for all chunks
     step.run("window", "create or replace temp table rank_window as select * from rank_slices")
     touched = _rebuild_dependents(step) if periods else set()
@@ -192,6 +201,23 @@ def _rank_window(step: _Steps, as_of) -> None:
              {"window_from": bounds["window_from"]})
     for view in ("rank_with_prev", "rank_ranked", "rank_current"):
         con.execute(f"drop view if exists {view}")
+
+
+def _rank_window_full(step: _Steps, as_of) -> None:
+    """Full rebuild of the slices in rank_window (the store is empty from them on): ranks and prev_rank
+    in one pass over the chunk and its previous slices, inserted without a join or a later refresh."""
+    con = step.con
+    con.execute("alter table rank_window rename to rank_chunk")
+    step.temp("rank_window", "previous_slices")
+    con.execute("set variable rank_cut = ?", [as_of])
+    for view, model in (("rank_current", "current_observations"), ("rank_ranked", "ranking_rows"),
+                        ("rank_with_prev", "rankings_with_lag")):
+        con.execute(f"create or replace temp view {view} as {load_sql('marts/' + model)}")
+    step.run("rank", "insert into mart_store.rankings by name select * from rank_with_prev")
+    for view in ("rank_with_prev", "rank_ranked", "rank_current"):
+        con.execute(f"drop view if exists {view}")
+    con.execute("drop table rank_window")
+    con.execute("alter table rank_chunk rename to rank_window")
 
 
 def _rebuild_dependents(step: _Steps) -> set[date]:
