@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 im = Image.open("var/weekly-full.png").convert("RGB")
 rows = np.where((np.asarray(im.convert("L")) < 200).any(axis=1))[0]
-im.crop((0, 0, im.width, int(rows.max()) + 24)).save("docs/weekly-briefing.png", optimize=True)
+im = im.crop((0, 0, im.width, int(rows.max()) + 24))
+im.quantize(colors=128).save("docs/weekly-briefing.png", optimize=True)  # a palette keeps the file small
 PY
 echo "wrote docs/weekly-briefing.png from $html"
