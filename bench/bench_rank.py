@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -105,7 +106,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=marts.CHUNK_PERIODS, help="periods ranked per step")
     args = parser.parse_args()
     marts.CHUNK_PERIODS = args.chunk
-    folder = tempfile.mkdtemp(prefix="bipin-bench-")
+    folder = None if args.db else tempfile.mkdtemp(prefix="bipin-bench-")
     db_path = args.db or os.path.join(folder, "bench.duckdb")
     Path(db_path).unlink(missing_ok=True)
 
@@ -159,8 +160,8 @@ def main() -> None:
         print(f"{name:30} {value:>12} {target:>12} {'' if not target else ('ok' if ok else 'MISSED')}")
     print("\nfull rebuild steps: " + ", ".join(f"{k} {v:.2f}" for k, v in full.step_seconds.items()))
     print("incremental steps: " + ", ".join(f"{k} {v:.3f}" for k, v in incremental.step_seconds.items()))
-    if not args.keep and not args.db:
-        Path(db_path).unlink(missing_ok=True)
+    if folder and not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)  # the database file and its folder
 
 
 if __name__ == "__main__":

@@ -133,8 +133,9 @@ def _diff_bounds(old_cut: datetime | None, new_cut: datetime | None) -> tuple[da
 def _rebuild(con, mode: str, after, until, as_of, steps: dict[str, float]) -> tuple[int, list[date]]:
     """Rebuild the changed slices in chunks of periods, oldest first.
 
-    Each chunk is an ordinary incremental step, so a full rebuild is the same code as a daily one;
-    chunking bounds memory and keeps the store written in period order (its zone maps then let
+    An incremental chunk joins stored ranks for prev_rank and refreshes the slice after it; a full
+    rebuild (empty store) instead takes prev_rank by lag in the same pass, which needs neither.
+    Chunking bounds memory and keeps the store written in period order (its zone maps then let
     later steps skip the history they do not need).
     """
     step = _Steps(con, steps)
@@ -176,9 +177,14 @@ class _Steps:
         self.run(model, f"create or replace temp table {table} as {load_sql('marts/' + model)}", params)
 
 
-def _bounds(con) -> dict:
-    cur = con.execute(load_sql("marts/window_bounds"))
-    return dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+def _bounds(con, reopen: bool = False) -> dict:
+    """Period bounds of rank_window; with reopen, also where streaks may reopen (reads the store)."""
+    models = ("window_bounds", "reopen_bound") if reopen else ("window_bounds",)
+    bounds = {}
+    for model in models:
+        cur = con.execute(load_sql("marts/" + model))
+        bounds.update(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+    return bounds
 
 
 def _rank_window(step: _Steps, as_of) -> None:
@@ -223,7 +229,7 @@ def _rank_window_full(step: _Steps, as_of) -> None:
 def _rebuild_dependents(step: _Steps) -> set[date]:
     """Top-three counts, published periods and streaks for the slices in rank_window; returns touched periods."""
     con = step.con
-    bounds = _bounds(con)
+    bounds = _bounds(con, reopen=True)
     step.temp("rank_touched_periods", "touched_periods")
     step.run("store top3_counts", """
         delete from mart_store.top3_counts as m
@@ -249,11 +255,11 @@ def _rebuild_dependents(step: _Steps) -> set[date]:
                       where r.place_id = s.place_id and r.indicator_id = s.indicator_id
                         and r.group_id = s.group_id and r.kind = s.kind and r.start_seq = s.start_seq)
     """, {"reopen_from": bounds["reopen_from"]})
-    step.temp("rank_streaks_new", "streaks", {"reopen_from": bounds["reopen_from"],
-                                              "window_from": bounds["window_from"]})
-    step.run("store streaks", "insert into mart_store.streaks by name select * from rank_streaks_new order by end_period")
+    # straight into the store (no temp copy of the runs), in end_period order for the zone maps
+    step.run("streaks", f"insert into mart_store.streaks by name select * from ({load_sql('marts/streaks')}) "
+                        "order by end_period", {"reopen_from": bounds["reopen_from"], "window_from": bounds["window_from"]})
     touched = {r[0] for r in con.execute("select period from rank_touched_periods").fetchall()}
-    for table in ("rank_touched_periods", "rank_pub_new", "rank_reopened", "rank_streaks_new"):
+    for table in ("rank_touched_periods", "rank_pub_new", "rank_reopened"):
         con.execute(f"drop table if exists {table}")
     return touched
 

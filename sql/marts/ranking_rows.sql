@@ -1,7 +1,7 @@
 -- Ranks of the slices being rebuilt: each member valid at the period's last day, ranked on its metric
 -- (growth_pct or value per the indicator's basis; lower-is-better ranks ascending). rank() semantics:
 -- ties share the best place and the next place is skipped; a missing metric is not ranked.
--- One window sort on a single integer slice key; everything else about a slice is derived at read time.
+-- One window sort on the integer slice key (group, indicator, seq); everything else about a slice is derived at read time.
 -- one row per period x indicator x group x member place with an observation
 with current_observations as (
     select * from rank_current
@@ -65,8 +65,8 @@ final as (
         measured.place_id,
         measured.metric,
         case when measured.metric is not null then rank() over (
-            -- one integer partition key sorts far faster than three columns
-            partition by (mem.group_id::bigint * 1024 + measured.indicator_id) * 16384 + measured.seq
+            -- three narrow columns measured faster here than one packed bigint expression
+            partition by mem.group_id, measured.indicator_id, measured.seq
             order by measured.sort_key desc nulls last
         ) end::smallint as rank,
         measured.published_rank,

@@ -29,7 +29,7 @@ last_before as (
 
 seeds as (
     select
-        reopened.place_id, reopened.indicator_id, reopened.group_id, reopened.kind,
+        reopened.place_id, reopened.indicator_id, reopened.group_id, reopened.kind = 'first' as is_first,
         reopened.start_pub_idx as first_idx,
         last_before.last_idx,
         reopened.start_period,
@@ -55,30 +55,27 @@ window_rows as (
 ),
 
 points as (
+    -- a first place is also a top-three row: one pass emits both kinds (no join back)
     select
-        place_id, indicator_id, group_id, 'top3' as kind, pub_idx as first_idx, pub_idx as last_idx,
+        place_id, indicator_id, group_id, kind.is_first, pub_idx as first_idx, pub_idx as last_idx,
         period as start_period, seq as start_seq, cum_months - n_months as months_before_start,
         period as end_period, cum_months as end_cum_months,
     from window_rows
+    inner join (values (false), (true)) as kind(is_first) on not kind.is_first or window_rows.rank = 1
 ),
 
 items as (
     select * from seeds
     union all
     select * from points
-    union all
-    select * replace ('first' as kind) from points
-    semi join (select place_id, indicator_id, group_id, pub_idx as first_idx from window_rows where rank = 1)
-        using (place_id, indicator_id, group_id, first_idx)
 ),
 
 numbered as (
     select
         *,
         last_idx - sum(last_idx - first_idx + 1) over (
-            -- one integer key for place x indicator x group x kind: far cheaper to sort than four columns
-            partition by ((group_id::bigint * 1024 + indicator_id) * 2097152 + place_id) * 2
-                         + (kind = 'first')::integer
+            -- plain narrow columns (kind as a boolean) sorted faster here than one packed bigint
+            partition by group_id, indicator_id, place_id, is_first
             order by first_idx
             rows unbounded preceding
         ) as island,
@@ -90,7 +87,7 @@ runs as (
         place_id,
         indicator_id,
         group_id,
-        kind,
+        is_first,
         min(start_period) as start_period,
         max(end_period) as end_period,
         min(start_seq) as start_seq,
@@ -100,7 +97,7 @@ runs as (
         sum(last_idx - first_idx + 1)::integer as n_periods,
         (max(end_cum_months) - min(months_before_start))::integer as n_months,
     from numbered
-    group by place_id, indicator_id, group_id, kind, island
+    group by place_id, indicator_id, group_id, is_first, island
 ),
 
 latest as (
@@ -115,7 +112,7 @@ final as (
         runs.place_id,
         runs.indicator_id,
         runs.group_id,
-        runs.kind,
+        case when runs.is_first then 'first' else 'top3' end as kind,
         runs.start_period,
         runs.end_period,
         runs.start_seq,
