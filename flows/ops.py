@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows import worktime
 from flows.catalog import Catalog
 from flows.schedules import BRIEF_KINDS, due_kinds, load_schedules
 from flows.settings import Settings
@@ -117,15 +118,30 @@ def task_work_seconds(flow_run_id) -> dict[str, float]:
             spans = [(t.start_time.timestamp(), t.end_time.timestamp()) for t in tasks
                      if t.id not in wrappers and t.start_time and t.end_time]
             intervals.setdefault(names.get(run.flow_id, "?"), []).extend(spans)
-    out = {name: _union(spans) for name, spans in intervals.items()}
-    out["total"] = _union([s for spans in intervals.values() for s in spans])
+    out = {name: worktime.union_seconds(spans) for name, spans in intervals.items()}
+    out["total"] = worktime.union_seconds([s for spans in intervals.values() for s in spans])
     return out
 
 
-def _union(spans: list[tuple[float, float]]) -> float:
-    total, end = 0.0, float("-inf")
-    for start, stop in sorted(spans):
-        if stop > end:
-            total += stop - max(start, end)
-            end = stop
-    return total
+def own_work_seconds(flow_run_id, since: float) -> dict[str, dict[str, float]]:
+    """The job's own work in a pipeline run, per stage (flow name), measured two ways.
+
+    "measured": time inside bipin's functions, recorded by flows.worktime.own_work in this process
+    after `since` (worktime.mark() taken just before the run). "task_runs": the union of the task
+    runs' intervals from Prefect's API, which also counts the engine's per-task bookkeeping.
+    "own" takes "measured" for each stage that recorded itself and "task_runs" for the others
+    (rank's tasks, or tasks run on Dask workers), so nothing the job did is left out.
+    Stages run one after another, so "total" is their sum.
+    """
+    task_runs = {k: v for k, v in task_work_seconds(flow_run_id).items() if k != "total"}
+    return combine_own_work(worktime.seconds_since(since), task_runs)
+
+
+def combine_own_work(measured: dict[str, float], task_runs: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Per stage: the measured figure where the stage recorded one, else its task runs; each with a "total"."""
+    own = {stage: measured.get(stage, seconds) for stage, seconds in task_runs.items()}
+    own.update({stage: seconds for stage, seconds in measured.items() if stage not in own})
+    figures = {"own": own, "measured": dict(measured), "task_runs": dict(task_runs)}
+    for per_stage in figures.values():
+        per_stage["total"] = sum(per_stage.values())
+    return figures

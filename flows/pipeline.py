@@ -25,6 +25,7 @@ from flows.runners import task_runner_for
 from flows.schedules import BRIEF_KINDS, due_kinds, load_schedules
 from flows.settings import Settings, load_settings
 from flows.warehouse import connect
+from flows.worktime import own_work
 
 
 class PipelineError(RuntimeError):
@@ -78,7 +79,8 @@ def needs_rank(before: datetime | None, after: datetime | None, ranked: datetime
 @task
 def read_watermark(settings: Settings) -> tuple[datetime | None, datetime | None]:
     """Newest load time in raw.files and in the marts' build state."""
-    return load_watermark(settings)
+    with own_work("pipeline"):
+        return load_watermark(settings)
 
 
 @task
@@ -102,10 +104,11 @@ def pipeline(
     db: str | None = None,
 ) -> dict:
     """Ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`)."""
-    settings = load_settings(config_dir, db, home)
-    where = {"home": str(settings.home), "config_dir": str(settings.config_dir)}
-    now = parse_as_of(as_of, settings)
-    to_send = choose_kinds(kinds, force, now, settings)
+    with own_work("pipeline"):
+        settings = load_settings(config_dir, db, home)
+        where = {"home": str(settings.home), "config_dir": str(settings.config_dir)}
+        now = parse_as_of(as_of, settings)
+        to_send = choose_kinds(kinds, force, now, settings)
     rows: list[dict] = []
     failed: list[str] = []
 

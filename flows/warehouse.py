@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from flows.catalog import Catalog
 from flows.locking import open_with_wait, warehouse_lock
@@ -79,6 +80,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Insert rows as one columnar statement (executemany binds row by row: ~0.1 ms each, 1,500 rows)."""
+    columns = {f"c{i}": pa.array([r[i] for r in rows]) for i in range(len(rows[0]))}
+    con.register("_sync_rows", pa.table(columns))
+    try:
+        con.execute(f"insert into {table} select * from _sync_rows")
+    finally:
+        con.unregister("_sync_rows")
+
+
 def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Replace the `ref` tables with the catalog, in one transaction (the YAML is the source of truth)."""
     places = [(p.code, p.name, p.short_name, p.division_code, p.parent, p.level) for p in catalog.places]
@@ -106,8 +117,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         ):
             con.execute(f"delete from {table}")
             if rows:
-                marks = ", ".join("?" * len(rows[0]))
-                con.executemany(f"insert into {table} values ({marks})", rows)
+                _insert_rows(con, table, rows)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -59,9 +59,12 @@ def period_key(kind: str, period: date, as_of: datetime, week: str | None = None
     return f"{period:%Y-%m}"
 
 
-def ranking_sheets(con, groups: tuple[str, ...], period: date) -> tuple[Sheet, ...]:
-    """Per group: every place's metric and rank on every indicator (the numbers behind the tables)."""
-    rows = q.fetch(con, "group_rankings", period=period, groups=list(groups))
+def ranking_sheets(con, groups: tuple[str, ...], period: date, rows: list[dict] | None = None) -> tuple[Sheet, ...]:
+    """Per group: every place's metric and rank on every indicator (the numbers behind the tables).
+
+    `rows`: the group_rankings rows for these groups and period when the caller has them already."""
+    if rows is None:
+        rows = q.fetch(con, "group_rankings", period=period, groups=list(groups))
     out = []
     for code in dict.fromkeys(r["group_code"] for r in rows):
         g = [r for r in rows if r["group_code"] == code]
@@ -77,12 +80,25 @@ def _as_of_line(con, period: date, label: str, as_of: datetime, source_names: di
     return content.data_as_of_line(label, row, source_names), (row or {}).get("loaded_at")
 
 
+def focus_windows(con, places: list[str], groups: list[str], period: date, trend_periods: int) -> list[dict]:
+    """focus_rankings rows of several places at once (the weekly trend window ends at `period`)."""
+    return q.fetch(con, "focus_rankings", places=sorted(set(places)), groups=sorted(set(groups)),
+                   period_from=months_back(period, trend_periods * 3), period_to=period)
+
+
+def focus_window(rows: list[dict], r: Recipient) -> list[dict]:
+    """One recipient's rows out of focus_windows: its place, its groups (the query's order is kept)."""
+    return [x for x in rows if x["place_code"] == r.place and x["group_code"] in r.groups]
+
+
 def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_label: str, as_of: datetime,
-                    week: str | None = None, trend_periods: int = 12) -> Briefing:
+                    week: str | None = None, trend_periods: int = 12, windows: list[dict] | None = None) -> Briefing:
+    """`windows`: focus_windows rows covering this recipient, when the caller fetched them for several."""
     place_name = catalog.place(r.place).name
     source_names = {s.code: s.name or s.code for s in catalog.sources}
-    window = q.fetch(con, "focus_rankings", place=r.place, groups=list(r.groups),
-                     period_from=months_back(period, trend_periods * 3), period_to=period)
+    if windows is None:
+        windows = focus_windows(con, [r.place], list(r.groups), period, trend_periods)
+    window = focus_window(windows, r)
     now_rows = [x for x in window if x["period"] == period and x["rank"] is not None]
     if not now_rows:
         raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label} "
@@ -129,7 +145,8 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
         as_of_text, content.format_moment(as_of))
     subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
     return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,
-                    ranking_sheets(con, r.groups, period), f"{place_name}{period_label}通报数据.xlsx", loaded_at)
+                    ranking_sheets(con, r.groups, period, rankings), f"{place_name}{period_label}通报数据.xlsx",
+                    loaded_at)
 
 
 def quarterly_briefing(con, catalog: Catalog, r: Recipient, period: date, as_of: datetime) -> Briefing:

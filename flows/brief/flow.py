@@ -6,17 +6,21 @@ recipient that did not get a briefing it is owed, and whatever guard stopped the
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import datetime
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.brief import plan as p
+from flows.brief import session
 from flows.brief.collect import period_key
 from flows.brief.digest import SendResult
 from flows.settings import Settings, load_settings
+from flows.worktime import own_work
 
 FAILED = ("failed_transient", "failed_permanent", "failed_render", "blocked", "uncertain")
 
@@ -28,25 +32,29 @@ class BriefingFailed(Exception):
 @task(cache_policy=NO_CACHE)
 def plan_task(settings: Settings, kind: str, period, week, places, recipients, dry_run, as_of) -> p.Plan:
     """Resolve the period and recipients and check the guards."""
-    return p.make_plan(settings, kind, period, week, places, recipients, dry_run, as_of)
+    with own_work("brief"):
+        return p.make_plan(settings, kind, period, week, places, recipients, dry_run, as_of)
 
 
 @task(cache_policy=NO_CACHE, task_run_name="render-{recipient.email}")
 def render_task(settings: Settings, plan: p.Plan, recipient) -> p.RenderOutcome:
     """Render one recipient's briefing into a ready email."""
-    return p.render_for(settings, plan, recipient)
+    with own_work("brief"):
+        return p.render_for(settings, plan, recipient)
 
 
 @task(cache_policy=NO_CACHE)
 def deliver_task(settings: Settings, items: list, resend: bool, dry_run: bool) -> list[SendResult]:
     """Send the batch over one connection (or write the outbox), through the send ledger."""
-    return p.deliver(settings, items, resend, dry_run)
+    with own_work("brief"):
+        return p.deliver(settings, items, resend, dry_run)
 
 
 @task(cache_policy=NO_CACHE)
 def digest_task(settings: Settings, plan: p.Plan, results: list[SendResult]) -> list:
     """Build the operators' digest for this run."""
-    return p.digest_outgoing(settings, plan, results)
+    with own_work("brief"):
+        return p.digest_outgoing(settings, plan, results)
 
 
 def _preview(plan: p.Plan, outcomes: list[p.RenderOutcome], results: list[SendResult]) -> str:
@@ -71,23 +79,36 @@ def brief(kind: str, period: str | None = None, week: str | None = None, places:
           db: str | None = None) -> list[SendResult]:
     """Render and deliver one kind of briefing (weekly / monthly / quarterly / digest) to its recipients."""
     logger = get_run_logger()
-    settings = load_settings(config_dir, db, home)
-    plan = plan_task(settings, kind, period, week, places, recipients, dry_run, as_of)
-    outcomes: list[p.RenderOutcome] = []
-    results: list[SendResult] = []
-    if kind != "digest" and not plan.problems:
-        futures = render_task.map(settings, plan, list(plan.recipients))
-        outcomes = [f.result() for f in futures]
-        ready = [o.outgoing for o in outcomes if o.outgoing is not None]
-        results = deliver_task(settings, ready, resend, dry_run)
-        results += [SendResult(o.email, o.name, o.status, o.detail) for o in outcomes if o.outgoing is None]
-    elif plan.problems:
-        results = [SendResult(r.email, r.name, "blocked", "; ".join(plan.problems)) for r in plan.recipients]
-    # operators hear about a batch only when something happened: a rerun that skipped everything is silent
-    if plan.operators and (kind == "digest" or plan.problems or any(r.status != "skipped" for r in results)):
-        digests = digest_task(settings, plan, results)
-        results += deliver_task(settings, digests, resend, dry_run)
-    create_markdown_artifact(markdown=_preview(plan, outcomes, results), key=_artifact_key(plan),
+    with own_work("brief"):
+        settings = load_settings(config_dir, db, home)
+    # one warehouse connection for the run, lent to the tasks as cursors (session.py); not with Dask:
+    # tasks in other processes must be able to open the file while this one runs
+    with own_work("brief"):
+        held = ExitStack()
+        if isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner):
+            held.enter_context(session.warehouse_session(settings, read_only=dry_run))
+    try:
+        plan = plan_task(settings, kind, period, week, places, recipients, dry_run, as_of)
+        outcomes: list[p.RenderOutcome] = []
+        results: list[SendResult] = []
+        if kind != "digest" and not plan.problems:
+            futures = render_task.map(settings, plan, list(plan.recipients))
+            outcomes = [f.result() for f in futures]
+            ready = [o.outgoing for o in outcomes if o.outgoing is not None]
+            results = deliver_task(settings, ready, resend, dry_run)
+            results += [SendResult(o.email, o.name, o.status, o.detail) for o in outcomes if o.outgoing is None]
+        elif plan.problems:
+            results = [SendResult(r.email, r.name, "blocked", "; ".join(plan.problems)) for r in plan.recipients]
+        # operators hear about a batch only when something happened: a rerun that skipped everything is silent
+        if plan.operators and (kind == "digest" or plan.problems or any(r.status != "skipped" for r in results)):
+            digests = digest_task(settings, plan, results)
+            results += deliver_task(settings, digests, resend, dry_run)
+    finally:
+        with own_work("brief"):
+            held.close()
+    with own_work("brief"):
+        preview = _preview(plan, outcomes, results)
+    create_markdown_artifact(markdown=preview, key=_artifact_key(plan),
                              description=f"bipin {kind} briefing preview")
     for r in results:
         logger.info("%s %s: %s %s", kind, r.email, r.status, r.detail)

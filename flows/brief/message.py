@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -29,11 +29,21 @@ def header_safe(value: str) -> str:
 
 def content_hash(context: object, sheets: object = ()) -> str:
     """sha256 of what the briefing says (not when it was generated)."""
-    data = asdict(context) if is_dataclass(context) else dict(context)
+    data = _fields(context) if is_dataclass(context) else dict(context)
     data.pop("generated_at", None)
-    payload = json.dumps([data, [asdict(s) if is_dataclass(s) else s for s in sheets]],
-                         default=str, sort_keys=True, ensure_ascii=False)
+    payload = json.dumps([data, list(sheets)], default=_plain, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _fields(obj: object) -> dict:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _plain(value: object) -> object:
+    """json's fallback: a dataclass becomes its fields (what asdict gives, without its deep copy), else str."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return _fields(value)
+    return str(value)
 
 
 def message_id(kind: str, period_key: str, recipient: str, digest: str, domain: str) -> str:

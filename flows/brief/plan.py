@@ -10,11 +10,11 @@ import threading
 import traceback
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.brief import collect, digest, guards, ledger
+from flows.brief import collect, digest, guards, ledger, session
 from flows.brief import queries as q
 from flows.brief.compose import compose
 from flows.brief.deliver import Outgoing, deliver_batch
@@ -84,9 +84,10 @@ def parse_week(week: str | None, as_of: datetime) -> str | None:
 
 
 def open_db(settings: Settings, read_only: bool):
+    """A connection to close after use: a cursor of the run's session when one is open (session.py)."""
     if read_only and not settings.db_path.exists():
         raise PlanError(f"no warehouse at {settings.db_path}: load data and run `bipin rank` first")
-    return connect(settings.db_path, read_only=read_only)
+    return session.borrow(settings, read_only) or connect(settings.db_path, read_only=read_only)
 
 
 def check_request(settings: Settings, kind: str, week: str | None = None, as_of: str | datetime | None = None,
@@ -141,10 +142,11 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
     return Plan(kind, moment, target, label, parse_week(week, moment), chosen, operators, tuple(problems), dry_run)
 
 
-def build_briefing(con, catalog: Catalog, plan: Plan, r: Recipient, cfg: DeliveryConfig) -> collect.Briefing:
+def build_briefing(con, catalog: Catalog, plan: Plan, r: Recipient, cfg: DeliveryConfig,
+                   windows: list[dict] | None = None) -> collect.Briefing:
     if plan.kind == "weekly":
         return collect.weekly_briefing(con, catalog, r, plan.period, plan.period_label, plan.as_of, plan.week,
-                                       cfg.trend_periods)
+                                       cfg.trend_periods, windows)
     if plan.kind == "monthly":
         return collect.monthly_briefing(con, catalog, r, plan.period, plan.period_label, plan.as_of)
     return collect.quarterly_briefing(con, catalog, r, plan.period, plan.as_of)
@@ -152,21 +154,34 @@ def build_briefing(con, catalog: Catalog, plan: Plan, r: Recipient, cfg: Deliver
 
 _SHARED: OrderedDict = OrderedDict()
 _SHARED_LOCK = threading.Lock()
+_MAKING: dict[tuple, threading.Lock] = {}
 SHARED_MAX = 512
 
 
 def shared(plan: Plan, key: tuple, make):
     """What every recipient with the same focus shares within one run (catalog, queries, charts):
-    computed once per run token, so a thousand recipients of one county cost one set of queries."""
+    computed once per run token, so a thousand recipients of one county cost one set of queries.
+    Render tasks run in parallel threads: the first to ask makes the value, the others wait for it."""
     full = (plan.token, *key)
     with _SHARED_LOCK:
         if full in _SHARED:
             return _SHARED[full]
-    value = make()
-    with _SHARED_LOCK:
-        _SHARED[full] = value
-        while len(_SHARED) > SHARED_MAX:
-            _SHARED.popitem(last=False)
+        making = _MAKING.setdefault(full, threading.Lock())
+    with making:
+        with _SHARED_LOCK:
+            if full in _SHARED:
+                return _SHARED[full]
+        try:
+            value = make()
+        except BaseException:
+            with _SHARED_LOCK:
+                _MAKING.pop(full, None)
+            raise
+        with _SHARED_LOCK:
+            _SHARED[full] = value
+            _MAKING.pop(full, None)
+            while len(_SHARED) > SHARED_MAX:
+                _SHARED.popitem(last=False)
     return value
 
 
@@ -174,7 +189,12 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
                         cfg: DeliveryConfig) -> collect.Briefing:
     con = open_db(settings, read_only=True)
     try:
-        return build_briefing(con, catalog, plan, r, cfg)
+        windows = None
+        if plan.kind == "weekly":  # the trend windows of every focus in one query (see focus_rankings.sql)
+            windows = shared(plan, ("weekly-windows",), lambda: collect.focus_windows(
+                con, [x.place for x in plan.recipients], [g for x in plan.recipients for g in x.groups],
+                plan.period, cfg.trend_periods))
+        return build_briefing(con, catalog, plan, r, cfg, windows)
     finally:
         con.close()
 
@@ -237,8 +257,10 @@ def digest_outgoing(settings: Settings, plan: Plan, results: list[digest.SendRes
 
 
 def digest_hash_key(ctx) -> str:
-    """A digest with the same content is not sent twice; a changed outcome is news."""
-    return content_hash(ctx)[:12]
+    """A digest with the same content is not sent twice; a changed outcome is news. The window's wording
+    follows the clock to the minute, so it is left out (the key names the day or period already):
+    a rerun a minute later with nothing new must not mail the operators again."""
+    return content_hash(replace(ctx, window="") if is_dataclass(ctx) and hasattr(ctx, "window") else ctx)[:12]
 
 
 def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bool) -> list[digest.SendResult]:

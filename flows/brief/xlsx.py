@@ -2,17 +2,17 @@
 
 Text that a spreadsheet could run as a formula (starting with = + - @, or a tab/CR) is neutralised
 with a leading apostrophe, so a place alias cannot become a formula in a leader's Excel.
+The workbook is written directly as SpreadsheetML (flows/brief/xlsx_parts.py): strings inline, one
+header style, frozen header row. xlsxwriter spent ~3 us a cell (~50 ms a monthly workbook, eight a run).
 """
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import datetime
 from functools import lru_cache
 
-import xlsxwriter
-
+from flows.brief import xlsx_parts
 from flows.brief.collect import Sheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,27 +38,11 @@ def sheet_name(name: str, taken: set[str]) -> str:
 @lru_cache(maxsize=256)  # the same tables for every recipient of a county
 def workbook_bytes(sheets: tuple[Sheet, ...], created: datetime) -> bytes:
     """XLSX bytes; `created` is fixed by the caller so the same data gives the same file."""
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"created": created.replace(tzinfo=None), "title": "bipin", "author": "bipin"})
-    head = wb.add_format({"bold": True, "bg_color": "#F4E4E4", "border": 1})
     taken: set[str] = set()
+    parts = []
     for sheet in sheets or (Sheet("data", ("说明",), (("无数据",),)),):
-        ws = wb.add_worksheet(sheet_name(sheet.name, taken))
-        for col, title in enumerate(sheet.columns):
-            ws.write_string(0, col, str(neutralise(title)), head)
-            ws.set_column(col, col, 14 if col else 22)
-        for row_no, row in enumerate(sheet.rows, start=1):
-            for col, value in enumerate(row):
-                value = neutralise(value)
-                if value is None:
-                    ws.write_blank(row_no, col, None)
-                elif isinstance(value, bool):
-                    ws.write_boolean(row_no, col, value)
-                elif isinstance(value, int | float):
-                    ws.write_number(row_no, col, value)
-                else:
-                    ws.write_string(row_no, col, str(value))
-        ws.freeze_panes(1, 0)
-    wb.close()
-    return buf.getvalue()
+        rows = [[str(neutralise(title)) for title in sheet.columns]]
+        rows += [[neutralise(value) for value in row] for row in sheet.rows]
+        widths = [22 if col == 0 else 14 for col in range(len(sheet.columns))]
+        parts.append((sheet_name(sheet.name, taken), xlsx_parts.sheet_xml(rows, widths)))
+    return xlsx_parts.package(parts, created.replace(tzinfo=None), title="bipin", author="bipin")

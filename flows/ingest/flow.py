@@ -20,6 +20,7 @@ from flows.ingest.load import IngestContext, load_file
 from flows.ingest.model import FileResult
 from flows.settings import Settings, load_settings
 from flows.warehouse import connect
+from flows.worktime import own_work
 
 # The CLI's progress bar listens here; a plain callback list keeps Prefect parameters serialisable.
 listeners: list[Callable[[FileResult], None]] = []
@@ -28,15 +29,17 @@ listeners: list[Callable[[FileResult], None]] = []
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(paths: list[str] | None, settings: Settings, catalog: Catalog) -> list[Path]:
     """Files to ingest, and the warehouse ready for them (schema migrated, catalog mirrored)."""
-    found = pipeline.discover(paths, settings)
-    pipeline.prepare(settings, catalog)
-    return found
+    with own_work("ingest"):
+        found = pipeline.discover(paths, settings)
+        pipeline.prepare(settings, catalog)
+        return found
 
 
 @task(name="load-one-file", cache_policy=NO_CACHE, task_run_name="load {path.name}")
 def load_one_file_task(path: Path, ctx: IngestContext, con: DuckDBPyConnection) -> FileResult:
     """Load one file in one transaction; a bad file is rejected, never raised."""
-    result = load_file(con, path, ctx)
+    with own_work("ingest"):
+        result = load_file(con, path, ctx)
     for listener in listeners:
         listener(result)
     return result
@@ -45,7 +48,8 @@ def load_one_file_task(path: Path, ctx: IngestContext, con: DuckDBPyConnection) 
 @task(name="summarise", cache_policy=NO_CACHE)
 def summarise_task(results: list[FileResult]) -> dict:
     """Counts and one row per file; published as the run's table artifact."""
-    summary = pipeline.summarise(results)
+    with own_work("ingest"):
+        summary = pipeline.summarise(results)
     create_table_artifact(
         key="ingest-summary",
         table=summary["files"] or [{"file": "(no files)", "status": ""}],
@@ -59,15 +63,18 @@ def summarise_task(results: list[FileResult]) -> dict:
 def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_path: str | None = None,
            home: str | None = None) -> dict:
     """Ingest the named files or folders (default: the inbox) into the warehouse; return the summary."""
-    settings = load_settings(config_dir, db_path, home)
-    catalog = load_catalog(settings.config_dir)
+    with own_work("ingest"):
+        settings = load_settings(config_dir, db_path, home)
+        catalog = load_catalog(settings.config_dir)
     files = discover_task(paths, settings, catalog)
-    ctx = IngestContext(settings, catalog)
-    # One connection for the whole run: every close checkpoints the file, which cost ~0.1 s a file.
-    con = connect(settings.db_path)
+    with own_work("ingest"):
+        ctx = IngestContext(settings, catalog)
+        # One connection for the whole run: every close checkpoints the file, which cost ~0.1 s a file.
+        con = connect(settings.db_path)
     try:
         con.execute("set threads = 1")  # many tiny statements: one thread avoids scheduling overhead
         results = [load_one_file_task(path, ctx, con) for path in files]
     finally:
-        con.close()
+        with own_work("ingest"):
+            con.close()
     return summarise_task(results)

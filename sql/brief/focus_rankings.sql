@@ -1,5 +1,6 @@
--- One place's ranks in its groups over a window of periods, with what a sentence needs about the indicator.
--- one row per period x indicator x group for $place between $period_from and $period_to
+-- Some places' ranks in their groups over a window of periods, with what a sentence needs about the indicator.
+-- one row per place x period x indicator x group for $places between $period_from and $period_to
+-- (one query for all of a run's focus places: the window figures under marts.rankings are computed once)
 with rankings as (
     select * from marts.rankings
     where period between $period_from and $period_to
@@ -39,7 +40,7 @@ final as (
     from ties
     inner join ref.indicators as ind using (indicator_code)
     inner join ref.groups as grp using (group_code)
-    where ties.place_code = $place
+    where list_contains($places, ties.place_code)
       and list_contains($groups, ties.group_code)
     order by grp.sort_order, ties.period, ind.sort_order
 )
