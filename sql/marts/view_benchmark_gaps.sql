@@ -22,12 +22,17 @@ rankings as (
         stored.period,
         stored.metric,
         stored.rank,
-        stored.prev_rank,
+        previous.rank as prev_rank,
         stored.file_id,
     from mart_store.rankings as stored
+    left join mart_store.rankings as previous
+        on previous.indicator_id = stored.indicator_id
+        and previous.group_id = stored.group_id
+        and previous.place_id = stored.place_id
+        and previous.seq = stored.seq - 1
     inner join ref.indicators as ind on ind.sort_order = stored.indicator_id
     inner join ref.groups as grp on grp.sort_order = stored.group_id
-    inner join mart_store.place_ids as ids using (place_id)
+    inner join mart_store.place_ids as ids on ids.place_id = stored.place_id
 ),
 
 focus_rows as (
