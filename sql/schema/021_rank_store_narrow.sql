@@ -1,5 +1,7 @@
--- Rank store without prev_rank: the views read it off the same place's row at seq - 1 when queried
--- (a full rebuild no longer sorts 27M rows a second time, by place, to take it by lag, nor writes it).
+-- Narrower rank store: no prev_rank (the views read it off the same place's row at seq - 1 when
+-- queried, so a full rebuild no longer sorts 27M rows a second time, by place, to take it by lag) and
+-- no metric (the views read it from the observation the rank came from, staging.observations by
+-- file_id, so 27M doubles are not written again).
 -- The store is emptied and meta.rank_state cleared, so the next build is a full rebuild.
 -- one row per period x indicator x peer group x member place with an observation (metric may be null)
 drop table if exists mart_store.rankings;
@@ -10,10 +12,9 @@ create table mart_store.rankings (
     period date not null,
     seq smallint not null,              -- ref.calendar seq of the period in the indicator's calendar
     place_id integer not null,
-    metric double,                      -- growth_pct or value per ref.indicators.basis; null = missing
-    rank smallint,                      -- rank() semantics: ties share the best place; null when missing
+    rank smallint,                      -- rank() semantics: ties share the best place; null when the metric is missing
     published_rank integer,             -- the source's 位次
-    file_id bigint                      -- the file the current value came from
+    file_id bigint not null             -- the file the current value came from (its staging row holds the metric)
 );
 
 delete from mart_store.top3_counts;
