@@ -2,9 +2,9 @@
 
 The marts are views in schema `marts` over tables in `mart_store`. A build rebuilds only the
 indicator x period slices whose observations differ between what the store shows and what is asked
-for (observations loaded in between the two cuts), plus what depends on them: prev_rank of the next
-slice, top-three counts of the touched periods, published periods, and the streaks that may run
-through them (scorecards and per-slice gaps are computed by the views when read).
+for (observations loaded in between the two cuts), plus what depends on them: top-three counts of
+the touched periods and the periods right after them, published periods, and the streaks that may
+run through them (scorecards and per-slice gaps are computed by the views when read).
 Each build is one transaction: delete the window, insert the new rows, record meta.rank_state.
 
 As of a past moment T: `build(con, as_of=T)` makes the marts show exactly what they showed with the
@@ -133,8 +133,7 @@ def _diff_bounds(old_cut: datetime | None, new_cut: datetime | None) -> tuple[da
 def _rebuild(con, mode: str, after, until, as_of, steps: dict[str, float]) -> tuple[int, list[date]]:
     """Rebuild the changed slices in chunks of periods, oldest first.
 
-    An incremental chunk joins stored ranks for prev_rank and refreshes the slice after it; a full
-    rebuild (empty store) instead takes prev_rank by lag in the same pass, which needs neither.
+    Each chunk writes the ranks of its slices only (prev_rank is read at seq - 1 when needed).
     Chunking bounds memory and keeps the store written in period order (its zone maps then let
     later steps skip the history they do not need).
     """
@@ -149,10 +148,7 @@ def _rebuild(con, mode: str, after, until, as_of, steps: dict[str, float]) -> tu
         chunk = periods[i:i + CHUNK_PERIODS]
         step.run("window", "create or replace temp table rank_window as select * from rank_slices "
                            "where period between ? and ?", [chunk[0], chunk[-1]])
-        if mode == "full":
-            _rank_window_full(step, as_of)
-        else:
-            _rank_window(step, as_of)
+        _rank_window(step, as_of, full=mode == "full")
     # what depends on the ranks (counts, published periods, streaks) is rebuilt once for all chunks
     step.run("window", "create or replace temp table rank_window as select * from rank_slices")
     touched = _rebuild_dependents(step) if periods else set()
@@ -187,43 +183,25 @@ def _bounds(con, reopen: bool = False) -> dict:
     return bounds
 
 
-def _rank_window(step: _Steps, as_of) -> None:
-    """Replace the ranks of the slices in rank_window, and prev_rank of the slices right after them."""
-    con = step.con
-    bounds = _bounds(con)
-    # current values -> ranks -> prev_rank, pipelined as temp views into one insert (no big temp table)
-    con.execute("set variable rank_cut = ?", [as_of])
-    con.execute("set variable rank_prev_from = ?", [bounds["prev_from"]])
-    for view, model in (("rank_current", "current_observations"), ("rank_ranked", "ranking_rows"),
-                        ("rank_with_prev", "rankings_with_prev")):
-        con.execute(f"create or replace temp view {view} as {load_sql('marts/' + model)}")
-    step.run("store rankings", """
-        delete from mart_store.rankings as r
-        where r.period between $window_from and $window_to
-          and exists (select 1 from rank_window as w where w.indicator_id = r.indicator_id and w.seq = r.seq)
-    """, {"window_from": bounds["window_from"], "window_to": bounds["window_to"]})
-    step.run("rank", "insert into mart_store.rankings by name select * from rank_with_prev")
-    step.run("refresh_next_prev_ranks", load_sql("marts/refresh_next_prev_ranks"),
-             {"window_from": bounds["window_from"]})
-    for view in ("rank_with_prev", "rank_ranked", "rank_current"):
-        con.execute(f"drop view if exists {view}")
+def _rank_window(step: _Steps, as_of, full: bool = False) -> None:
+    """Replace the ranks of the slices in rank_window (a full rebuild starts from an empty store).
 
-
-def _rank_window_full(step: _Steps, as_of) -> None:
-    """Full rebuild of the slices in rank_window (the store is empty from them on): ranks and prev_rank
-    in one pass over the chunk and its previous slices, inserted without a join or a later refresh."""
+    Only the ranks are written: prev_rank is read off the row at seq - 1 by the views and the
+    top-three counts, so nothing is sorted by place and no neighbouring slice needs a refresh.
+    """
     con = step.con
-    con.execute("alter table rank_window rename to rank_chunk")
-    step.temp("rank_window", "previous_slices")
+    # current values -> ranks, pipelined as a temp view into one insert (no big temp table)
     con.execute("set variable rank_cut = ?", [as_of])
-    for view, model in (("rank_current", "current_observations"), ("rank_ranked", "ranking_rows"),
-                        ("rank_with_prev", "rankings_with_lag")):
-        con.execute(f"create or replace temp view {view} as {load_sql('marts/' + model)}")
-    step.run("rank", "insert into mart_store.rankings by name select * from rank_with_prev")
-    for view in ("rank_with_prev", "rank_ranked", "rank_current"):
-        con.execute(f"drop view if exists {view}")
-    con.execute("drop table rank_window")
-    con.execute("alter table rank_chunk rename to rank_window")
+    con.execute(f"create or replace temp view rank_current as {load_sql('marts/current_observations')}")
+    if not full:
+        bounds = _bounds(con)
+        step.run("store rankings", """
+            delete from mart_store.rankings as r
+            where r.period between $window_from and $window_to
+              and exists (select 1 from rank_window as w where w.indicator_id = r.indicator_id and w.seq = r.seq)
+        """, {"window_from": bounds["window_from"], "window_to": bounds["window_to"]})
+    step.run("rank", f"insert into mart_store.rankings by name {load_sql('marts/ranking_rows')}")
+    con.execute("drop view if exists rank_current")
 
 
 def _rebuild_dependents(step: _Steps) -> set[date]:
@@ -236,8 +214,9 @@ def _rebuild_dependents(step: _Steps) -> set[date]:
         where m.period >= $window_from
           and exists (select 1 from rank_touched_periods as t where t.period = m.period)
     """, {"window_from": bounds["window_from"]})
+    prev_from = con.execute(load_sql("marts/touched_prev_bound")).fetchone()[0]
     step.run("top3_counts", f"insert into mart_store.top3_counts by name {load_sql('marts/top3_counts')}",
-             {"window_from": bounds["window_from"]})
+             {"window_from": bounds["window_from"], "prev_from": prev_from})
     step.temp("rank_pub_new", "published_periods", {"window_from": bounds["window_from"],
                                                    "window_to": bounds["window_to"], "reopen_from": bounds["reopen_from"]})
     step.temp("rank_reopened", "reopened_streaks", {"reopen_from": bounds["reopen_from"]})

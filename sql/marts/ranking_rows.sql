@@ -2,6 +2,7 @@
 -- (growth_pct or value per the indicator's basis; lower-is-better ranks ascending). rank() semantics:
 -- ties share the best place and the next place is skipped; a missing metric is not ranked.
 -- One window sort on the integer slice key (group, indicator, seq); everything else about a slice is derived at read time.
+-- The metric itself is not stored: the views read it from the observation (file_id) it came from.
 -- one row per period x indicator x group x member place with an observation
 with current_observations as (
     select * from rank_current
@@ -63,7 +64,6 @@ final as (
         measured.period,
         measured.seq,
         measured.place_id,
-        measured.metric,
         case when measured.metric is not null then rank() over (
             -- three narrow columns measured faster here than one packed bigint expression
             partition by mem.group_id, measured.indicator_id, measured.seq

@@ -49,13 +49,18 @@ final as (
         ids.place_code,
         wp.rank::integer as rank,
         wp.published_rank,
-        wp.metric,
+        case ind.basis when 'growth' then obs.growth_pct else obs.value end as metric,
         wp.file_id,
     from with_published as wp
     semi join file_scopes using (file_id, indicator_id, group_id, period)
     inner join ref.indicators as ind on ind.sort_order = wp.indicator_id
     inner join ref.groups as grp on grp.sort_order = wp.group_id
     inner join mart_store.place_ids as ids using (place_id)
+    inner join staging.observations as obs
+        on obs.file_id = wp.file_id
+        and obs.period = wp.period
+        and obs.indicator_code = ind.indicator_code
+        and obs.place_code = ids.place_code
     where wp.published_rank <> wp.rank
 )
 

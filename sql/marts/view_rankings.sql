@@ -1,11 +1,25 @@
 -- marts.rankings: where each place stands per period, indicator and peer group.
 -- Per-slice figures (n_ranked, leader, third place, next above/below) are window functions over the
 -- slice, computed when read: a filter on period, indicator or group is pushed below them.
+-- prev_rank is read off the same place's stored row at seq - 1 (the previous expected period of the
+-- indicator's calendar; none when the place has no row there); the join's key bounds let DuckDB skip
+-- the stored history outside the seq range asked for.
 -- Gaps are in metric units (percentage points for growth), signed as "improvement needed":
 -- positive = how much better the place must do to draw level; zero or negative = already there.
 -- one row per period x indicator x group x member place with an observation (rank null = missing)
 with stored as (
-    select * from mart_store.rankings
+    -- the metric from the observation the rank came from
+    select
+        rnk.*,
+        case ind.basis when 'growth' then obs.growth_pct else obs.value end as metric,
+    from mart_store.rankings as rnk
+    inner join ref.indicators as ind on ind.sort_order = rnk.indicator_id
+    inner join mart_store.place_ids as ids on ids.place_id = rnk.place_id
+    inner join staging.observations as obs
+        on obs.file_id = rnk.file_id
+        and obs.period = rnk.period
+        and obs.indicator_code = ind.indicator_code
+        and obs.place_code = ids.place_code
 ),
 
 indicators as (
@@ -46,6 +60,11 @@ slice_figures as (
         whole_slice as (by_metric rows between unbounded preceding and unbounded following)
 ),
 
+previous as (
+    select indicator_id, group_id, place_id, seq + 1 as seq, rank as prev_rank
+    from mart_store.rankings
+),
+
 final as (
     select
         figures.period,
@@ -57,8 +76,8 @@ final as (
         figures.rank::integer as rank,
         figures.n_ranked::integer as n_ranked,
         coalesce(figures.rank <= 3, false) as is_top3,
-        figures.prev_rank::integer as prev_rank,
-        figures.prev_rank - figures.rank as rank_change,
+        previous.prev_rank::integer as prev_rank,
+        previous.prev_rank - figures.rank as rank_change,
         (figures.leader_metric - figures.metric) * figures.direction_sign as gap_to_leader,
         (figures.third_metric - figures.metric) * figures.direction_sign as gap_to_third,
         case when figures.rank > 1 then
@@ -70,6 +89,7 @@ final as (
         figures.file_id,
         figures.direction_sign = -1 as is_lower_better,
     from slice_figures as figures
+    left join previous using (indicator_id, group_id, place_id, seq)
     inner join ref.groups as grp on grp.sort_order = figures.group_id
     inner join mart_store.place_ids as ids using (place_id)
     left join ref.calendar as cal
