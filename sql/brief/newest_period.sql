@@ -1,23 +1,28 @@
 -- The newest period the marts rank, with its label as a monthly bulletin prints it.
 -- one row (or none when the marts are empty); $period_limit caps it (null = no cap),
--- $quarter_only keeps quarter-end periods (the quarterly scoreboard)
+-- $quarter_only keeps quarter-end periods (the quarterly scoreboard).
+-- Read from marts.top3_counts (same periods as marts.rankings, one small row per group x place)
+-- so finding the newest period does not compute every ranking's slice figures.
 with ranked as (
-    select
-        period,
-        min(period_label) as period_label,
-    from marts.rankings
+    select distinct period
+    from marts.top3_counts
     where ($period_limit is null or period <= $period_limit)
       and (not $quarter_only or month(period) in (3, 6, 9, 12))
+),
+
+labels as (
+    select period, arg_min(period_label, calendar_code = 'monthly') as period_label
+    from ref.calendar
+    where calendar_code in ('monthly_jf', 'monthly')
     group by period
 ),
 
 final as (
     select
         ranked.period,
-        coalesce(cal.period_label, ranked.period_label) as period_label,
+        labels.period_label,
     from ranked
-    left join ref.calendar as cal
-        on cal.period = ranked.period and cal.calendar_code = 'monthly_jf'
+    left join labels using (period)
     order by ranked.period desc
     limit 1
 )
