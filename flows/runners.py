@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from flows.settings import settings_section
 
 
 class RunnerConfigError(Exception):
@@ -28,18 +29,7 @@ class RunnerConfig(BaseModel):
 
 
 def load_runner_config(config_dir: str | Path) -> RunnerConfig:
-    path = Path(config_dir) / "settings.yaml"
-    content = {}
-    if path.exists():
-        try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise RunnerConfigError(f"{path}: not valid YAML: {exc}") from None
-    try:
-        return RunnerConfig.model_validate(content.get("task_runner") or {})
-    except ValidationError as exc:
-        where = "; ".join(f"task_runner.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise RunnerConfigError(f"{path}: {where}") from None
+    return settings_section(config_dir, "task_runner", RunnerConfig, RunnerConfigError)
 
 
 def build_task_runner(cfg: RunnerConfig):

@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from cronsim import CronSim, CronSimError
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from flows.settings import settings_section
 
 BRIEF_KINDS = ("weekly", "monthly", "quarterly", "digest")
 
@@ -68,21 +69,7 @@ class Schedules(BaseModel):
 
 def load_schedules(config_dir: str | Path) -> Schedules:
     """The `schedules:` section of settings.yaml; missing keys take the defaults above."""
-    path = Path(config_dir) / "settings.yaml"
-    content = {}
-    if path.exists():
-        try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ScheduleError(f"{path}: not valid YAML: {exc}") from None
-    section = content.get("schedules") or {}
-    if "timezone" not in section and content.get("timezone"):
-        section = {**section, "timezone": content["timezone"]}
-    try:
-        return Schedules.model_validate(section)
-    except ValidationError as exc:
-        where = "; ".join(f"schedules.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ScheduleError(f"{path}: {where}") from None
+    return settings_section(config_dir, "schedules", Schedules, ScheduleError)
 
 
 def _window_start(kind: str, day: date) -> date:

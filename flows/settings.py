@@ -69,3 +69,29 @@ def prepare_prefect_env(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_UI_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def settings_section(config_dir: str | Path, key: str, model, error: type[Exception]):
+    """The `key:` section of config/settings.yaml validated by a pydantic model (defaults when absent).
+
+    Problems raise `error` naming the file and the key, never a traceback. The file's top-level
+    `timezone` fills in a section's own `timezone` field when the section leaves it out.
+    """
+    import yaml
+    from pydantic import ValidationError
+
+    path = Path(config_dir) / "settings.yaml"
+    content: dict = {}
+    if path.exists():
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise error(f"{path}: not valid YAML: {exc}") from None
+    section = dict(content.get(key) or {})
+    if "timezone" in model.model_fields and "timezone" not in section and content.get("timezone"):
+        section["timezone"] = content["timezone"]
+    try:
+        return model.model_validate(section)
+    except ValidationError as exc:
+        where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise error(f"{path}: {where}") from None

@@ -23,14 +23,16 @@ import duckdb
 
 from flows.warehouse import load_sql
 
-# (view in schema marts, model file) — created on every build so a changed model takes effect
+# (view, model file) — created on every build so a changed model takes effect; the mart_store view
+# comes first because the marts views read it
 VIEWS = (
-    ("rankings", "marts/view_rankings"),
-    ("top3_counts", "marts/view_top3_counts"),
-    ("streaks", "marts/view_streaks"),
-    ("scorecards", "marts/view_scorecards"),
-    ("benchmark_gaps", "marts/view_benchmark_gaps"),
-    ("rank_disagreements", "marts/view_rank_disagreements"),
+    ("mart_store.rankings_with_metric", "marts/rankings_with_metric"),
+    ("marts.rankings", "marts/view_rankings"),
+    ("marts.top3_counts", "marts/view_top3_counts"),
+    ("marts.streaks", "marts/view_streaks"),
+    ("marts.scorecards", "marts/view_scorecards"),
+    ("marts.benchmark_gaps", "marts/view_benchmark_gaps"),
+    ("marts.rank_disagreements", "marts/view_rank_disagreements"),
 )
 CHUNK_PERIODS = 12  # periods rebuilt per step: bounds memory, keeps the store in period order
 STORE_TABLES = ("place_ids", "rankings", "top3_counts", "published_periods", "streaks")
@@ -245,5 +247,5 @@ def _rebuild_dependents(step: _Steps) -> set[date]:
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     for view, model in VIEWS:
-        con.execute(f"create or replace view marts.{view} as {load_sql(model)}")
+        con.execute(f"create or replace view {view} as {load_sql(model)}")
 

@@ -8,18 +8,8 @@
 -- positive = how much better the place must do to draw level; zero or negative = already there.
 -- one row per period x indicator x group x member place with an observation (rank null = missing)
 with stored as (
-    -- the metric from the observation the rank came from
-    select
-        rnk.*,
-        case ind.basis when 'growth' then obs.growth_pct else obs.value end as metric,
-    from mart_store.rankings as rnk
-    inner join ref.indicators as ind on ind.sort_order = rnk.indicator_id
-    inner join mart_store.place_ids as ids on ids.place_id = rnk.place_id
-    inner join staging.observations as obs
-        on obs.file_id = rnk.file_id
-        and obs.period = rnk.period
-        and obs.indicator_code = ind.indicator_code
-        and obs.place_code = ids.place_code
+    -- each stored rank with its metric (sql/marts/rankings_with_metric.sql)
+    select * from mart_store.rankings_with_metric
 ),
 
 indicators as (
