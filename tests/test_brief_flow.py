@@ -189,3 +189,15 @@ def test_brief_command_usage_errors_stop_before_prefect(tmp_path, args, message)
                                       "--home", str(settings.home), *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+def test_failure_message_states_a_plan_problem_once_and_names_the_blocked():
+    from flows.brief.digest import SendResult
+    from flows.brief.flow import failure_message
+
+    failed = [SendResult("a@x.org", "A", "blocked", "marts missing"),
+              SendResult("b@x.org", "B", "blocked", "marts missing"),
+              SendResult("c@x.org", "C", "failed_permanent", "550 no such user")]
+    message = failure_message("weekly", ["marts missing"], failed)
+    assert message == ("weekly briefing: marts missing; c@x.org (failed_permanent: 550 no such user); "
+                       "nothing sent to a@x.org, b@x.org")

@@ -114,9 +114,20 @@ def brief(kind: str, period: str | None = None, week: str | None = None, places:
         logger.info("%s %s: %s %s", kind, r.email, r.status, r.detail)
     failed = [r for r in results if r.status in FAILED]
     if plan.problems or failed:
-        reasons = list(plan.problems) + [f"{r.email} ({r.status}: {r.detail})" for r in failed]
-        raise BriefingFailed(f"{kind} briefing: " + "; ".join(reasons))
+        raise BriefingFailed(failure_message(kind, list(plan.problems), failed))
     return results
+
+
+def failure_message(kind: str, problems: list[str], failed: list[SendResult]) -> str:
+    """Why the flow failed: each plan problem once, then each recipient whose own send failed.
+
+    Recipients blocked by a plan problem are only named: repeating the problem for each would bury it.
+    """
+    blocked = [r.email for r in failed if r.status == "blocked"]
+    reasons = problems + [f"{r.email} ({r.status}: {r.detail})" for r in failed if r.status != "blocked"]
+    if blocked:
+        reasons.append(f"nothing sent to {', '.join(blocked)}")
+    return f"{kind} briefing: " + "; ".join(reasons)
 
 
 def _artifact_key(plan: p.Plan) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import typer
@@ -31,6 +32,9 @@ class AppState:
 
     def prefect_ready(self) -> Settings:
         """Point Prefect at bipin's own home before anything imports it."""
+        # bipin prints its own summaries and one-line errors; Prefect's console lines (tracebacks
+        # included) still reach the run's logs in the API/UI. Set the variable to see them here too.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         prepare_prefect_env(self.settings)
         return self.settings
 
@@ -41,5 +45,5 @@ def state(ctx: typer.Context) -> AppState:
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
     """An operator mistake: one clear line, no traceback."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
