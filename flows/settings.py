@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -42,6 +44,10 @@ class Settings:
     def prefect_home(self) -> Path:
         return self.home / "prefect"
 
+    def local_now(self) -> datetime:
+        """Now as a naive local time of the configured zone, as the warehouse stores times."""
+        return datetime.now(ZoneInfo(self.timezone)).replace(tzinfo=None)
+
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -55,7 +61,23 @@ def load_settings(
     home_path = Path(home or os.environ.get("BIPIN_HOME") or PROJECT_ROOT / "var").resolve()
     cfg = Path(config_dir or os.environ.get("BIPIN_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
     db = Path(db_path or os.environ.get("BIPIN_DB") or home_path / "bipin.duckdb").resolve()
-    return Settings(home=home_path, config_dir=cfg, db_path=db)
+    return Settings(home=home_path, config_dir=cfg, db_path=db, timezone=configured_timezone(cfg))
+
+
+def configured_timezone(config_dir: Path) -> str:
+    """The top-level `timezone` of config/settings.yaml (default Asia/Shanghai).
+
+    Every stage stamps and compares local times in this one zone (naive timestamps in DuckDB).
+    """
+    import yaml
+
+    path = Path(config_dir) / "settings.yaml"
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    except yaml.YAMLError:
+        content = None  # the catalog check reports the broken file with its line
+    zone = content.get("timezone") if isinstance(content, dict) else None
+    return str(zone) if zone else "Asia/Shanghai"
 
 
 def prepare_prefect_env(settings: Settings) -> None:

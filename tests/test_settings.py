@@ -18,3 +18,20 @@ def test_prefect_home_is_created_with_its_parents(tmp_path, monkeypatch):
     settings = load_settings(home=tmp_path / "new" / "home")
     prepare_prefect_env(settings)
     assert (tmp_path / "new" / "home" / "prefect").is_dir()
+
+
+def test_timezone_comes_from_the_configs_settings_yaml(tmp_path):
+    (tmp_path / "settings.yaml").write_text("timezone: America/Los_Angeles\n", encoding="utf-8")
+    assert load_settings(config_dir=tmp_path, home=tmp_path).timezone == "America/Los_Angeles"
+    (tmp_path / "settings.yaml").write_text("calendar_years: [2000, 2030]\n", encoding="utf-8")
+    assert load_settings(config_dir=tmp_path, home=tmp_path).timezone == "Asia/Shanghai"
+
+
+def test_local_now_is_naive_local_time_of_the_zone(tmp_path):
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    (tmp_path / "settings.yaml").write_text("timezone: Asia/Shanghai\n", encoding="utf-8")
+    now = load_settings(config_dir=tmp_path, home=tmp_path).local_now()
+    expected = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+    assert now.tzinfo is None and abs(now - expected) < timedelta(seconds=5)

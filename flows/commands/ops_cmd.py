@@ -62,7 +62,7 @@ def run(
         from flows.pipeline import pipeline  # imports prefect: counted as start-up
 
         progress.update(job, description="pipeline: ingest -> rank -> briefings")
-        run_start = datetime.now()
+        run_start = settings.local_now()  # the ledger's times are local to the configured zone
         mark = worktime.mark()
         flow_start = time.perf_counter()
         flow_state = pipeline(kinds=kind or None, force=True, places=places, dry_run=dry_run, resend=resend,

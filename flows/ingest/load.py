@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -46,8 +45,7 @@ class IngestContext:
 
     def stamp(self) -> datetime:
         """Wall-clock time in the configured zone, strictly increasing so as-of reads can tell files apart."""
-        zone = self.catalog.settings.get("timezone") or self.settings.timezone
-        now = datetime.now(ZoneInfo(zone)).replace(tzinfo=None)
+        now = self.settings.local_now()
         if self._last_stamp is not None and now <= self._last_stamp:
             now = self._last_stamp + timedelta(microseconds=1)
         self._last_stamp = now
