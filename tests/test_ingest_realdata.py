@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from datetime import date
 from pathlib import Path
@@ -20,8 +21,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def loaded(tmp_path_factory):
     home = tmp_path_factory.mktemp("edd")
     settings = load_settings(config_dir=FIXTURES / "us_catalog", home=home)
-    copy = home / "edd-california-counties.csv"
-    shutil.copy(FIXTURES / "realdata" / "edd-california-counties.csv", copy)
+    copy = home / "edd-california-counties.csv"  # the file as EDD publishes it, kept gzipped in the repo
+    with gzip.open(FIXTURES / "realdata" / "edd-california-counties.csv.gz", "rb") as src, copy.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
     catalog = load_catalog(settings.config_dir)
     [result] = ingest_paths(settings, catalog, [copy])
     return settings, catalog, result, copy

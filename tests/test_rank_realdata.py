@@ -18,7 +18,7 @@ from flows.catalog import Catalog, Group, Indicator, Membership, Place
 from flows.rank import marts
 from flows.warehouse import connect, sync_catalog
 
-CSV = Path(__file__).resolve().parent / "fixtures" / "realdata" / "edd-california-counties.csv"
+CSV = Path(__file__).resolve().parent / "fixtures" / "realdata" / "edd-california-counties.csv.gz"
 BAY_AREA = ["Alameda", "Contra Costa", "Marin", "Napa", "San Francisco", "San Mateo", "Santa Clara", "Solano",
             "Sonoma"]
 
