@@ -2,13 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
 from flows.commands.common import EXIT_REJECTED, console, fail, state
+from flows.settings import Settings
 
 KIND_HELP = "weekly (每周调度), monthly (每月一通报), quarterly (每季一晒拼) or digest (operators)."
+
+
+@contextmanager
+def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
+    """With --as-of, the marts show what was known then for this command, and come back afterwards.
+
+    That is what makes a sent briefing reproducible in one command; the rebuild is incremental, so
+    going back and forth costs only the data loaded in between.
+    """
+    if not as_of:
+        yield
+        return
+    from flows.brief.plan import PlanError, parse_as_of
+    from flows.rank import marts
+    from flows.warehouse import open_warehouse
+
+    try:
+        moment = parse_as_of(as_of, settings.timezone)
+    except PlanError as exc:
+        fail(str(exc))
+    catalog = state_catalog(settings)
+    with open_warehouse(settings, catalog) as con:
+        before = marts.read_state(con)
+        marts.build(con, as_of=moment)
+    try:
+        yield
+    finally:
+        with open_warehouse(settings, catalog) as con:
+            marts.build(con, as_of=before.as_of if before else None)
+
+
+def state_catalog(settings: Settings):
+    from flows.catalog import CatalogError, load_catalog
+
+    try:
+        return load_catalog(settings.config_dir)
+    except CatalogError as exc:
+        fail(str(exc))
 
 
 def brief_command(
@@ -38,8 +79,9 @@ def brief_command(
     from flows.brief.flow import BriefingFailed, run_brief
 
     try:
-        results = run_brief(settings, kind=kind, period=period, week=week, places=place or None,
-                            recipients=recipient or None, dry_run=dry_run, resend=resend, as_of=as_of)
+        with marts_known_then(settings, as_of):
+            results = run_brief(settings, kind=kind, period=period, week=week, places=place or None,
+                                recipients=recipient or None, dry_run=dry_run, resend=resend, as_of=as_of)
     except (PlanError, RecipientError, CatalogError) as exc:
         fail(str(exc))
     except BriefingFailed as exc:
@@ -56,12 +98,16 @@ def preview_command(
 ) -> None:
     """Write one briefing as an HTML file under the outbox and print its path (nothing is sent).
 
+    With --as-of it shows what a briefing said then (the marts are rebuilt as of that moment for the
+    command and brought back afterwards).
+
     Example: bipin preview 武义 --kind monthly
     """
     from flows.brief.preview import PreviewError, write_preview
 
     try:
-        path = write_preview(state(ctx).settings, place, kind, as_of)
+        with marts_known_then(state(ctx).settings, as_of):
+            path = write_preview(state(ctx).settings, place, kind, as_of)
     except PreviewError as exc:
         fail(str(exc))
     console.print(str(path), highlight=False, soft_wrap=True)

@@ -1,0 +1,52 @@
+"""`--as-of` reproduces a briefing from what was known then, in one command, and leaves the marts current."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.settings import DEFAULT_CONFIG_DIR, load_settings
+
+
+def test_preview_as_of_shows_what_was_known_then(tmp_path, monkeypatch, shipped_catalog):
+    from flows.demo.inbox import write_demo_inbox
+    from flows.ingest.pipeline import discover, ingest_paths
+    from flows.rank import marts
+    from flows.warehouse import open_warehouse
+
+    settings = load_settings(home=tmp_path / "home", config_dir=DEFAULT_CONFIG_DIR)
+    monkeypatch.setenv("BIPIN_HOME", str(settings.home))
+    monkeypatch.setenv("BIPIN_CONFIG_DIR", str(DEFAULT_CONFIG_DIR))
+    write_demo_inbox(shipped_catalog, settings.inbox, date(2024, 8, 1))
+    revised = next(settings.inbox.glob("*_revised.*"))
+    later = tmp_path / revised.name
+    shutil.move(revised, later)
+
+    def rank_now():
+        with open_warehouse(settings, shipped_catalog) as con:
+            marts.build(con)
+
+    def preview(*extra: str) -> str:
+        result = CliRunner().invoke(app, ["preview", "wuyi", *extra])
+        assert result.exit_code == 0, result.output
+        return Path(result.stdout.strip()).read_text(encoding="utf-8")
+
+    ingest_paths(settings, shipped_catalog, discover(None, settings))
+    rank_now()
+    then = settings.local_now().isoformat()
+    sent_then = preview("--as-of", then)
+
+    # a revised table arrives and the marts move on: today's briefing says so
+    ingest_paths(settings, shipped_catalog, [later])
+    rank_now()
+    assert "修订" in preview("--as-of", settings.local_now().isoformat())
+    assert "修订" not in sent_then
+
+    # the briefing of `then` renders again exactly, and the marts are current again afterwards
+    assert preview("--as-of", then) == sent_then
+    with open_warehouse(settings) as con:
+        assert marts.read_state(con).as_of is None
