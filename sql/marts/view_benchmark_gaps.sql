@@ -15,16 +15,17 @@ indicators as (
 ),
 
 rankings as (
+    -- each stored rank with its metric (sql/marts/rankings_with_metric.sql)
     select
         ids.place_code,
         ind.indicator_code,
         grp.group_code,
         stored.period,
-        case ind.basis when 'growth' then obs.growth_pct else obs.value end as metric,
+        stored.metric,
         stored.rank,
         previous.rank as prev_rank,
         stored.file_id,
-    from mart_store.rankings as stored
+    from mart_store.rankings_with_metric as stored
     left join mart_store.rankings as previous
         on previous.indicator_id = stored.indicator_id
         and previous.group_id = stored.group_id
@@ -33,11 +34,6 @@ rankings as (
     inner join ref.indicators as ind on ind.sort_order = stored.indicator_id
     inner join ref.groups as grp on grp.sort_order = stored.group_id
     inner join mart_store.place_ids as ids on ids.place_id = stored.place_id
-    inner join staging.observations as obs
-        on obs.file_id = stored.file_id
-        and obs.period = stored.period
-        and obs.indicator_code = ind.indicator_code
-        and obs.place_code = ids.place_code
 ),
 
 focus_rows as (
