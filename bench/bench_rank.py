@@ -103,9 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="DuckDB file to create (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the database file afterwards")
-    parser.add_argument("--chunk", type=int, default=marts.CHUNK_PERIODS, help="periods ranked per step")
     args = parser.parse_args()
-    marts.CHUNK_PERIODS = args.chunk
     folder = None if args.db else tempfile.mkdtemp(prefix="bipin-bench-")
     db_path = args.db or os.path.join(folder, "bench.duckdb")
     Path(db_path).unlink(missing_ok=True)
@@ -126,7 +124,7 @@ def main() -> None:
         load_observations(con, catalog, newest, first_file_id=10_000)
         con.execute("checkpoint")
         incremental = marts.build(con)
-    n_rankings = con.execute("select count(*) from mart_store.rankings").fetchone()[0]
+    n_rankings = con.execute("select coalesce(sum(n_members), 0) from mart_store.published_periods").fetchone()[0]
     n_streaks = con.execute("select count(*) from mart_store.streaks where kind = 'top3'").fetchone()[0]
     ours = dict(con.execute("""
         select group_code || '/' || place_code, rank from marts.rankings

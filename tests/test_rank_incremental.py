@@ -73,9 +73,7 @@ def snapshot(con) -> dict[str, list]:
     return {name: sorted(con.execute(sql).fetchall(), key=repr) for name, sql in MART_QUERIES.items()}
 
 
-@pytest.mark.parametrize("chunk", [1, 12])
-def test_incremental_rebuilds_equal_a_full_rebuild(monkeypatch, chunk):
-    monkeypatch.setattr(marts, "CHUNK_PERIODS", chunk)
+def test_incremental_rebuilds_equal_a_full_rebuild():
     rng = random.Random(7)
     con = warehouse(catalog())
     loader = load_history(con, rng, skip_month=date(2025, 4, 1))
@@ -116,7 +114,10 @@ def test_invariants_catch_a_broken_rank():
     con = warehouse(catalog())
     load_history(con, random.Random(11))
     marts.build(con)
-    con.execute("update mart_store.rankings set rank = rank + 1 where rank = 2")
+    # ranks are computed when read: wrap the model so every second place reads as third
+    ranked = (SQL_DIR / "marts" / "ranked.sql").read_text(encoding="utf-8")
+    con.execute("create or replace view mart_store.ranked as select * replace "
+                f"(case when rank = 2 then 3 else rank end as rank) from ({ranked})")
     found = {name: len(con.execute((SQL_DIR / "tests" / f"{name}.sql").read_text(encoding="utf-8")).fetchall())
              for name in ("rank_consistent_with_metrics", "rank_no_holes")}
     assert found["rank_consistent_with_metrics"] > 0 and found["rank_no_holes"] > 0

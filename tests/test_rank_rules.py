@@ -270,3 +270,53 @@ def test_a_place_in_two_groups_is_ranked_in_each():
     marts.build(con)
     assert ranks(con, "gdp", FEB, "hills") == {"cc": 1, "dd": 2, "ee": 3}
     assert ranks(con, "gdp", FEB, "city")["cc"] == 3
+
+
+def test_streaks_longer_than_a_bit_word_and_across_word_edges():
+    """Runs are found with 127 periods to a bit word: runs across word edges and longer than a word
+    come out the same as consecutive top-three periods counted one by one from marts.rankings."""
+    import random
+
+    catalog = small_catalog().model_copy(update={"settings": {"calendar_years": [2000, 2027]}})
+    con = warehouse(catalog)
+    months = [date(y, m, 1) for y in range(2000, 2026) for m in range(1, 13)][:300]
+    rng = random.Random(5)
+    rows = []
+    for i, period in enumerate(months):
+        rates = {p: float(rng.randint(1, 9)) for p in ("aa", "bb", "cc", "dd", "ee")}
+        if i < 260:
+            rates["aa"] = 0.5  # first place (lowest rate) for 260 periods: three words, two full
+        if 120 <= i < 140:
+            rates["bb"] = 0.7  # second place across the first word edge (pub_idx 127)
+        rows += jobless(period, rates)
+    loader = Loader(con)
+    loader.load(rows[: len(rows) - 5 * 40], at(2026, 1, 1))
+    marts.build(con)
+    loader.load(rows[len(rows) - 5 * 40:], at(2026, 2, 1))  # the last 40 periods, incrementally
+    assert marts.build(con).mode == "incremental"
+
+    ranked = con.execute("""
+        select place_code, period, rank from marts.rankings where indicator_code = 'jobless' order by period
+    """).fetchall()
+    expected = set()
+    for kind, limit in (("top3", 3), ("first", 1)):
+        for place in ("aa", "bb", "cc", "dd", "ee"):
+            flags = [r is not None and r <= limit for p, _, r in ranked if p == place]
+            start = None
+            for i, flag in enumerate([*flags, False]):
+                if flag and start is None:
+                    start = i
+                if not flag and start is not None:
+                    expected.add((place, kind, months[start], months[i - 1], i - start))
+                    start = None
+    got = set(con.execute("""
+        select place_code, kind, start_period, end_period, n_periods from marts.streaks
+        where indicator_code = 'jobless'
+    """).fetchall())
+    assert max(n for place, kind, *_, n in got if (place, kind) == ("aa", "first")) >= 260
+    assert got == expected
+    marts.build(con, full=True)
+    assert set(con.execute("""
+        select place_code, kind, start_period, end_period, n_periods from marts.streaks
+        where indicator_code = 'jobless'
+    """).fetchall()) == expected

@@ -1,11 +1,14 @@
 """Build the rank marts from staging.observations: run sql/marts/*.sql in dependency order.
 
-The marts are views in schema `marts` over tables in `mart_store`. A build rebuilds only the
-indicator x period slices whose observations differ between what the store shows and what is asked
-for (observations loaded in between the two cuts), plus what depends on them: top-three counts of
-the touched periods and the periods right after them, published periods, and the streaks that may
-run through them (scorecards and per-slice gaps are computed by the views when read).
-Each build is one transaction: delete the window, insert the new rows, record meta.rank_state.
+The marts are views in schema `marts`. Ranks themselves are computed when read (mart_store.ranked:
+a window over the slices asked for); what has a history is stored in `mart_store` tables: the
+top-three rows of every slice, per-slice sizes (published periods), top-three counts and streaks.
+A build brings those up to date for the indicator x period slices whose observations differ between
+what the store shows and what is asked for (observations loaded in between the two cuts), plus what
+depends on them: top-three counts of the touched periods and the periods right after them, published
+periods, and the streaks that may run through them.
+Each build is one transaction: record meta.rank_state (the views read its cut), delete the window,
+insert the new rows.
 
 As of a past moment T: `build(con, as_of=T)` makes the marts show exactly what they showed with the
 observations loaded by T (the diff to the current state is the observations loaded after T), and
@@ -23,10 +26,12 @@ import duckdb
 
 from flows.warehouse import load_sql
 
-# (view, model file) — created on every build so a changed model takes effect; the mart_store view
-# comes first because the marts views read it
+# (view, model file) — created on every build so a changed model takes effect; the mart_store views
+# come first because the marts views read them
 VIEWS = (
-    ("mart_store.rankings_with_metric", "marts/rankings_with_metric"),
+    ("mart_store.current_values", "marts/current_values"),
+    ("mart_store.member_values", "marts/member_values"),
+    ("mart_store.ranked", "marts/ranked"),
     ("marts.rankings", "marts/view_rankings"),
     ("marts.top3_counts", "marts/view_top3_counts"),
     ("marts.streaks", "marts/view_streaks"),
@@ -34,8 +39,7 @@ VIEWS = (
     ("marts.benchmark_gaps", "marts/view_benchmark_gaps"),
     ("marts.rank_disagreements", "marts/view_rank_disagreements"),
 )
-CHUNK_PERIODS = 12  # periods rebuilt per step: bounds memory, keeps the store in period order
-STORE_TABLES = ("place_ids", "rankings", "top3_counts", "published_periods", "streaks")
+STORE_TABLES = ("place_ids", "top3", "published_periods", "streaks")
 
 
 @dataclass(frozen=True)
@@ -91,18 +95,20 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: b
     con.execute("set preserve_insertion_order = false")
     con.execute("begin transaction")
     try:
+        # the views read the cut from here, so it is recorded before anything is rebuilt
+        con.execute("delete from meta.rank_state")
+        con.execute(
+            "insert into meta.rank_state values (?, ?, ?, now(), ?, 0)",
+            [as_of, watermark, fingerprint, mode],
+        )
         _create_views(con)
         if mode == "unchanged":
             n_slices, periods = 0, []
         else:
-            n_slices, periods = _rebuild(con, mode, after, until, as_of, steps)
+            n_slices, periods = _rebuild(con, mode, after, until, steps)
             if mode == "incremental" and n_slices == 0:
                 mode = "unchanged"
-        con.execute("delete from meta.rank_state")
-        con.execute(
-            "insert into meta.rank_state values (?, ?, ?, now(), ?, ?)",
-            [as_of, watermark, fingerprint, mode, n_slices],
-        )
+        con.execute("update meta.rank_state set mode = ?, n_slices = ?", [mode, n_slices])
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -132,31 +138,21 @@ def _diff_bounds(old_cut: datetime | None, new_cut: datetime | None) -> tuple[da
     return min(old_cut, new_cut), max(old_cut, new_cut)
 
 
-def _rebuild(con, mode: str, after, until, as_of, steps: dict[str, float]) -> tuple[int, list[date]]:
-    """Rebuild the changed slices in chunks of periods, oldest first.
-
-    Each chunk writes the ranks of its slices only (prev_rank is read at seq - 1 when needed).
-    Chunking bounds memory and keeps the store written in period order (its zone maps then let
-    later steps skip the history they do not need).
-    """
+def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int, list[date]]:
+    """Rebuild the changed slices' top three, then what depends on them; returns (slices, periods)."""
     step = _Steps(con, steps)
-    step.temp("rank_slices", "changed_slices", {"loaded_after": after, "loaded_until": until})
+    step.temp("rank_window", "changed_slices", {"loaded_after": after, "loaded_until": until})
     if mode == "full":
         for table in STORE_TABLES:
             step.run("clear", f"delete from mart_store.{table}")
         step.run("place_ids", f"insert into mart_store.place_ids {load_sql('marts/place_ids')}")
-    periods = [r[0] for r in con.execute("select distinct period from rank_slices order by period").fetchall()]
-    for i in range(0, len(periods), CHUNK_PERIODS):
-        chunk = periods[i:i + CHUNK_PERIODS]
-        step.run("window", "create or replace temp table rank_window as select * from rank_slices "
-                           "where period between ? and ?", [chunk[0], chunk[-1]])
-        _rank_window(step, as_of, full=mode == "full")
-    # what depends on the ranks (counts, published periods, streaks) is rebuilt once for all chunks
-    step.run("window", "create or replace temp table rank_window as select * from rank_slices")
-    touched = _rebuild_dependents(step) if periods else set()
-    n_slices = con.execute("select count(*) from rank_slices").fetchone()[0]
-    con.execute("drop table if exists rank_slices")
-    con.execute("drop table if exists rank_window")
+    n_slices = con.execute("select count(*) from rank_window").fetchone()[0]
+    touched = set()
+    if n_slices:
+        _rebuild_top3(step, full=mode == "full")
+        touched = _rebuild_dependents(step)
+    for table in ("rank_window", "rank_slice_tops"):
+        con.execute(f"drop table if exists {table}")
     return n_slices, sorted(touched)
 
 
@@ -185,42 +181,31 @@ def _bounds(con, reopen: bool = False) -> dict:
     return bounds
 
 
-def _rank_window(step: _Steps, as_of, full: bool = False) -> None:
-    """Replace the ranks of the slices in rank_window (a full rebuild starts from an empty store).
+def _rebuild_top3(step: _Steps, full: bool = False) -> None:
+    """Replace the top-three rows of the slices in rank_window (a full rebuild starts from an empty store).
 
-    Only the ranks are written: prev_rank is read off the row at seq - 1 by the views and the
-    top-three counts, so nothing is sorted by place and no neighbouring slice needs a refresh.
+    No slice is sorted in full: one aggregate pass keeps each slice's best five (sql/marts/slice_tops.sql).
     """
     con = step.con
-    # current values -> ranks, pipelined as a temp view into one insert (no big temp table)
-    con.execute("set variable rank_cut = ?", [as_of])
-    con.execute(f"create or replace temp view rank_current as {load_sql('marts/current_observations')}")
+    bounds = _bounds(con)
+    window = {"window_from": bounds["window_from"], "window_to": bounds["window_to"]}
+    step.temp("rank_slice_tops", "slice_tops", window)
     if not full:
-        bounds = _bounds(con)
-        step.run("store rankings", """
-            delete from mart_store.rankings as r
-            where r.period between $window_from and $window_to
-              and exists (select 1 from rank_window as w where w.indicator_id = r.indicator_id and w.seq = r.seq)
-        """, {"window_from": bounds["window_from"], "window_to": bounds["window_to"]})
-    step.run("rank", f"insert into mart_store.rankings by name {load_sql('marts/ranking_rows')}")
-    con.execute("drop view if exists rank_current")
+        step.run("store top3", """
+            delete from mart_store.top3 as t
+            where t.period between $window_from and $window_to
+              and exists (select 1 from rank_window as w where w.indicator_id = t.indicator_id and w.seq = t.seq)
+        """, window)
+    step.run("top3", f"insert into mart_store.top3 by name {load_sql('marts/top3_rows')}", window)
 
 
 def _rebuild_dependents(step: _Steps) -> set[date]:
-    """Top-three counts, published periods and streaks for the slices in rank_window; returns touched periods."""
+    """Published periods and streaks for the slices in rank_window; returns the periods whose marts changed."""
     con = step.con
-    bounds = _bounds(con, reopen=True)
+    bounds = _bounds(con, reopen=True)  # read before the published periods are replaced
     step.temp("rank_touched_periods", "touched_periods")
-    step.run("store top3_counts", """
-        delete from mart_store.top3_counts as m
-        where m.period >= $window_from
-          and exists (select 1 from rank_touched_periods as t where t.period = m.period)
-    """, {"window_from": bounds["window_from"]})
-    prev_from = con.execute(load_sql("marts/touched_prev_bound")).fetchone()[0]
-    step.run("top3_counts", f"insert into mart_store.top3_counts by name {load_sql('marts/top3_counts')}",
-             {"window_from": bounds["window_from"], "prev_from": prev_from})
     step.temp("rank_pub_new", "published_periods", {"window_from": bounds["window_from"],
-                                                   "window_to": bounds["window_to"], "reopen_from": bounds["reopen_from"]})
+                                                   "reopen_from": bounds["reopen_from"]})
     step.temp("rank_reopened", "reopened_streaks", {"reopen_from": bounds["reopen_from"]})
     step.run("store published_periods", """
         delete from mart_store.published_periods as pp
@@ -231,14 +216,12 @@ def _rebuild_dependents(step: _Steps) -> set[date]:
     step.run("store published_periods", "insert into mart_store.published_periods by name select * from rank_pub_new order by period")
     step.run("store streaks", """
         delete from mart_store.streaks as s
-        where s.end_period >= $reopen_from
-          and exists (select 1 from rank_reopened as r
-                      where r.place_id = s.place_id and r.indicator_id = s.indicator_id
-                        and r.group_id = s.group_id and r.kind = s.kind and r.start_seq = s.start_seq)
-    """, {"reopen_from": bounds["reopen_from"]})
-    # straight into the store (no temp copy of the runs), in end_period order for the zone maps
-    step.run("streaks", f"insert into mart_store.streaks by name select * from ({load_sql('marts/streaks')}) "
-                        "order by end_period", {"reopen_from": bounds["reopen_from"], "window_from": bounds["window_from"]})
+        where exists (select 1 from rank_reopened as r
+                      where r.place_id = s.place_id and r.indicator_id = s.indicator_id and r.group_id = s.group_id
+                        and r.is_first = s.is_first and r.start_pub_idx = s.start_pub_idx)
+    """)
+    step.run("streaks", f"insert into mart_store.streaks by name {load_sql('marts/streaks')}",
+             {"reopen_from": bounds["reopen_from"], "window_from": bounds["window_from"]})
     touched = {r[0] for r in con.execute("select period from rank_touched_periods").fetchall()}
     for table in ("rank_touched_periods", "rank_pub_new", "rank_reopened"):
         con.execute(f"drop table if exists {table}")

@@ -43,7 +43,7 @@ def summarise(con: duckdb.DuckDBPyConnection, built: BuildSummary) -> dict:
         "n_slices": built.n_slices,
         "periods": [_text(p) for p in built.periods],
         "seconds": round(built.seconds, 3),
-        "n_rankings": con.execute("select count(*) from mart_store.rankings").fetchone()[0],
+        "n_rankings": con.execute("select coalesce(sum(n_members), 0) from mart_store.published_periods").fetchone()[0],
         "n_disagreements": len(disagreements),
         "disagreements": [{k: _text(v) for k, v in d.items()} for d in disagreements[:MAX_LISTED_DISAGREEMENTS]],
         "top3": newest_top3_tables(con),

@@ -3,10 +3,7 @@
 -- consecutive pub_idx, so a period nobody has published yet breaks nothing.
 -- one row per indicator x group x period with seq >= the indicator's first rebuilt seq
 with fresh as (
-    select distinct stored.indicator_id, stored.group_id, stored.period, stored.seq
-    from mart_store.rankings as stored
-    semi join rank_window using (indicator_id, seq)
-    where stored.period between $window_from and $window_to
+    select indicator_id, group_id, period, seq, n_members, n_ranked from rank_slice_tops
 ),
 
 affected as (
@@ -15,7 +12,7 @@ affected as (
 
 kept as (
     -- stored periods of affected indicators at or after from_seq that were not rebuilt
-    select stored.indicator_id, stored.group_id, stored.period, stored.seq
+    select stored.indicator_id, stored.group_id, stored.period, stored.seq, stored.n_members, stored.n_ranked
     from mart_store.published_periods as stored
     inner join affected using (indicator_id)
     where stored.seq >= affected.from_seq and stored.period >= $window_from
@@ -56,6 +53,8 @@ final as (
         inp.period,
         inp.seq,
         months.n_months,
+        inp.n_members,
+        inp.n_ranked,
         (coalesce(base.base_idx, 0)
             + row_number() over by_seq)::integer as pub_idx,
         (coalesce(base.base_months, 0) + sum(months.n_months) over by_seq)::integer as cum_months,

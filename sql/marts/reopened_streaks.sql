@@ -1,6 +1,6 @@
--- Stored streaks the rebuild may change: for each affected indicator x group, those ending at or after
--- the last published period before the first rebuilt seq (they may be extended, cut or broken).
--- Streaks that ended earlier cannot change and stay as they are.
+-- Stored streaks the rebuild may change: for each affected indicator x group, those reaching the last
+-- published period before the first rebuilt seq (they may be extended, cut or broken), and any after
+-- it. Streaks that ended earlier cannot change and stay as they are.
 -- one row per stored streak to delete and recompute
 with affected as (
     select indicator_id, min(seq) as from_seq from rank_window group by all
@@ -19,16 +19,12 @@ final as (
         streaks.place_id,
         streaks.indicator_id,
         streaks.group_id,
-        streaks.kind,
-        streaks.start_seq,
+        streaks.is_first,
         streaks.start_pub_idx,
-        streaks.months_before_start,
-        streaks.start_period,
     from mart_store.streaks as streaks
     semi join affected using (indicator_id)
     left join last_before using (indicator_id, group_id)
-    where streaks.end_period >= $reopen_from
-      and streaks.end_pub_idx >= coalesce(last_before.last_idx, 0)
+    where streaks.end_pub_idx >= coalesce(last_before.last_idx, 0)
 )
 
 select * from final

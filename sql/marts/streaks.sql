@@ -1,10 +1,11 @@
--- Runs of consecutive published periods in the top three ('top3') or in first place ('first').
+-- Runs of consecutive published periods in the top three (is_first false) or in first place (true),
+-- found without sorting: each place x indicator x group x kind gets a bit per published period it
+-- spent there (pub_idx, 127 to a HUGEINT word, so words stay positive), a run starts at a set bit whose lower neighbour is clear,
+-- and its length is the number of set bits from there up to the first clear one (trailing zeros of
+-- the complement, carried across words while they are full).
 -- Only what the window can change is recomputed: each reopened run that began before the window
--- enters as one interval (its pub_idx range up to the last period before the window, which the
--- window cannot change), every top-three row from the window on as a one-period interval. Items
--- chain into a run while each starts right after the previous ends (gaps-and-islands on pub_idx:
--- last_idx - running length is constant along a run). n_months comes from the cumulative months
--- of the published periods, so 1-2月 counts 2.
+-- enters as its periods up to the last one before the window (which the window cannot change),
+-- then every top-three row from the window on.
 -- one row per place x indicator x group x kind x run
 with affected as (
     select indicator_id, min(seq) as from_seq from rank_window group by all
@@ -15,120 +16,115 @@ recent_published as (
 ),
 
 last_before as (
-    select
-        pp.indicator_id,
-        pp.group_id,
-        max(pp.pub_idx) as last_idx,
-        arg_max(pp.period, pp.pub_idx) as last_period,
-        arg_max(pp.cum_months, pp.pub_idx) as last_cum_months,
+    select pp.indicator_id, pp.group_id, max(pp.pub_idx) as last_idx,
     from recent_published as pp
     inner join affected using (indicator_id)
     where pp.seq < affected.from_seq
     group by all
 ),
 
-seeds as (
+seed_points as (
     select
-        reopened.place_id, reopened.indicator_id, reopened.group_id, reopened.kind = 'first' as is_first,
-        reopened.start_pub_idx as first_idx,
-        last_before.last_idx,
-        reopened.start_period,
-        reopened.start_seq,
-        reopened.months_before_start,
-        last_before.last_period as end_period,
-        last_before.last_cum_months as end_cum_months,
+        reopened.place_id, reopened.indicator_id, reopened.group_id, reopened.is_first,
+        unnest(range(reopened.start_pub_idx, last_before.last_idx + 1)) as idx,
     from rank_reopened as reopened
-    inner join affected using (indicator_id)
     inner join last_before using (indicator_id, group_id)
-    where reopened.start_seq < affected.from_seq
 ),
 
-window_rows as (
-    select
-        stored.place_id, stored.indicator_id, stored.group_id, stored.rank,
-        pp.pub_idx, pp.period, pp.seq, pp.cum_months, pp.n_months,
-    from mart_store.rankings as stored
+window_points as (
+    -- a first place is also a top-three row: one pass emits both kinds
+    select stored.place_id, stored.indicator_id, stored.group_id, kind.is_first, pp.pub_idx as idx,
+    from mart_store.top3 as stored
     inner join affected using (indicator_id)
     inner join (select * from mart_store.published_periods where period >= $window_from) as pp
         using (indicator_id, group_id, seq)
-    where stored.rank <= 3 and stored.seq >= affected.from_seq and stored.period >= $window_from
+    inner join (values (false), (true)) as kind(is_first) on not kind.is_first or stored.rank = 1
+    where stored.seq >= affected.from_seq and stored.period >= $window_from
 ),
 
 points as (
-    -- a first place is also a top-three row: one pass emits both kinds (no join back)
-    select
-        place_id, indicator_id, group_id, kind.is_first, pub_idx as first_idx, pub_idx as last_idx,
-        period as start_period, seq as start_seq, cum_months - n_months as months_before_start,
-        period as end_period, cum_months as end_cum_months,
-    from window_rows
-    inner join (values (false), (true)) as kind(is_first) on not kind.is_first or window_rows.rank = 1
-),
-
-items as (
-    select * from seeds
+    select * from seed_points
     union all
-    select * from points
+    select * from window_points
 ),
 
-numbered as (
+words as (
+    select
+        place_id, indicator_id, group_id, is_first,
+        idx // 127 as word,
+        bit_or(1::hugeint << (idx % 127)::hugeint) as bits,
+        -- 2^127 - 1: every bit of a word; a word's clear bits are this minus its set bits
+        170141183460469231731687303715884105727::hugeint - bits as clear,
+    from points
+    group by all
+),
+
+word_ends as (
+    -- ones_from_bit0: set bits from bit 0 up; chains_on: the word is full and the next word follows it
     select
         *,
-        last_idx - sum(last_idx - first_idx + 1) over (
-            -- plain narrow columns (kind as a boolean) sorted faster here than one packed bigint
-            partition by group_id, indicator_id, place_id, is_first
-            order by first_idx
-            rows unbounded preceding
-        ) as island,
-    from items
+        case when clear = 0 then 127 else bit_count((clear & -clear) - 1) end as ones_from_bit0,
+        ones_from_bit0 = 127 and coalesce(lead(word) over by_word = word + 1, false) as chains_on,
+        coalesce(lag(word) over by_word = word - 1 and lag(bits) over by_word >> 126::hugeint = 1, false)
+            as follows_a_set_bit,
+    from words
+    window by_word as (partition by place_id, indicator_id, group_id, is_first order by word)
 ),
 
-runs as (
+word_chains as (
+    -- chain_length: set bits from bit 0 of the word on, through every full word after it (a run
+    -- reaching the top of a word goes on into the next one while the words follow each other)
+    select
+        *,
+        127 * (first_value(case when not chains_on then word end ignore nulls) over following_words - word)
+            + first_value(case when not chains_on then ones_from_bit0 end ignore nulls) over following_words
+            as chain_length,
+    from word_ends
+    window following_words as (
+        partition by place_id, indicator_id, group_id, is_first order by word
+        rows between current row and unbounded following
+    )
+),
+
+word_runs as (
+    select
+        *,
+        case when lead(word) over by_word = word + 1 then lead(chain_length) over by_word else 0 end
+            as next_chain_length,
+    from word_chains
+    window by_word as (partition by place_id, indicator_id, group_id, is_first order by word)
+),
+
+starts as (
+    -- a point whose lower neighbour is clear (bit 0: the previous word's top bit) starts a run
+    select
+        points.place_id, points.indicator_id, points.group_id, points.is_first, points.idx,
+        points.idx % 127 as bit,
+        word.clear >> bit::hugeint as clear_above,
+        word.next_chain_length,
+    from points
+    inner join word_runs as word
+        on word.place_id = points.place_id and word.indicator_id = points.indicator_id
+        and word.group_id = points.group_id and word.is_first = points.is_first
+        and word.word = points.idx // 127
+    where case
+        when bit > 0 then (word.bits >> (bit - 1)::hugeint) & 1 = 0
+        else not word.follows_a_set_bit
+    end
+),
+
+final as (
     select
         place_id,
         indicator_id,
         group_id,
         is_first,
-        min(start_period) as start_period,
-        max(end_period) as end_period,
-        min(start_seq) as start_seq,
-        min(first_idx) as start_pub_idx,
-        max(last_idx) as end_pub_idx,
-        min(months_before_start) as months_before_start,
-        sum(last_idx - first_idx + 1)::integer as n_periods,
-        (max(end_cum_months) - min(months_before_start))::integer as n_months,
-    from numbered
-    group by place_id, indicator_id, group_id, is_first, island
-),
-
-latest as (
-    select pp.indicator_id, pp.group_id, max(pp.pub_idx) as last_idx
-    from recent_published as pp
-    semi join affected using (indicator_id)
-    group by all
-),
-
-final as (
-    select
-        runs.place_id,
-        runs.indicator_id,
-        runs.group_id,
-        case when runs.is_first then 'first' else 'top3' end as kind,
-        runs.start_period,
-        runs.end_period,
-        runs.start_seq,
-        runs.start_pub_idx,
-        runs.months_before_start,
-        runs.end_pub_idx,
-        runs.n_periods,
-        runs.n_months,
-        runs.end_pub_idx = latest.last_idx as is_current,
-        next_pub.period as broke_at,
-    from runs
-    inner join latest using (indicator_id, group_id)
-    left join recent_published as next_pub
-        on next_pub.indicator_id = runs.indicator_id
-        and next_pub.group_id = runs.group_id
-        and next_pub.pub_idx = runs.end_pub_idx + 1
+        idx as start_pub_idx,
+        idx - 1 + case
+            when clear_above <> 0 then bit_count((clear_above & -clear_above) - 1)
+            else 127 - bit + next_chain_length
+        end as end_pub_idx,
+    from starts
 )
 
 select * from final

@@ -14,26 +14,21 @@ indicators as (
     select indicator_code, basis from ref.indicators
 ),
 
-rankings as (
-    -- each stored rank with its metric (sql/marts/rankings_with_metric.sql)
+rankings as not materialized (
+    -- every rank with its metric and previous rank, computed when read (sql/marts/ranked.sql)
     select
         ids.place_code,
         ind.indicator_code,
         grp.group_code,
-        stored.period,
-        stored.metric,
-        stored.rank,
-        previous.rank as prev_rank,
-        stored.file_id,
-    from mart_store.rankings_with_metric as stored
-    left join mart_store.rankings as previous
-        on previous.indicator_id = stored.indicator_id
-        and previous.group_id = stored.group_id
-        and previous.place_id = stored.place_id
-        and previous.seq = stored.seq - 1
-    inner join ref.indicators as ind on ind.sort_order = stored.indicator_id
-    inner join ref.groups as grp on grp.sort_order = stored.group_id
-    inner join mart_store.place_ids as ids on ids.place_id = stored.place_id
+        ranked.period,
+        ranked.metric,
+        ranked.rank,
+        ranked.prev_rank,
+        ranked.file_id,
+    from mart_store.ranked as ranked
+    inner join ref.indicators as ind on ind.sort_order = ranked.indicator_id
+    inner join ref.groups as grp on grp.sort_order = ranked.group_id
+    inner join mart_store.place_ids as ids on ids.place_id = ranked.place_id
 ),
 
 focus_rows as (

@@ -3,8 +3,13 @@
 -- with a 位次 (so a city table is not compared with the province ranking, and a later revision of
 -- one cell does not hide the rest of the table).
 -- one row per period x indicator x group x place where they differ
-with with_published as (
-    select * from mart_store.rankings where published_rank is not null and rank is not null
+with ranked as not materialized (
+    -- every rank, computed when read (sql/marts/ranked.sql)
+    select * from mart_store.ranked
+),
+
+with_published as (
+    select * from ranked where published_rank is not null and rank is not null
 ),
 
 slices_with_published as (
@@ -12,8 +17,8 @@ slices_with_published as (
 ),
 
 slice_rows as (
-    select stored.*
-    from mart_store.rankings as stored
+    select ranked.*
+    from ranked
     semi join slices_with_published using (indicator_id, group_id, period)
 ),
 
@@ -49,18 +54,13 @@ final as (
         ids.place_code,
         wp.rank::integer as rank,
         wp.published_rank,
-        case ind.basis when 'growth' then obs.growth_pct else obs.value end as metric,
+        wp.metric,
         wp.file_id,
     from with_published as wp
     semi join file_scopes using (file_id, indicator_id, group_id, period)
     inner join ref.indicators as ind on ind.sort_order = wp.indicator_id
     inner join ref.groups as grp on grp.sort_order = wp.group_id
     inner join mart_store.place_ids as ids using (place_id)
-    inner join staging.observations as obs
-        on obs.file_id = wp.file_id
-        and obs.period = wp.period
-        and obs.indicator_code = ind.indicator_code
-        and obs.place_code = ids.place_code
     where wp.published_rank <> wp.rank
 )
 

@@ -6,8 +6,8 @@
 -- group's default_weight. composite_rank: ties share the best place; first tier = rank <= K.
 -- one row per period x group x place ranked on at least one indicator
 with stored as (
-    -- each stored rank with its metric (sql/marts/rankings_with_metric.sql)
-    select * from mart_store.rankings_with_metric
+    -- every rank with its metric, computed when read (sql/marts/ranked.sql)
+    select * from mart_store.ranked
     where rank is not null
 ),
 

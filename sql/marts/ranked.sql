@@ -1,0 +1,59 @@
+-- mart_store.ranked: every rank, computed when read (nothing per row is stored, see migration 022).
+-- Each member value is ranked in its own slice, and once more as "the previous period" of the next
+-- expected period of its calendar (at_period = next_period, is_prev), so prev_rank comes out of the
+-- same window pass; both passes are partitioned by at_period, so a filter on period (or group or
+-- indicator) reaches staging for the period asked for and the one before it, not the history.
+-- rank() semantics: ties share the best place and the next place is skipped; a missing metric is
+-- not ranked. Per-slice figures (n_ranked, leader, third place, next above/below) come with it.
+-- one row per period x indicator x group x member place with an observation (rank null = missing)
+with tagged as (
+    select *, period as at_period, false as is_prev from mart_store.member_values
+    union all
+    select *, next_period as at_period, true as is_prev from mart_store.member_values
+    where next_period is not null
+),
+
+ranked as (
+    select
+        *,
+        case when metric is not null then rank() over by_metric end as rank,
+        count(metric) over whole_slice as n_ranked,
+        first_value(metric) over whole_slice as leader_metric,
+        nth_value(metric, 3) over whole_slice as third_metric,
+        last_value(metric) over (
+            by_metric range between unbounded preceding and current row exclude group
+        ) as next_above_metric,
+        first_value(metric) over (
+            by_metric range between current row and unbounded following exclude group
+        ) as next_below_metric,
+    from tagged
+    window
+        by_metric as (partition by at_period, is_prev, group_id, indicator_id order by sort_key desc nulls last),
+        whole_slice as (by_metric rows between unbounded preceding and unbounded following)
+),
+
+final as (
+    -- the slice's own row and its previous-period row side by side
+    select
+        at_period as period,
+        indicator_id,
+        group_id,
+        place_id,
+        any_value(seq) filter (where not is_prev) as seq,
+        any_value(metric) filter (where not is_prev) as metric,
+        any_value(direction_sign) filter (where not is_prev) as direction_sign,
+        any_value(rank) filter (where not is_prev) as rank,
+        any_value(n_ranked) filter (where not is_prev) as n_ranked,
+        any_value(leader_metric) filter (where not is_prev) as leader_metric,
+        any_value(third_metric) filter (where not is_prev) as third_metric,
+        any_value(next_above_metric) filter (where not is_prev) as next_above_metric,
+        any_value(next_below_metric) filter (where not is_prev) as next_below_metric,
+        any_value(published_rank) filter (where not is_prev) as published_rank,
+        any_value(file_id) filter (where not is_prev) as file_id,
+        any_value(rank) filter (where is_prev) as prev_rank,
+    from ranked
+    group by at_period, indicator_id, group_id, place_id
+    having count(*) filter (where not is_prev) > 0
+)
+
+select * from final

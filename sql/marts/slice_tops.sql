@@ -1,0 +1,28 @@
+-- The slices being rebuilt, each summarised in one hash-aggregate pass instead of a sort of every
+-- ranked row: its size, how many are ranked, and its best few members with their sort keys, best
+-- first. The top three (with ties) are read off that list (sql/marts/top3_rows.sql); a slice whose
+-- list may cut a tie at third place short (its last key equals its third) is ranked in full there.
+-- one row per period x indicator x group with at least one member observation
+with member_values as (
+    select *
+    from mart_store.member_values
+    semi join rank_window using (indicator_id, seq)
+    where period between $window_from and $window_to
+),
+
+final as (
+    select
+        group_id,
+        indicator_id,
+        period,
+        seq,
+        count(*)::integer as n_members,
+        count(sort_key)::integer as n_ranked,
+        -- five, not three: two more places tied at third still fit, so a full ranking is rare
+        arg_max(place_id, sort_key, 5) filter (where sort_key is not null) as top_places,
+        max(sort_key, 5) filter (where sort_key is not null) as top_keys,
+    from member_values
+    group by all
+)
+
+select * from final
