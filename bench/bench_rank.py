@@ -4,12 +4,15 @@
 
 Loads bench/national.py's data set (2,844 places, 333 city groups + 31 province groups,
 40 monthly indicators x 120 periods = 13.65M observations) into a fresh DuckDB file, then measures
-  (a) a full rebuild of the marts (rankings, top-three counts, streaks, and scorecards with them),
+  (a) a full rebuild of the marts: what a build stores (every slice's top three, published periods,
+      streaks); ranks, top-three counts and scorecards are views computed when read,
   (b) an incremental rebuild after one new period is loaded for every indicator,
   (c) a vectorised pandas reference computing the same ranks, top-three counts and streaks
       (groupby rank / cumcount, no Python loops over rows), in a child process, checked for
       agreement with the marts on the newest period,
-  (d) peak RSS of this process (the builds) and of the pandas child.
+  (d) peak RSS of this process (the builds) and of the pandas child,
+and, apart, what reading the views costs: one period of one group (a briefing's read), one period of
+everything, one place's streaks, and every rank at once (what the pandas reference computes).
 Prints each figure beside its target.
 """
 
@@ -94,9 +97,30 @@ def pandas_reference(db_path: str, out: mp.Queue) -> None:
     seconds = time.perf_counter() - started
     sample = df[(df["indicator_code"] == "i00")]
     sample = sample[sample["seq"] == sample["seq"].max()][["group_code", "place_code", "rank"]]
-    out.put({"seconds": seconds, "peak_rss": proc.memory_info().rss, "n_rankings": len(df),
+    out.put({"seconds": seconds, "peak_rss": proc.memory_info().rss, "n_rankings": len(df), "n_top3": len(top3),
              "n_counts": len(counts), "n_streaks": len(streaks),
              "sample": {(str(g), str(p)): (None if pd.isna(r) else int(r)) for g, p, r in sample.itertuples(index=False)}})
+
+
+def read_costs(con) -> dict[str, float]:
+    """Seconds to read the views that rank when read, from a briefing's read to every rank at once."""
+    period = con.execute("select max(period) from mart_store.published_periods where indicator_id = 0").fetchone()[0]
+    reads = {
+        "one period x group": ("select count(*), sum(rank) from marts.rankings where period = ? and group_code = 'g_c007'",
+                               [period]),
+        "one period, every group": ("select count(*), sum(rank), sum(prev_rank) from marts.rankings where period = ?",
+                                    [period]),
+        "top-three counts, one period": ("select count(*), sum(n_top3_prev) from marts.top3_counts where period = ?",
+                                         [period]),
+        "streaks of one place": ("select count(*), sum(n_months) from marts.streaks where place_code = 'k0007'", []),
+        "every rank": ("select count(*), sum(rank) from marts.rankings", []),
+    }
+    seconds = {}
+    for name, (sql, params) in reads.items():
+        t = time.perf_counter()
+        con.execute(sql, params).fetchall()
+        seconds[name] = time.perf_counter() - t
+    return seconds
 
 
 def main() -> None:
@@ -125,11 +149,13 @@ def main() -> None:
         con.execute("checkpoint")
         incremental = marts.build(con)
     n_rankings = con.execute("select coalesce(sum(n_members), 0) from mart_store.published_periods").fetchone()[0]
-    n_streaks = con.execute("select count(*) from mart_store.streaks where kind = 'top3'").fetchone()[0]
+    n_streaks = con.execute("select count(*) from mart_store.streaks where not is_first").fetchone()[0]
+    n_top3 = con.execute("select count(*) from mart_store.top3").fetchone()[0]
     ours = dict(con.execute("""
         select group_code || '/' || place_code, rank from marts.rankings
         where indicator_code = 'i00' and seq = (select max(seq) from marts.rankings where indicator_code = 'i00')
     """).fetchall())
+    reads = read_costs(con)
     con.close()
 
     queue: mp.Queue = mp.get_context("spawn").Queue()
@@ -150,12 +176,14 @@ def main() -> None:
          rss.peak / 2**30 <= TARGETS["peak_rss_gb"]),
         ("peak RSS (pandas child)", f"{ref['peak_rss'] / 2**30:.2f} GB", "", True),
     ]
-    print(f"\nrankings rows {n_rankings:,} (pandas {ref['n_rankings']:,}), streaks {n_streaks:,} "
-          f"(pandas top-three runs {ref['n_streaks']:,}); newest-period ranks of i00 differing: {mismatches}")
+    print(f"\nrankings rows {n_rankings:,} (pandas {ref['n_rankings']:,}), top-three rows {n_top3:,} "
+          f"(pandas {ref['n_top3']:,}), streaks {n_streaks:,} (pandas top-three runs {ref['n_streaks']:,}); "
+          f"newest-period ranks of i00 differing: {mismatches}")
     print(f"incremental rebuilt {incremental.n_slices} slices, periods {[str(p) for p in incremental.periods]}")
     print(f"\n{'measure':30} {'result':>12} {'target':>12}")
     for name, value, target, ok in rows:
         print(f"{name:30} {value:>12} {target:>12} {'' if not target else ('ok' if ok else 'MISSED')}")
+    print("\nreading the views (computed when read): " + ", ".join(f"{k} {v:.2f} s" for k, v in reads.items()))
     print("\nfull rebuild steps: " + ", ".join(f"{k} {v:.2f}" for k, v in full.step_seconds.items()))
     print("incremental steps: " + ", ".join(f"{k} {v:.3f}" for k, v in incremental.step_seconds.items()))
     if folder and not args.keep:

@@ -320,3 +320,22 @@ def test_streaks_longer_than_a_bit_word_and_across_word_edges():
         select place_code, kind, start_period, end_period, n_periods from marts.streaks
         where indicator_code = 'jobless'
     """).fetchall()) == expected
+
+
+def test_a_tie_at_third_longer_than_the_kept_list_is_ranked_in_full():
+    """The build keeps each slice's best eight; with eight places tied at third the list cannot tell
+    whether more tie, so that slice is ranked in full: all eight are in the top three."""
+    from rank_world import Place
+
+    codes = [f"p{i:02d}" for i in range(1, 13)]
+    places = (Place(code="city", name="某市", short_name="某市", level="city"),
+              *(Place(code=c, name=f"县{c}", short_name=c, parent="city") for c in codes))
+    con = warehouse(small_catalog(places=places))
+    growth = dict(zip(codes, [10.0, 9.0, *[5.0] * 8, 1.0, 0.0], strict=True))
+    Loader(con).load(gdp(FEB, growth), at(2025, 3, 10))
+    marts.build(con)
+    counts = dict(con.execute("select place_code, n_top3 from marts.top3_counts where period = ?", [FEB]).fetchall())
+    assert counts == {c: (1 if c not in ("p11", "p12") else 0) for c in codes}
+    in_streaks = {r[0] for r in con.execute("select place_code from marts.streaks where kind = 'top3'").fetchall()}
+    assert in_streaks == set(codes[:10])
+    assert ranks(con, "gdp", FEB) == {**{c: 3 for c in codes[2:10]}, "p01": 1, "p02": 2, "p11": 11, "p12": 12}

@@ -150,7 +150,7 @@ def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int
     touched = set()
     if n_slices:
         _rebuild_top3(step, full=mode == "full")
-        touched = _rebuild_dependents(step)
+        touched = _rebuild_dependents(step, full=mode == "full")
     for table in ("rank_window", "rank_slice_tops"):
         con.execute(f"drop table if exists {table}")
     return n_slices, sorted(touched)
@@ -184,7 +184,8 @@ def _bounds(con, reopen: bool = False) -> dict:
 def _rebuild_top3(step: _Steps, full: bool = False) -> None:
     """Replace the top-three rows of the slices in rank_window (a full rebuild starts from an empty store).
 
-    No slice is sorted in full: one aggregate pass keeps each slice's best five (sql/marts/slice_tops.sql).
+    No slice is sorted in full: one aggregate pass keeps each slice's best eight (sql/marts/slice_tops.sql),
+    and only the rare slice with more tied at third than that is ranked in full.
     """
     con = step.con
     bounds = _bounds(con)
@@ -196,30 +197,42 @@ def _rebuild_top3(step: _Steps, full: bool = False) -> None:
             where t.period between $window_from and $window_to
               and exists (select 1 from rank_window as w where w.indicator_id = t.indicator_id and w.seq = t.seq)
         """, window)
-    step.run("top3", f"insert into mart_store.top3 by name {load_sql('marts/top3_rows')}", window)
+    step.run("top3", f"insert into mart_store.top3 by name {load_sql('marts/top3_rows')}")
+    n_overflow, overflow_from, overflow_to = con.execute("""
+        select count(*), min(period), max(period) from rank_slice_tops
+        where needs_full_rank
+    """).fetchone()
+    if n_overflow:
+        step.run("top3 overflow", f"insert into mart_store.top3 by name {load_sql('marts/top3_overflow')}",
+                 {"overflow_from": overflow_from, "overflow_to": overflow_to})
 
 
-def _rebuild_dependents(step: _Steps) -> set[date]:
+def _rebuild_dependents(step: _Steps, full: bool) -> set[date]:
     """Published periods and streaks for the slices in rank_window; returns the periods whose marts changed."""
     con = step.con
     bounds = _bounds(con, reopen=True)  # read before the published periods are replaced
     step.temp("rank_touched_periods", "touched_periods")
-    step.temp("rank_pub_new", "published_periods", {"window_from": bounds["window_from"],
-                                                   "reopen_from": bounds["reopen_from"]})
-    step.temp("rank_reopened", "reopened_streaks", {"reopen_from": bounds["reopen_from"]})
-    step.run("store published_periods", """
-        delete from mart_store.published_periods as pp
-        where pp.period >= $window_from
-          and exists (select 1 from (select indicator_id, min(seq) as from_seq from rank_window group by all) as a
-                      where a.indicator_id = pp.indicator_id and pp.seq >= a.from_seq)
-    """, {"window_from": bounds["window_from"]})
-    step.run("store published_periods", "insert into mart_store.published_periods by name select * from rank_pub_new order by period")
-    step.run("store streaks", """
-        delete from mart_store.streaks as s
-        where exists (select 1 from rank_reopened as r
-                      where r.place_id = s.place_id and r.indicator_id = s.indicator_id and r.group_id = s.group_id
-                        and r.is_first = s.is_first and r.start_pub_idx = s.start_pub_idx)
-    """)
+    published = {"window_from": bounds["window_from"], "reopen_from": bounds["reopen_from"]}
+    if full:  # nothing stored to renumber or reopen: straight into the store
+        step.run("published_periods", f"insert into mart_store.published_periods by name {load_sql('marts/published_periods')}",
+                 published)
+        con.execute("create or replace temp table rank_reopened as select * from mart_store.streaks limit 0")
+    else:  # computed from what is stored before it is replaced
+        step.temp("rank_pub_new", "published_periods", published)
+        step.temp("rank_reopened", "reopened_streaks", {"reopen_from": bounds["reopen_from"]})
+        step.run("store published_periods", """
+            delete from mart_store.published_periods as pp
+            where pp.period >= $window_from
+              and exists (select 1 from (select indicator_id, min(seq) as from_seq from rank_window group by all) as a
+                          where a.indicator_id = pp.indicator_id and pp.seq >= a.from_seq)
+        """, {"window_from": bounds["window_from"]})
+        step.run("store published_periods", "insert into mart_store.published_periods by name select * from rank_pub_new")
+        step.run("store streaks", """
+            delete from mart_store.streaks as s
+            where exists (select 1 from rank_reopened as r
+                          where r.place_id = s.place_id and r.indicator_id = s.indicator_id and r.group_id = s.group_id
+                            and r.is_first = s.is_first and r.start_pub_idx = s.start_pub_idx)
+        """)
     step.run("streaks", f"insert into mart_store.streaks by name {load_sql('marts/streaks')}",
              {"reopen_from": bounds["reopen_from"], "window_from": bounds["window_from"]})
     touched = {r[0] for r in con.execute("select period from rank_touched_periods").fetchall()}

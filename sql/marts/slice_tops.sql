@@ -1,7 +1,8 @@
 -- The slices being rebuilt, each summarised in one hash-aggregate pass instead of a sort of every
--- ranked row: its size, how many are ranked, and its best few members with their sort keys, best
+-- ranked row: its size, how many are ranked, and its best eight members with their sort keys, best
 -- first. The top three (with ties) are read off that list (sql/marts/top3_rows.sql); a slice whose
--- list may cut a tie at third place short (its last key equals its third) is ranked in full there.
+-- list may cut a tie at third place short (its last key equals its third) is ranked in full
+-- (sql/marts/top3_overflow.sql).
 -- one row per period x indicator x group with at least one member observation
 with member_values as (
     select *
@@ -10,7 +11,7 @@ with member_values as (
     where period between $window_from and $window_to
 ),
 
-final as (
+tops as (
     select
         group_id,
         indicator_id,
@@ -18,11 +19,20 @@ final as (
         seq,
         count(*)::integer as n_members,
         count(sort_key)::integer as n_ranked,
-        -- five, not three: two more places tied at third still fit, so a full ranking is rare
-        arg_max(place_id, sort_key, 5) filter (where sort_key is not null) as top_places,
-        max(sort_key, 5) filter (where sort_key is not null) as top_keys,
+        -- eight, not three: five more places tied at third still fit, so a full ranking is rare
+        -- (one slice in 1.75M at national scale; measured 0.1 s dearer than keeping five)
+        arg_max(place_id, sort_key, 8) filter (where sort_key is not null) as top_places,
+        max(sort_key, 8) filter (where sort_key is not null) as top_keys,
     from member_values
     group by all
+),
+
+final as (
+    select
+        *,
+        -- the list may have cut a tie at third place short: rank this slice in full
+        coalesce(len(top_keys) = 8 and top_keys[8] = top_keys[3], false) as needs_full_rank,
+    from tops
 )
 
 select * from final

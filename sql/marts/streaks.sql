@@ -1,8 +1,8 @@
 -- Runs of consecutive published periods in the top three (is_first false) or in first place (true),
 -- found without sorting: each place x indicator x group x kind gets a bit per published period it
--- spent there (pub_idx, 127 to a HUGEINT word, so words stay positive), a run starts at a set bit whose lower neighbour is clear,
--- and its length is the number of set bits from there up to the first clear one (trailing zeros of
--- the complement, carried across words while they are full).
+-- spent there (pub_idx, 127 to a HUGEINT word, so words stay positive), a run starts at a set bit
+-- whose lower neighbour is clear, and its length is the number of set bits from there up to the
+-- first clear one (trailing zeros of the complement, carried across words while they are full).
 -- Only what the window can change is recomputed: each reopened run that began before the window
 -- enters as its periods up to the last one before the window (which the window cannot change),
 -- then every top-three row from the window on.
@@ -43,14 +43,19 @@ window_points as (
 ),
 
 points as (
-    select * from seed_points
-    union all
-    select * from window_points
+    -- one bigint key per place x indicator x group x kind (place ids < 2^21, indicator ids < 2^10):
+    -- the word aggregate, its windows and the join back run on one column instead of four
+    select ((group_id::bigint * 1024 + indicator_id) * 2097152 + place_id) * 2 + is_first::int as pk, idx,
+    from (
+        select * from seed_points
+        union all
+        select * from window_points
+    )
 ),
 
 words as (
     select
-        place_id, indicator_id, group_id, is_first,
+        pk,
         idx // 127 as word,
         bit_or(1::hugeint << (idx % 127)::hugeint) as bits,
         -- 2^127 - 1: every bit of a word; a word's clear bits are this minus its set bits
@@ -68,7 +73,7 @@ word_ends as (
         coalesce(lag(word) over by_word = word - 1 and lag(bits) over by_word >> 126::hugeint = 1, false)
             as follows_a_set_bit,
     from words
-    window by_word as (partition by place_id, indicator_id, group_id, is_first order by word)
+    window by_word as (partition by pk order by word)
 ),
 
 word_chains as (
@@ -81,7 +86,7 @@ word_chains as (
             as chain_length,
     from word_ends
     window following_words as (
-        partition by place_id, indicator_id, group_id, is_first order by word
+        partition by pk order by word
         rows between current row and unbounded following
     )
 ),
@@ -92,21 +97,19 @@ word_runs as (
         case when lead(word) over by_word = word + 1 then lead(chain_length) over by_word else 0 end
             as next_chain_length,
     from word_chains
-    window by_word as (partition by place_id, indicator_id, group_id, is_first order by word)
+    window by_word as (partition by pk order by word)
 ),
 
 starts as (
     -- a point whose lower neighbour is clear (bit 0: the previous word's top bit) starts a run
     select
-        points.place_id, points.indicator_id, points.group_id, points.is_first, points.idx,
+        points.pk, points.idx,
         points.idx % 127 as bit,
         word.clear >> bit::hugeint as clear_above,
         word.next_chain_length,
     from points
     inner join word_runs as word
-        on word.place_id = points.place_id and word.indicator_id = points.indicator_id
-        and word.group_id = points.group_id and word.is_first = points.is_first
-        and word.word = points.idx // 127
+        on word.pk = points.pk and word.word = points.idx // 127
     where case
         when bit > 0 then (word.bits >> (bit - 1)::hugeint) & 1 = 0
         else not word.follows_a_set_bit
@@ -115,10 +118,10 @@ starts as (
 
 final as (
     select
-        place_id,
-        indicator_id,
-        group_id,
-        is_first,
+        (pk // 2 % 2097152)::integer as place_id,
+        (pk // 2 // 2097152 % 1024)::smallint as indicator_id,
+        (pk // 2 // 2097152 // 1024)::integer as group_id,
+        pk % 2 = 1 as is_first,
         idx as start_pub_idx,
         idx - 1 + case
             when clear_above <> 0 then bit_count((clear_above & -clear_above) - 1)
