@@ -44,12 +44,14 @@ class WarehouseState:
     marts_missing: tuple[str, ...]
 
 
-MARTS = ("marts.rankings", "marts.top3_counts", "marts.streaks", "marts.scorecards", "marts.benchmark_gaps")
+MARTS = ("marts.periods", "marts.rankings", "marts.top3_counts", "marts.streaks", "marts.scorecards",
+         "marts.benchmark_gaps")
 
 
 def warehouse_state(con, as_of: datetime) -> WarehouseState:
     missing = tuple(m for m in MARTS if not table_exists(con, m))
-    n = 0 if "marts.rankings" in missing else con.execute("select count(*) from marts.rankings").fetchone()[0]
+    # the ranking rows the marts hold, counted from the stored periods (ranks are computed when read)
+    n = 0 if missing else con.execute("select coalesce(sum(n_members), 0) from marts.periods").fetchone()[0]
     newest = con.execute(
         "select max(loaded_at) from raw.files where status = 'loaded' and loaded_at <= ?", [as_of]
     ).fetchone()[0]

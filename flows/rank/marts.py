@@ -32,6 +32,7 @@ VIEWS = (
     ("mart_store.current_values", "marts/current_values"),
     ("mart_store.member_values", "marts/member_values"),
     ("mart_store.ranked", "marts/ranked"),
+    ("marts.periods", "marts/view_periods"),
     ("marts.rankings", "marts/view_rankings"),
     ("marts.top3_counts", "marts/view_top3_counts"),
     ("marts.streaks", "marts/view_streaks"),

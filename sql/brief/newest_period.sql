@@ -1,12 +1,13 @@
 -- The newest period the marts rank, with its label as a monthly bulletin prints it.
 -- one row (or none when the marts are empty); $period_limit caps it (null = no cap),
 -- $quarter_only keeps quarter-end periods (the quarterly scoreboard).
--- Read from marts.top3_counts (same periods as marts.rankings, one small row per group x place)
--- so finding the newest period does not compute every ranking's slice figures.
+-- Read from marts.periods (stored, one row per indicator x group x period) so finding the newest
+-- period does not rank anything.
 with ranked as (
     select distinct period
-    from marts.top3_counts
-    where ($period_limit is null or period <= $period_limit)
+    from marts.periods
+    where n_ranked > 0
+      and ($period_limit is null or period <= $period_limit)
       and (not $quarter_only or month(period) in (3, 6, 9, 12))
 ),
 
