@@ -30,7 +30,7 @@ def sql(settings, statement):
 
 def test_empty_marts_block_the_run(tmp_path):
     settings = world_settings(tmp_path)
-    sql(settings, "delete from marts.rankings")
+    sql(settings, "delete from marts.rankings; delete from marts.periods")
     plan = p.make_plan(settings, "weekly", as_of=AS_OF)
     assert plan.problems == ("the rank marts are empty: nothing has been ranked yet; load files and run `bipin rank`",)
 
@@ -132,7 +132,7 @@ def test_flow_fails_naming_the_refused_recipient_and_rerun_sends_nothing_twice(t
 @pytest.mark.e2e
 def test_flow_refuses_blank_briefings_and_tells_the_operators(tmp_path, prefect_harness):
     settings = world_settings(tmp_path)
-    sql(settings, "delete from marts.rankings")
+    sql(settings, "delete from marts.rankings; delete from marts.periods")
     state = brief(kind="weekly", as_of=AS_OF, home=str(settings.home), config_dir=str(settings.config_dir),
                   db=str(settings.db_path), return_state=True)
     assert state.is_failed() and "the rank marts are empty" in state.message
