@@ -70,6 +70,8 @@ final as (
     select
         ids.place_id,
         ind.indicator_id,
+        cur.place_code,
+        cur.indicator_code,
         cur.period,
         cal.seq::smallint as seq,
         next_cal.period as next_period,

@@ -5,6 +5,7 @@
 with member_periods as (
     select
         grp.sort_order::integer as group_id,
+        mem.group_code,
         ids.place_id,
         mem.valid_from,
         mem.valid_to,
@@ -16,6 +17,7 @@ with member_periods as (
 final as (
     select
         mp.group_id,
+        mp.group_code,
         cur.*,
     from mart_store.current_values as cur
     inner join member_periods as mp

@@ -1,8 +1,8 @@
 -- mart_store.ranked: every rank, computed when read (nothing per row is stored, see migration 022).
 -- Each member value is ranked in its own slice, and once more as "the previous period" of the next
 -- expected period of its calendar (at_period = next_period, is_prev), so prev_rank comes out of the
--- same window pass; both passes are partitioned by at_period, so a filter on period (or group or
--- indicator) reaches staging for the period asked for and the one before it, not the history.
+-- same window pass; both passes are partitioned by at_period, group and indicator (ids and codes),
+-- so a filter on period, group or indicator reaches staging for the periods it needs, not the history.
 -- rank() semantics: ties share the best place and the next place is skipped; a missing metric is
 -- not ranked. Per-slice figures (n_ranked, leader, third place, next above/below) come with it.
 -- one row per period x indicator x group x member place with an observation (rank null = missing)
@@ -28,7 +28,11 @@ ranked as (
         ) as next_below_metric,
     from tagged
     window
-        by_metric as (partition by at_period, is_prev, group_id, indicator_id order by sort_key desc nulls last),
+        -- the codes ride along as partition keys so a filter on them is pushed below the window
+        by_metric as (
+            partition by at_period, is_prev, group_id, group_code, indicator_id, indicator_code
+            order by sort_key desc nulls last
+        ),
         whole_slice as (by_metric rows between unbounded preceding and unbounded following)
 ),
 
@@ -37,8 +41,11 @@ final as (
     select
         at_period as period,
         indicator_id,
+        indicator_code,
         group_id,
+        group_code,
         place_id,
+        place_code,
         any_value(seq) filter (where not is_prev) as seq,
         any_value(metric) filter (where not is_prev) as metric,
         any_value(direction_sign) filter (where not is_prev) as direction_sign,
@@ -52,7 +59,7 @@ final as (
         any_value(file_id) filter (where not is_prev) as file_id,
         any_value(rank) filter (where is_prev) as prev_rank,
     from ranked
-    group by at_period, indicator_id, group_id, place_id
+    group by at_period, indicator_id, indicator_code, group_id, group_code, place_id, place_code
     having count(*) filter (where not is_prev) > 0
 )
 

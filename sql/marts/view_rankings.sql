@@ -10,16 +10,16 @@ with ranked as (
 ),
 
 indicators as (
-    select sort_order::smallint as indicator_id, indicator_code, calendar_code from ref.indicators
+    select sort_order::smallint as indicator_id, calendar_code from ref.indicators
 ),
 
 final as (
     select
         ranked.period,
         cal.period_label,
-        ind.indicator_code,
-        grp.group_code,
-        ids.place_code,
+        ranked.indicator_code,
+        ranked.group_code,
+        ranked.place_code,
         ranked.metric,
         ranked.rank::integer as rank,
         ranked.n_ranked::integer as n_ranked,
@@ -38,8 +38,6 @@ final as (
         ranked.direction_sign = -1 as is_lower_better,
     from ranked
     inner join indicators as ind using (indicator_id)
-    inner join ref.groups as grp on grp.sort_order = ranked.group_id
-    inner join mart_store.place_ids as ids using (place_id)
     left join ref.calendar as cal
         on cal.calendar_code = ind.calendar_code and cal.seq = ranked.seq
 )
