@@ -102,6 +102,15 @@ def pandas_reference(db_path: str, out: mp.Queue) -> None:
              "sample": {(str(g), str(p)): (None if pd.isna(r) else int(r)) for g, p, r in sample.itertuples(index=False)}})
 
 
+def median_run(runs: list) -> object:
+    return sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+
+
+def spread(runs: list) -> str:
+    times = sorted(r.seconds for r in runs)
+    return f"best {times[0]:.2f} s, median {times[len(times) // 2]:.2f} s, worst {times[-1]:.2f} s of {len(times)}"
+
+
 def read_costs(con) -> dict[str, float]:
     """Seconds to read the views that rank when read, from a briefing's read to every rank at once."""
     period = con.execute("select max(period) from mart_store.published_periods where indicator_id = 0").fetchone()[0]
@@ -127,6 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="DuckDB file to create (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the database file afterwards")
+    parser.add_argument("--repeat", type=int, default=3, help="full and incremental rebuilds to time (median reported)")
     args = parser.parse_args()
     folder = None if args.db else tempfile.mkdtemp(prefix="bipin-bench-")
     db_path = args.db or os.path.join(folder, "bench.duckdb")
@@ -143,11 +153,20 @@ def main() -> None:
     print(f"loaded {n_obs:,} observations in {time.perf_counter() - t:.1f} s ({db_path})")
 
     with PeakRss() as rss:
-        full = marts.build(con, full=True)
-        con.execute("checkpoint")
+        fulls = []
+        for _ in range(args.repeat):
+            fulls.append(marts.build(con, full=True))
+            con.execute("checkpoint")
+        before_newest = marts.read_state(con).watermark
         load_observations(con, catalog, newest, first_file_id=10_000)
         con.execute("checkpoint")
-        incremental = marts.build(con)
+        incrementals = []
+        for i in range(args.repeat):
+            if i:  # back to before the new period (itself incremental), then forward again
+                marts.build(con, as_of=before_newest)
+                con.execute("checkpoint")
+            incrementals.append(marts.build(con))
+    full, incremental = median_run(fulls), median_run(incrementals)
     n_rankings = con.execute("select coalesce(sum(n_members), 0) from mart_store.published_periods").fetchone()[0]
     n_streaks = con.execute("select count(*) from mart_store.streaks where not is_first").fetchone()[0]
     n_top3 = con.execute("select count(*) from mart_store.top3").fetchone()[0]
@@ -167,8 +186,8 @@ def main() -> None:
 
     speedup = ref["seconds"] / full.seconds
     rows = [
-        ("full rebuild", f"{full.seconds:.2f} s", f"<= {TARGETS['full_s']} s", full.seconds <= TARGETS["full_s"]),
-        ("incremental (1 new period)", f"{incremental.seconds:.3f} s", f"<= {TARGETS['incremental_s']} s",
+        ("full rebuild (median)", f"{full.seconds:.2f} s", f"<= {TARGETS['full_s']} s", full.seconds <= TARGETS["full_s"]),
+        ("incremental (median)", f"{incremental.seconds:.3f} s", f"<= {TARGETS['incremental_s']} s",
          incremental.seconds <= TARGETS["incremental_s"]),
         ("pandas reference", f"{ref['seconds']:.2f} s", "", True),
         ("speed-up vs pandas", f"{speedup:.1f}x", f">= {TARGETS['speedup']}x", speedup >= TARGETS["speedup"]),
@@ -180,6 +199,7 @@ def main() -> None:
           f"(pandas {ref['n_top3']:,}), streaks {n_streaks:,} (pandas top-three runs {ref['n_streaks']:,}); "
           f"newest-period ranks of i00 differing: {mismatches}")
     print(f"incremental rebuilt {incremental.n_slices} slices, periods {[str(p) for p in incremental.periods]}")
+    print(f"full rebuilds: {spread(fulls)}; incremental: {spread(incrementals)}")
     print(f"\n{'measure':30} {'result':>12} {'target':>12}")
     for name, value, target, ok in rows:
         print(f"{name:30} {value:>12} {target:>12} {'' if not target else ('ok' if ok else 'MISSED')}")

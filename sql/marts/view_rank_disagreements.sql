@@ -3,9 +3,20 @@
 -- with a 位次 (so a city table is not compared with the province ranking, and a later revision of
 -- one cell does not hide the rest of the table).
 -- one row per period x indicator x group x place where they differ
-with ranked as not materialized (
-    -- every rank, computed when read (sql/marts/ranked.sql)
-    select * from mart_store.ranked
+with published_slices as (
+    -- only slices where some current value carries a 位次 are ranked here
+    select distinct indicator_id, period from mart_store.current_values where published_rank is not null
+),
+
+ranked as (
+    -- the same rank() as mart_store.ranked (sql/marts/ranked.sql), for those slices only
+    select
+        mv.*,
+        case when mv.metric is not null then rank() over (
+            partition by mv.period, mv.group_id, mv.indicator_id order by mv.sort_key desc nulls last
+        ) end as rank,
+    from mart_store.member_values as mv
+    semi join published_slices using (indicator_id, period)
 ),
 
 with_published as (
