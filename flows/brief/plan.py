@@ -194,7 +194,9 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
             windows = shared(plan, ("weekly-windows",), lambda: collect.focus_windows(
                 con, [x.place for x in plan.recipients], [g for x in plan.recipients for g in x.groups],
                 plan.period, cfg.trend_periods))
-        return build_briefing(con, catalog, plan, r, cfg, windows)
+        # the other reads once per run too: every focus of a run asks for the same period and moment
+        reads = q.RunReads(con, [g for x in plan.recipients for g in x.groups], lambda key, make: shared(plan, key, make))
+        return build_briefing(reads, catalog, plan, r, cfg, windows)
     finally:
         con.close()
 

@@ -6,6 +6,7 @@ Each function runs one sql/brief/*.sql model with its values as parameters and r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,13 +15,43 @@ import duckdb
 from flows.warehouse import load_sql
 
 
-def fetch(con: duckdb.DuckDBPyConnection, model: str, **params) -> list[dict]:
+def fetch(con: duckdb.DuckDBPyConnection | RunReads, model: str, **params) -> list[dict]:
     """Rows of sql/brief/<model>.sql as dicts; only the parameters the model names are passed."""
+    if isinstance(con, RunReads):
+        return con.fetch(model, **params)
     sql = load_sql(f"brief/{model}")
     used = {k: v for k, v in params.items() if f"${k}" in sql}
     cur = con.execute(sql, used)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+# models whose rows for a set of groups are the union of their rows for each group alone
+GROUP_MODELS = frozenset({"group_rankings", "top3_counts", "scorecards"})
+
+
+class RunReads:
+    """A connection that reads once what several recipients of one run ask alike.
+
+    Recipients of a run share the period and the moment, so most queries repeat with the same
+    parameters; the per-group models are read once for all the run's groups and each caller gets
+    its groups' rows (the models' order is by group first, so filtering keeps it). `memo(key, make)`
+    keeps the rows for the run (plan.shared); rows are never modified after a read.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, groups: list[str],
+                 memo: Callable[[tuple, Callable[[], list[dict]]], list[dict]]):
+        self.con, self.groups, self.memo = con, sorted(set(groups)), memo
+
+    def fetch(self, model: str, **params) -> list[dict]:
+        wanted = params.get("groups")
+        if model in GROUP_MODELS and wanted is not None and set(wanted) <= set(self.groups):
+            rows = self.fetch(model, **{**params, "groups": self.groups}) if list(wanted) != self.groups else None
+            if rows is not None:
+                keep = set(wanted)
+                return [r for r in rows if r["group_code"] in keep]
+        key = ("reads", model, *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+        return self.memo(key, lambda: fetch(self.con, model, **params))
 
 
 def newest_period(con, period_limit: date | None = None, quarter_only: bool = False) -> tuple[date, str] | None:

@@ -101,7 +101,7 @@ def quarterly_rows(catalog: Catalog, frame: pd.DataFrame, period: date) -> list[
     """Long layout: 地区, 指标, 期别, 本年累计, 比上年同期增长(%), one row per place x indicator."""
     label = Period(period.year, period.month).label("quarterly")
     by_key = {(p, i): (v, g) for p, i, v, g in
-              frame[["place_code", "indicator_code", "value", "growth_pct"]].itertuples(index=False)}
+              zip(*(frame[c].tolist() for c in ("place_code", "indicator_code", "value", "growth_pct")), strict=True)}
     rows = [[PLACE_HEADER, "指标", "期别", "本年累计", "比上年同期增长(%)"]]
     for place in (p for p in catalog.places if p.level == "county"):
         for indicator in (i for i in catalog.indicators if i.frequency == "quarterly"):
@@ -120,7 +120,7 @@ def _wide(frame: pd.DataFrame, places: list[str]) -> tuple[dict[str, np.ndarray]
     for measure in ("value", "growth_pct"):
         table = both[measure]
         matrix = table.to_numpy(dtype=float)
-        out.append({code: matrix[:, i] for i, code in enumerate(table.columns)})
+        out.append({code: matrix[:, i] for i, code in enumerate(table.columns.tolist())})
     return out[0], out[1]
 
 

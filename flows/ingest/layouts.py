@@ -93,20 +93,26 @@ def read_wide(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
             out.messages.append(error("bad_period", f"{ind.name}: {problem}", sheet=sheet, row=grid.row_number(0)))
     if any(m.code == "bad_period" for m in out.messages):
         return out
+    # per indicator: (code, unit of its value column, (column, label) of value / growth / rank or None);
+    # ~100,000 records per demo inbox, so the row loop only indexes and constructs
+    spans = [(ind.code, measures["value"][2] if "value" in measures else None,
+              *(measures[m][:2] if m in measures else None for m in ("value", "growth", "rank")))
+             for ind, measures in columns.values()]
+    day = period.date
     for r in range(head + 2, len(rows)):
         row = rows[r]
         place = clean_text(_cell(row, place_col))
         if _blank(row) or place.startswith("注"):
             break  # the table ends at the first blank row or note
         out.n_rows += 1
-        target = out.totals if place and is_total(place) else out.records
-        for ind, measures in columns.values():
-            rec = Record(place_text=place, indicator_code=ind.code, period=period.date, row=grid.row_number(r))
-            for measure, (c, label, unit) in measures.items():
-                setattr(rec, measure, Cell(_cell(row, c), label))
-                if measure == "value":
-                    rec.unit = unit
-            target.append(rec)
+        append = (out.totals if place and is_total(place) else out.records).append
+        rownum, width = grid.row_number(r), len(row)
+        for code, unit, value, growth, rank in spans:
+            append(Record(place, code, day, rownum,
+                          None if value is None else Cell(row[value[0]] if value[0] < width else None, value[1]),
+                          None if growth is None else Cell(row[growth[0]] if growth[0] < width else None, growth[1]),
+                          None if rank is None else Cell(row[rank[0]] if rank[0] < width else None, rank[1]),
+                          unit))
     return out
 
 

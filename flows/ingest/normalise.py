@@ -65,8 +65,13 @@ def clean(layout: Layout, src: SourceOptions, catalog: Catalog, places: PlaceRes
     factors: dict[tuple, float | None] = {}
     seen: dict[tuple, int] = {}
     bad_place_rows: set[int] = set()
+    codes: dict[str, str | None] = {}  # a file repeats each place name once per indicator
     for rec in layout.records:
-        code = places.code(rec.place_text) if rec.place_text else None
+        name = rec.place_text
+        if name in codes:
+            code = codes[name]
+        else:
+            code = codes[name] = places.code(name) if name else None
         if code is None:
             if rec.row not in bad_place_rows:
                 bad_place_rows.add(rec.row)
@@ -100,42 +105,47 @@ def clean(layout: Layout, src: SourceOptions, catalog: Catalog, places: PlaceRes
     return out
 
 
+def _number(cell, rec: Record, sheet: str | None, messages: list[Message]) -> tuple[float | None, bool]:
+    """(number, True), or (None, False) after noting why the cell is not a number."""
+    try:
+        return parse_number(cell.text), True
+    except NotANumber as exc:
+        messages.append(error("not_numeric", f"{exc}", sheet=sheet, row=rec.row, column=cell.column))
+        return None, False
+
+
 def _observation(rec: Record, code: str, is_total: bool, src: SourceOptions, units: dict, factors: dict,
                  sheet: str | None, messages: list[Message]) -> Obs | None:
-    ok = True
-    parsed = {}
-    for measure in ("value", "growth", "rank"):
-        cell = getattr(rec, measure)
-        if cell is None:
-            parsed[measure] = None
-            continue
-        try:
-            parsed[measure] = parse_number(cell.text)
-        except NotANumber as exc:
-            messages.append(error("not_numeric", f"{exc}", sheet=sheet, row=rec.row, column=cell.column))
-            parsed[measure] = None
-            ok = False
-    rank = parsed["rank"]
+    # value, growth, rank in that order, so a row's messages keep their order (called ~100,000 times a run)
+    value_cell, growth_cell, rank_cell = rec.value, rec.growth, rec.rank
+    value = growth = rank = None
+    ok = ok_growth = ok_rank = True
+    if value_cell is not None:
+        value, ok = _number(value_cell, rec, sheet, messages)
+    if growth_cell is not None:
+        growth, ok_growth = _number(growth_cell, rec, sheet, messages)
+    if rank_cell is not None:
+        rank, ok_rank = _number(rank_cell, rec, sheet, messages)
+    ok = ok and ok_growth and ok_rank
     if rank is not None and (rank != int(rank) or rank < 1):
-        messages.append(error("not_numeric", f"rank {rec.rank.text!r} is not a whole number >= 1",
-                              sheet=sheet, row=rec.row, column=rec.rank.column))
+        messages.append(error("not_numeric", f"rank {rank_cell.text!r} is not a whole number >= 1",
+                              sheet=sheet, row=rec.row, column=rank_cell.column))
         ok = False
-    value = parsed["value"]
     if value is not None:
-        fkey = (rec.unit, rec.indicator_code, rec.value.column)
+        fkey = (rec.unit, rec.indicator_code, value_cell.column)
         if fkey not in factors:
             try:
                 factors[fkey] = unit_factor(rec.unit, units[rec.indicator_code]) * src.unit_scale.get(rec.indicator_code, 1.0)
             except ValueError as exc:
                 factors[fkey] = None
                 messages.append(error("bad_unit", f"{exc}; fix the header or 'units' in sources.yaml",
-                                      sheet=sheet, row=rec.row, column=rec.value.column))
+                                      sheet=sheet, row=rec.row, column=value_cell.column))
         if factors[fkey] is None:
             return None
         value = value * factors[fkey]
     if not ok:
         return None
-    return Obs(code, rec.indicator_code, rec.period, value, parsed["growth"],
-            int(rank) if rank is not None and not is_total else None, is_total, sheet, rec.row,
-            rec.value.column if rec.value else None, rec.growth.column if rec.growth else None,
-            raw_text(rec.value.text) if rec.value else None, raw_text(rec.growth.text) if rec.growth else None)
+    return Obs(code, rec.indicator_code, rec.period, value, growth,
+               int(rank) if rank is not None and not is_total else None, is_total, sheet, rec.row,
+               value_cell.column if value_cell else None, growth_cell.column if growth_cell else None,
+               raw_text(value_cell.text) if value_cell else None, raw_text(growth_cell.text) if growth_cell else None)
