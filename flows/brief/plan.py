@@ -139,7 +139,11 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
                 target, label = found
     finally:
         con.close()
-    return Plan(kind, moment, target, label, parse_week(week, moment), chosen, operators, tuple(problems), dry_run)
+    plan = Plan(kind, moment, target, label, parse_week(week, moment), chosen, operators, tuple(problems), dry_run)
+    # the render tasks of this run ask the shared cache for the same two files: read once per run
+    shared(plan, ("catalog",), lambda: catalog)
+    shared(plan, ("delivery",), lambda: cfg)
+    return plan
 
 
 def build_briefing(con, catalog: Catalog, plan: Plan, r: Recipient, cfg: DeliveryConfig,

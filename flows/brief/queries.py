@@ -80,7 +80,10 @@ MARTS = ("marts.periods", "marts.rankings", "marts.top3_counts", "marts.streaks"
 
 
 def warehouse_state(con, as_of: datetime) -> WarehouseState:
-    missing = tuple(m for m in MARTS if not table_exists(con, m))
+    present = {row[0] for row in con.execute(  # one catalog query for all the marts
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where list_contains(?, table_schema || '.' || table_name)", [list(MARTS)]).fetchall()}
+    missing = tuple(m for m in MARTS if m not in present)
     # the ranking rows the marts hold, counted from the stored periods (ranks are computed when read)
     n = 0 if missing else con.execute("select coalesce(sum(n_members), 0) from marts.periods").fetchone()[0]
     newest = con.execute(

@@ -39,10 +39,14 @@ def sheet_name(name: str, taken: set[str]) -> str:
 def workbook_bytes(sheets: tuple[Sheet, ...], created: datetime) -> bytes:
     """XLSX bytes; `created` is fixed by the caller so the same data gives the same file."""
     taken: set[str] = set()
-    parts = []
-    for sheet in sheets or (Sheet("data", ("说明",), (("无数据",),)),):
-        rows = [[str(neutralise(title)) for title in sheet.columns]]
-        rows += [[neutralise(value) for value in row] for row in sheet.rows]
-        widths = [22 if col == 0 else 14 for col in range(len(sheet.columns))]
-        parts.append((sheet_name(sheet.name, taken), xlsx_parts.sheet_xml(rows, widths)))
+    parts = [(sheet_name(sheet.name, taken), _sheet_part(sheet))
+             for sheet in sheets or (Sheet("data", ("说明",), (("无数据",),)),)]
     return xlsx_parts.package(parts, created.replace(tzinfo=None), title="bipin", author="bipin")
+
+
+@lru_cache(maxsize=64)  # a group's table recurs in the workbooks of every focus watching that group
+def _sheet_part(sheet: Sheet) -> str:
+    rows = [[str(neutralise(title)) for title in sheet.columns]]
+    rows += [[neutralise(value) for value in row] for row in sheet.rows]
+    widths = [22 if col == 0 else 14 for col in range(len(sheet.columns))]
+    return xlsx_parts.sheet_xml(rows, widths)
