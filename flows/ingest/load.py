@@ -7,10 +7,11 @@ the ledger row, the observations and the messages are committed together.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from flows.catalog import Catalog
 from flows.ingest import ledger, rules
@@ -37,6 +38,16 @@ class IngestContext:
     def __post_init__(self):
         self.sources = self.sources or source_options(self.catalog)
         self.indicators = IndicatorResolver(self.catalog)
+        # not a field: Prefect walks a task parameter's fields, and this holds ~10,000 entries
+        self._ytd_previous: dict[tuple[str, date], date] | None = None
+
+    def ytd_previous(self, con: duckdb.DuckDBPyConnection) -> dict[tuple[str, date], date]:
+        """(indicator, period) -> the period before it in its year, for year-to-date indicators; read from
+        `ref` once per run (the catalog is mirrored before the first file), for rule ytd_decreased."""
+        if self._ytd_previous is None:
+            self._ytd_previous = {(code, period): previous for code, period, previous
+                                  in con.execute(load_sql("staging/ytd_previous_periods")).fetchall()}
+        return self._ytd_previous
 
     def places(self, src: SourceOptions) -> PlaceResolver:
         if src.total_names not in self._places:
@@ -94,7 +105,10 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     result.n_observations = len(rows)
     messages += rules.growth_out_of_range(rows, src.growth_limit_pct, sheet)
     messages += rules.rank_disagreements(rows, ctx.catalog, sheet)
-    con.register("incoming_observations", cleaned.table())
+    previous = ctx.ytd_previous(con)
+    incoming = cleaned.table().append_column("ytd_previous_period", pa.array(
+        [previous.get((r.indicator_code, r.period)) for r in rows], pa.date32()))
+    con.register("incoming_observations", incoming)
     try:
         messages += rules.ytd_decreases(con, sheet)
         messages += rules.missing_places(con, src.code, sheet)

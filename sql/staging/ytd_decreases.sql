@@ -1,31 +1,26 @@
 -- Year-to-date values lower than the previous period's of the same year (warning rule ytd_decreased).
 -- one row per incoming observation whose year-to-date value fell; the previous value comes from
--- the same file when it has that period, else from the current warehouse value
+-- the same file when it has that period, else from the current warehouse value.
+-- Reads the registered table `incoming_observations`, whose ytd_previous_period column holds the period
+-- before each row's, in its year, for year-to-date indicators (sql/staging/ytd_previous_periods.sql,
+-- read once per ingest run; null for other indicators and a year's first period).
 with incoming as (
-    select place_code, indicator_code, period::date as period, value, row_number, value_column
+    select place_code, indicator_code, period::date as period, value, row_number, value_column, ytd_previous_period
     from incoming_observations
     where not is_total and value is not null
 ),
 
-ytd_indicators as (
-    select indicator_code, calendar_code from ref.indicators where kind = 'ytd'
-),
-
-calendar as (
-    select calendar_code, period, seq from ref.calendar
-),
-
 with_previous_period as (
     select
-        incoming.*,
-        previous.period as previous_period,
+        place_code,
+        indicator_code,
+        period,
+        value,
+        row_number,
+        value_column,
+        ytd_previous_period as previous_period,
     from incoming
-    inner join ytd_indicators using (indicator_code)
-    inner join calendar as this
-        on this.calendar_code = ytd_indicators.calendar_code and this.period = incoming.period
-    inner join calendar as previous
-        on previous.calendar_code = this.calendar_code and previous.seq = this.seq - 1
-    where year(previous.period) = year(incoming.period)
+    where ytd_previous_period is not null
 ),
 
 wanted as (
