@@ -13,6 +13,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same objects, ~6x faster
+
 
 class DeliveryConfigError(Exception):
     """delivery config that cannot be used; the message names the file and key."""
@@ -60,7 +62,7 @@ def load_delivery_config(config_dir: str | Path) -> DeliveryConfig:
         if not path.exists():
             continue
         try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            content = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         except yaml.YAMLError as exc:
             raise DeliveryConfigError(f"{path}: not valid YAML: {exc}") from None
         if not isinstance(content, dict) or "delivery" not in content:

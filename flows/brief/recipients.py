@@ -34,6 +34,8 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _SPLIT = re.compile(r"[;,、，；\s]+")
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same objects, ~6x faster
+
 
 class RecipientError(Exception):
     """A recipient list that cannot be used; the message names file, row and what to fix."""
@@ -68,7 +70,7 @@ def load_recipients(config_dir: str | Path, catalog: Catalog) -> list[Recipient]
     if not path.exists():
         raise RecipientError(f"{path}: missing; list who gets briefings under 'recipients:'")
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         raise RecipientError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(content, dict) or not isinstance(content.get("recipients", []), list):
