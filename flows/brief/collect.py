@@ -65,14 +65,14 @@ def ranking_sheets(con, groups: tuple[str, ...], period: date, rows: list[dict] 
     `rows`: the group_rankings rows for these groups and period when the caller has them already."""
     if rows is None:
         rows = q.fetch(con, "group_rankings", period=period, groups=list(groups))
-    out = []
-    for code in dict.fromkeys(r["group_code"] for r in rows):
-        g = [r for r in rows if r["group_code"] == code]
-        out.append(Sheet(g[0]["group_name"], ("指标", "单位", "地区", "数值", "位次", "是否前三", "位次变化"),
-                         tuple((r["indicator_name"], "%" if r["basis"] == "growth" else r["unit"], r["place_name"],
-                                r["metric"], r["rank"], "是" if r["is_top3"] else "", r["rank_change"])
-                               for r in g)))
-    return tuple(out)
+    by_group: dict[str, list[dict]] = {}  # one pass, groups in order of first appearance
+    for r in rows:
+        by_group.setdefault(r["group_code"], []).append(r)
+    return tuple(Sheet(g[0]["group_name"], ("指标", "单位", "地区", "数值", "位次", "是否前三", "位次变化"),
+                       tuple((r["indicator_name"], "%" if r["basis"] == "growth" else r["unit"], r["place_name"],
+                              r["metric"], r["rank"], "是" if r["is_top3"] else "", r["rank_change"])
+                             for r in g))
+                 for g in by_group.values())
 
 
 def _as_of_line(con, period: date, label: str, as_of: datetime, source_names: dict) -> tuple[str, datetime | None]:

@@ -17,6 +17,7 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]")
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -28,11 +29,30 @@ def header_safe(value: str) -> str:
 
 
 def content_hash(context: object, sheets: object = ()) -> str:
-    """sha256 of what the briefing says (not when it was generated)."""
+    """sha256 of what the briefing says (not when it was generated).
+
+    The bytes hashed are json.dumps([data, list(sheets)]); each sheet's part is kept per sheet, since
+    every recipient of a group carries the same tables (thousands of rows)."""
     data = _fields(context) if is_dataclass(context) else dict(context)
     data.pop("generated_at", None)
-    payload = json.dumps([data, list(sheets)], default=_plain, sort_keys=True, ensure_ascii=False)
+    payload = f"[{_json(data)}, [{', '.join(_sheet_json(s) for s in sheets)}]]"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False)
+
+
+def _sheet_json(sheet: object) -> str:
+    try:
+        return _sheet_json_cached(sheet)
+    except TypeError:  # not hashable
+        return _json(sheet)
+
+
+@lru_cache(maxsize=64)
+def _sheet_json_cached(sheet: object) -> str:
+    return _json(sheet)
 
 
 def _fields(obj: object) -> dict:
