@@ -79,7 +79,8 @@ def city_table(catalog: Catalog, frame: pd.DataFrame, period: date, rng: np.rand
 def province_table(catalog: Catalog, frame: pd.DataFrame, period: date, places: list[str],
                    rng: np.random.Generator) -> WideTable:
     """The province's table of the given counties (official names), value + growth, no ranks."""
-    labels = [catalog.place(code).name for code in places]
+    names = {p.code: p.name for p in catalog.places}  # catalog.place() builds its index on every call
+    labels = [names[code] for code in places]
     all_values, all_growth = _wide(frame, places)
     blocks = []
     for indicator in _monthly(catalog):
