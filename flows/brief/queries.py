@@ -45,11 +45,10 @@ class RunReads:
 
     def fetch(self, model: str, **params) -> list[dict]:
         wanted = params.get("groups")
-        if model in GROUP_MODELS and wanted is not None and set(wanted) <= set(self.groups):
-            rows = self.fetch(model, **{**params, "groups": self.groups}) if list(wanted) != self.groups else None
-            if rows is not None:
-                keep = set(wanted)
-                return [r for r in rows if r["group_code"] in keep]
+        if model in GROUP_MODELS and wanted is not None and list(wanted) != self.groups \
+                and set(wanted) <= set(self.groups):
+            keep = set(wanted)
+            return [r for r in self.fetch(model, **{**params, "groups": self.groups}) if r["group_code"] in keep]
         key = ("reads", model, *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
         return self.memo(key, lambda: fetch(self.con, model, **params))
 
