@@ -106,7 +106,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     periods = sorted({x["period"] for x in window if x["group_code"] == r.groups[0]})[-trend_periods:]
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     streaks = q.fetch(con, "focus_streaks", place=r.place, groups=list(r.groups), period=period)
-    gaps = q.fetch(con, "benchmark_gaps", place=r.place, period=period)
+    gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
     files = q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of)
     up, down = content.mover_lines(window, period)
     as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of, source_names)

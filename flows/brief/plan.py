@@ -199,7 +199,8 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
                 con, [x.place for x in plan.recipients], [g for x in plan.recipients for g in x.groups],
                 plan.period, cfg.trend_periods))
         # the other reads once per run too: every focus of a run asks for the same period and moment
-        reads = q.RunReads(con, [g for x in plan.recipients for g in x.groups], lambda key, make: shared(plan, key, make))
+        reads = q.RunReads(con, [g for x in plan.recipients for g in x.groups], [x.place for x in plan.recipients],
+                           lambda key, make: shared(plan, key, make))
         return build_briefing(reads, catalog, plan, r, cfg, windows)
     finally:
         con.close()

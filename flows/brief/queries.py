@@ -26,29 +26,32 @@ def fetch(con: duckdb.DuckDBPyConnection | RunReads, model: str, **params) -> li
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-# models whose rows for a set of groups are the union of their rows for each group alone
-GROUP_MODELS = frozenset({"group_rankings", "top3_counts", "scorecards"})
+# models whose rows for a set of groups (places) are the union of their rows for each one alone:
+# parameter -> the column naming it in the rows
+SPLIT_MODELS = {"group_rankings": ("groups", "group_code"), "top3_counts": ("groups", "group_code"),
+                "scorecards": ("groups", "group_code"), "benchmark_gaps": ("places", "focus_place_code")}
 
 
 class RunReads:
     """A connection that reads once what several recipients of one run ask alike.
 
     Recipients of a run share the period and the moment, so most queries repeat with the same
-    parameters; the per-group models are read once for all the run's groups and each caller gets
-    its groups' rows (the models' order is by group first, so filtering keeps it). `memo(key, make)`
-    keeps the rows for the run (plan.shared); rows are never modified after a read.
+    parameters; the per-group (per-place) models are read once for all the run's groups (focus places)
+    and each caller gets the rows of its own (the models order by group or place first, so filtering keeps
+    the order). `memo(key, make)` keeps the rows for the run (plan.shared); rows are never modified.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, groups: list[str],
+    def __init__(self, con: duckdb.DuckDBPyConnection, groups: list[str], places: list[str],
                  memo: Callable[[tuple, Callable[[], list[dict]]], list[dict]]):
-        self.con, self.groups, self.memo = con, sorted(set(groups)), memo
+        self.con, self.memo = con, memo
+        self.every = {"groups": sorted(set(groups)), "places": sorted(set(places))}
 
     def fetch(self, model: str, **params) -> list[dict]:
-        wanted = params.get("groups")
-        if model in GROUP_MODELS and wanted is not None and list(wanted) != self.groups \
-                and set(wanted) <= set(self.groups):
+        param, column = SPLIT_MODELS.get(model, (None, None))
+        wanted, every = params.get(param), self.every.get(param)
+        if wanted is not None and list(wanted) != every and set(wanted) <= set(every):
             keep = set(wanted)
-            return [r for r in self.fetch(model, **{**params, "groups": self.groups}) if r["group_code"] in keep]
+            return [r for r in self.fetch(model, **{**params, param: every}) if r[column] in keep]
         key = ("reads", model, *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
         return self.memo(key, lambda: fetch(self.con, model, **params))
 

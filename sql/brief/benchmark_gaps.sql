@@ -1,12 +1,14 @@
--- How a place compares with the counties it learns from and means to overtake, for one period.
--- one row per benchmark place x role x indicator
+-- How some places compare with the counties they learn from and mean to overtake, for one period
+-- (one query for all of a run's focus places: the ranks under marts.benchmark_gaps are computed once).
+-- one row per focus place x benchmark place x role x indicator
 with gaps as (
     select * from marts.benchmark_gaps
-    where focus_place_code = $place and period = $period
+    where list_contains($places, focus_place_code) and period = $period
 ),
 
 final as (
     select
+        gaps.focus_place_code,
         gaps.benchmark_place_code,
         pl.short_name as benchmark_name,
         gaps.role,
@@ -28,7 +30,7 @@ final as (
     inner join ref.places as pl on pl.place_code = gaps.benchmark_place_code
     inner join ref.indicators as ind using (indicator_code)
     left join ref.groups as grp using (group_code)
-    order by gaps.role, ind.sort_order
+    order by gaps.focus_place_code, gaps.role, ind.sort_order
 )
 
 select * from final
