@@ -1,12 +1,11 @@
 """Build the rank marts from staging.observations: run sql/marts/*.sql in dependency order.
 
-The marts are views in schema `marts`. Ranks themselves are computed when read (mart_store.ranked:
-a window over the slices asked for); what has a history is stored in `mart_store` tables: the
-top-three rows of every slice, per-slice sizes (published periods), top-three counts and streaks.
+The marts are views in schema `marts`. Ranks and top-three counts are computed when read
+(mart_store.ranked: a window over the slices asked for); what has a history is stored in `mart_store`
+tables: the top-three rows of every slice, per-slice sizes (published periods) and streaks.
 A build brings those up to date for the indicator x period slices whose observations differ between
-what the store shows and what is asked for (observations loaded in between the two cuts), plus what
-depends on them: top-three counts of the touched periods and the periods right after them, published
-periods, and the streaks that may run through them.
+what the store shows and what is asked for (observations loaded in between the two cuts): their
+published periods, their top three, and the streaks that may run through them.
 Each build is one transaction: record meta.rank_state (the views read its cut), delete the window,
 insert the new rows.
 
@@ -30,8 +29,10 @@ from flows.warehouse import load_sql
 # come first because the marts views read them
 VIEWS = (
     ("mart_store.current_values", "marts/current_values"),
+    ("mart_store.memberships", "marts/memberships"),
     ("mart_store.member_values", "marts/member_values"),
     ("mart_store.ranked", "marts/ranked"),
+    ("mart_store.top3", "marts/top3"),
     ("marts.periods", "marts/view_periods"),
     ("marts.rankings", "marts/view_rankings"),
     ("marts.top3_counts", "marts/view_top3_counts"),
@@ -40,7 +41,7 @@ VIEWS = (
     ("marts.benchmark_gaps", "marts/view_benchmark_gaps"),
     ("marts.rank_disagreements", "marts/view_rank_disagreements"),
 )
-STORE_TABLES = ("place_ids", "top3", "published_periods", "streaks")
+STORE_TABLES = ("place_ids", "published_periods", "streaks")
 
 
 @dataclass(frozen=True)
@@ -140,19 +141,24 @@ def _diff_bounds(old_cut: datetime | None, new_cut: datetime | None) -> tuple[da
 
 
 def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int, list[date]]:
-    """Rebuild the changed slices' top three, then what depends on them; returns (slices, periods)."""
+    """Rebuild the changed slices: their summaries, published periods, top three, then the streaks
+    that may run through them; returns (slices, periods whose marts changed)."""
     step = _Steps(con, steps)
+    full = mode == "full"
     step.temp("rank_window", "changed_slices", {"loaded_after": after, "loaded_until": until})
-    if mode == "full":
+    if full:
         for table in STORE_TABLES:
             step.run("clear", f"delete from mart_store.{table}")
         step.run("place_ids", f"insert into mart_store.place_ids {load_sql('marts/place_ids')}")
     n_slices = con.execute("select count(*) from rank_window").fetchone()[0]
     touched = set()
     if n_slices:
-        _rebuild_top3(step, full=mode == "full")
-        touched = _rebuild_dependents(step, full=mode == "full")
-    for table in ("rank_window", "rank_slice_tops"):
+        bounds = _bounds(con, reopen=True)  # read before the published periods are replaced
+        _summarise_slices(step, bounds)
+        _rebuild_published(step, bounds, full)
+        _rebuild_streaks(step, bounds, full)
+        touched = {r[0] for r in con.execute(load_sql("marts/touched_periods")).fetchall()}
+    for table in ("rank_window", "rank_slice_tops", "rank_overflow_tops", "rank_pub_new", "rank_reopened"):
         con.execute(f"drop table if exists {table}")
     return n_slices, sorted(touched)
 
@@ -182,52 +188,48 @@ def _bounds(con, reopen: bool = False) -> dict:
     return bounds
 
 
-def _rebuild_top3(step: _Steps, full: bool = False) -> None:
-    """Replace the top-three rows of the slices in rank_window (a full rebuild starts from an empty store).
+def _summarise_slices(step: _Steps, bounds: dict) -> None:
+    """Size and top three of every slice in rank_window (rank_slice_tops, rank_overflow_tops).
 
-    No slice is sorted in full: one aggregate pass keeps each slice's best eight (sql/marts/slice_tops.sql),
-    and only the rare slice with more tied at third than that is ranked in full.
+    No slice is sorted in full: one aggregate pass keeps each slice's best eight, and only the rare
+    slice with more tied at third than that is ranked in full.
     """
     con = step.con
-    bounds = _bounds(con)
-    window = {"window_from": bounds["window_from"], "window_to": bounds["window_to"]}
-    step.temp("rank_slice_tops", "slice_tops", window)
-    if not full:
-        step.run("store top3", """
-            delete from mart_store.top3 as t
-            where t.period between $window_from and $window_to
-              and exists (select 1 from rank_window as w where w.indicator_id = t.indicator_id and w.seq = t.seq)
-        """, window)
-    step.run("top3", f"insert into mart_store.top3 by name {load_sql('marts/top3_rows')}")
-    n_overflow, overflow_from, overflow_to = con.execute("""
-        select count(*), min(period), max(period) from rank_slice_tops
-        where needs_full_rank
-    """).fetchone()
+    step.temp("rank_slice_tops", "slice_tops", {"window_from": bounds["window_from"], "window_to": bounds["window_to"]})
+    n_overflow, overflow_from, overflow_to = con.execute(
+        "select count(*), min(period), max(period) from rank_slice_tops where needs_full_rank"
+    ).fetchone()
     if n_overflow:
-        step.run("top3 overflow", f"insert into mart_store.top3 by name {load_sql('marts/top3_overflow')}",
-                 {"overflow_from": overflow_from, "overflow_to": overflow_to})
+        step.temp("rank_overflow_tops", "top3_overflow", {"overflow_from": overflow_from, "overflow_to": overflow_to})
+    else:
+        con.execute("create or replace temp table rank_overflow_tops as "
+                    "select group_id, indicator_id, seq, top_places, top_ranks from rank_slice_tops limit 0")
 
 
-def _rebuild_dependents(step: _Steps, full: bool) -> set[date]:
-    """Published periods and streaks for the slices in rank_window; returns the periods whose marts changed."""
+def _rebuild_published(step: _Steps, bounds: dict, full: bool) -> None:
+    """Published periods (with each slice's size and top three) of the rebuilt indicators from their
+    first rebuilt seq on; before they are replaced, the stored streaks that may change (rank_reopened)."""
     con = step.con
-    bounds = _bounds(con, reopen=True)  # read before the published periods are replaced
-    step.temp("rank_touched_periods", "touched_periods")
     published = {"window_from": bounds["window_from"], "reopen_from": bounds["reopen_from"]}
     if full:  # nothing stored to renumber or reopen: straight into the store
-        step.run("published_periods", f"insert into mart_store.published_periods by name {load_sql('marts/published_periods')}",
+        step.run("published_periods", f"insert into mart_store.published_periods by name select * from ({load_sql('marts/published_periods')}) order by indicator_id, group_id, seq",
                  published)
         con.execute("create or replace temp table rank_reopened as select * from mart_store.streaks limit 0")
-    else:  # computed from what is stored before it is replaced
-        step.temp("rank_pub_new", "published_periods", published)
-        step.temp("rank_reopened", "reopened_streaks", {"reopen_from": bounds["reopen_from"]})
-        step.run("store published_periods", """
-            delete from mart_store.published_periods as pp
-            where pp.period >= $window_from
-              and exists (select 1 from (select indicator_id, min(seq) as from_seq from rank_window group by all) as a
-                          where a.indicator_id = pp.indicator_id and pp.seq >= a.from_seq)
-        """, {"window_from": bounds["window_from"]})
-        step.run("store published_periods", "insert into mart_store.published_periods by name select * from rank_pub_new")
+        return
+    step.temp("rank_pub_new", "published_periods", published)
+    step.temp("rank_reopened", "reopened_streaks", {"reopen_from": bounds["reopen_from"]})
+    step.run("store published_periods", """
+        delete from mart_store.published_periods as pp
+        where pp.period >= $window_from
+          and exists (select 1 from (select indicator_id, min(seq) as from_seq from rank_window group by all) as a
+                      where a.indicator_id = pp.indicator_id and pp.seq >= a.from_seq)
+    """, {"window_from": bounds["window_from"]})
+    step.run("store published_periods", "insert into mart_store.published_periods by name select * from rank_pub_new")
+
+
+def _rebuild_streaks(step: _Steps, bounds: dict, full: bool) -> None:
+    """Replace the stored streaks the window may change (rank_reopened) with the runs found again."""
+    if not full:
         step.run("store streaks", """
             delete from mart_store.streaks as s
             where exists (select 1 from rank_reopened as r
@@ -236,13 +238,11 @@ def _rebuild_dependents(step: _Steps, full: bool) -> set[date]:
         """)
     step.run("streaks", f"insert into mart_store.streaks by name {load_sql('marts/streaks')}",
              {"reopen_from": bounds["reopen_from"], "window_from": bounds["window_from"]})
-    touched = {r[0] for r in con.execute("select period from rank_touched_periods").fetchall()}
-    for table in ("rank_touched_periods", "rank_pub_new", "rank_reopened"):
-        con.execute(f"drop table if exists {table}")
-    return touched
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    body = load_sql("marts/macro_is_member_on")
+    con.execute(f"create or replace macro mart_store.is_member_on(valid_from, valid_to, day) as {body}")
     for view, model in VIEWS:
         con.execute(f"create or replace view {view} as {load_sql(model)}")
 

@@ -33,11 +33,9 @@ seed_points as (
 
 window_points as (
     -- a first place is also a top-three row: one pass emits both kinds
-    select stored.place_id, stored.indicator_id, stored.group_id, kind.is_first, pp.pub_idx as idx,
+    select stored.place_id, stored.indicator_id, stored.group_id, kind.is_first, stored.pub_idx as idx,
     from mart_store.top3 as stored
     inner join affected using (indicator_id)
-    inner join (select * from mart_store.published_periods where period >= $window_from) as pp
-        using (indicator_id, group_id, seq)
     inner join (values (false), (true)) as kind(is_first) on not kind.is_first or stored.rank = 1
     where stored.seq >= affected.from_seq and stored.period >= $window_from
 ),
