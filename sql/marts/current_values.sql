@@ -9,55 +9,51 @@ with cut as (
 ),
 
 observations as not materialized (
-    select
-        obs.place_code,
-        obs.indicator_code,
-        obs.period,
-        obs.value,
-        obs.growth_pct,
-        obs.published_rank,
-        obs.file_id,
-        obs.loaded_at,
-    from staging.observations as obs
-    where obs.loaded_at <= (select loaded_until from cut)
+    select place_code, indicator_code, period, value, growth_pct, published_rank, file_id, loaded_at,
+    from staging.observations
+    where loaded_at <= (select loaded_until from cut)
 ),
 
-slice_versions as not materialized (
-    select indicator_code, period, min(file_id) <> max(file_id) as has_versions,
-    from observations
-    group by all
+slices as materialized (
+    -- per indicator x period: its keys, its place in the calendar and whether several files feed it;
+    -- small, so computed once (a filter on period still reaches it) and joined to every value
+    select
+        versions.indicator_code,
+        versions.period,
+        versions.has_versions,
+        ind.sort_order::smallint as indicator_id,
+        cal.seq::smallint as seq,
+        next_cal.period as next_period,
+        ind.basis = 'growth' as on_growth,
+        case ind.direction when 'lower' then -1.0 else 1.0 end as direction_sign,
+    from (
+        select indicator_code, period, min(file_id) <> max(file_id) as has_versions,
+        from observations
+        group by all
+    ) as versions
+    inner join ref.indicators as ind using (indicator_code)
+    inner join ref.calendar as cal
+        on cal.calendar_code = ind.calendar_code and cal.period = versions.period
+    left join ref.calendar as next_cal
+        on next_cal.calendar_code = ind.calendar_code and next_cal.seq = cal.seq + 1
 ),
 
 single_file as (
-    select observations.*
+    select observations.*, slices.* exclude (indicator_code, period)
     from observations
-    semi join slice_versions
-        on slice_versions.indicator_code = observations.indicator_code
-        and slice_versions.period = observations.period
-        and not slice_versions.has_versions
+    inner join slices using (indicator_code, period)
+    where not slices.has_versions
 ),
 
 several_files as (
-    select observations.*
+    select observations.*, slices.* exclude (indicator_code, period)
     from observations
-    semi join slice_versions
-        on slice_versions.indicator_code = observations.indicator_code
-        and slice_versions.period = observations.period
-        and slice_versions.has_versions
+    inner join slices using (indicator_code, period)
+    where slices.has_versions
     qualify row_number() over (
         partition by observations.place_code, observations.indicator_code, observations.period
         order by observations.loaded_at desc, observations.file_id desc
     ) = 1
-),
-
-indicators as (
-    select
-        indicator_code,
-        sort_order::smallint as indicator_id,
-        calendar_code,
-        basis,
-        case direction when 'lower' then -1.0 else 1.0 end as direction_sign,
-    from ref.indicators
 ),
 
 current_rows as (
@@ -69,23 +65,18 @@ current_rows as (
 final as (
     select
         ids.place_id,
-        ind.indicator_id,
+        cur.indicator_id,
         cur.place_code,
         cur.indicator_code,
         cur.period,
-        cal.seq::smallint as seq,
-        next_cal.period as next_period,
-        case ind.basis when 'growth' then cur.growth_pct else cur.value end as metric,
-        metric * ind.direction_sign as sort_key,
-        ind.direction_sign,
+        cur.seq,
+        cur.next_period,
+        case when cur.on_growth then cur.growth_pct else cur.value end as metric,
+        metric * cur.direction_sign as sort_key,
+        cur.direction_sign,
         cur.published_rank,
         cur.file_id,
     from current_rows as cur
-    inner join indicators as ind using (indicator_code)
-    inner join ref.calendar as cal
-        on cal.calendar_code = ind.calendar_code and cal.period = cur.period
-    left join ref.calendar as next_cal
-        on next_cal.calendar_code = ind.calendar_code and next_cal.seq = cal.seq + 1
     inner join mart_store.place_ids as ids using (place_code)
 )
 
