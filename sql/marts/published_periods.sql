@@ -35,7 +35,7 @@ kept as (
       )
 ),
 
-renumbered_input as (
+renumbered_input as not materialized (
     select * from fresh
     union all
     select * from kept
@@ -72,7 +72,7 @@ spans as (
     group by all
 ),
 
-numbered_input as (
+numbered_input as not materialized (
     select
         inp.*,
         months.n_months,
