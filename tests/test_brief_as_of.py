@@ -50,3 +50,20 @@ def test_preview_as_of_shows_what_was_known_then(tmp_path, monkeypatch, shipped_
     assert preview("--as-of", then) == sent_then
     with open_warehouse(settings) as con:
         assert marts.read_state(con).as_of is None
+
+
+def test_a_briefing_started_now_knows_every_file_loaded_before_it():
+    """The default as-of is now to the second, rounded up: a file stamped earlier in the same
+    second (ingest keeps microseconds) is not left out, and marts ranked just before do not look
+    newer than the briefing."""
+    import time
+
+    from flows.brief.plan import parse_as_of
+    from flows.settings import load_settings
+
+    settings = load_settings()
+    for _ in range(20):
+        loaded_at = settings.local_now()  # what ingest stamps on a file
+        as_of = parse_as_of(None, settings.timezone)
+        assert as_of >= loaded_at and as_of.microsecond == 0
+        time.sleep(0.013)

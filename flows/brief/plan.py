@@ -57,8 +57,11 @@ class RenderOutcome:
 
 
 def local_now(timezone: str) -> datetime:
-    """Now as the warehouse writes times: naive, in the catalog's time zone (raw.files.loaded_at)."""
-    return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, microsecond=0)
+    """Now as the warehouse writes times: naive, in the catalog's time zone (raw.files.loaded_at), to
+    the second and rounded up, so a file loaded earlier in this second is known by then (truncating
+    left it out, and marts ranked in the same second looked newer than the briefing's as-of)."""
+    now = datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+    return now.replace(microsecond=0) + timedelta(seconds=1) if now.microsecond else now
 
 
 def parse_as_of(as_of: str | datetime | None, timezone: str = "Asia/Shanghai") -> datetime:
