@@ -212,8 +212,10 @@ def _rebuild_published(step: _Steps, bounds: dict, full: bool) -> None:
     con = step.con
     published = {"window_from": bounds["window_from"], "reopen_from": bounds["reopen_from"]}
     if full:  # nothing stored to renumber or reopen: straight into the store
-        step.run("published_periods", f"insert into mart_store.published_periods by name select * from ({load_sql('marts/published_periods')}) order by indicator_id, group_id, seq",
-                 published)
+        # written in indicator x group order: the streaks read the top three back in that order, and
+        # their bit aggregate then finds its keys close together (measured ~0.2 s faster nationally)
+        step.run("published_periods", "insert into mart_store.published_periods by name select * from "
+                 f"({load_sql('marts/published_periods')}) order by indicator_id, group_id, seq", published)
         con.execute("create or replace temp table rank_reopened as select * from mart_store.streaks limit 0")
         return
     step.temp("rank_pub_new", "published_periods", published)
