@@ -80,10 +80,24 @@ def _as_of_line(con, period: date, label: str, as_of: datetime, source_names: di
     return content.data_as_of_line(label, row, source_names), (row or {}).get("loaded_at")
 
 
-def focus_windows(con, places: list[str], groups: list[str], period: date, trend_periods: int) -> list[dict]:
-    """focus_rankings rows of several places at once (the weekly trend window ends at `period`)."""
+def focus_windows(con, places: list[str], groups: list[str], period: date, trend_periods: int,
+                  trend_groups: list[str] | None = None, point_periods: tuple[date, ...] = ()) -> list[dict]:
+    """focus_rankings rows of several places at once (the weekly trend window ends at `period`).
+
+    Every period of the window for `trend_groups` (default: all), only `period` and `point_periods`
+    for the other groups: what weekly_briefing reads of them (see window_needs)."""
     return q.fetch(con, "focus_rankings", places=sorted(set(places)), groups=sorted(set(groups)),
+                   trend_groups=sorted(set(groups if trend_groups is None else trend_groups)),
+                   point_periods=sorted({period, *point_periods}),
                    period_from=months_back(period, trend_periods * 3), period_to=period)
+
+
+def window_needs(con, recipients, as_of: datetime) -> tuple[list[str], tuple[date, ...]]:
+    """What weekly_briefing reads of the window rows: every period of each recipient's main group (trend,
+    heat map), the briefing's period (lines) and the newest period released this week (news) of all groups."""
+    files = q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of)
+    newest = content.newest_release_period(files)
+    return [r.groups[0] for r in recipients if r.groups], (() if newest is None else (newest,))
 
 
 def focus_window(rows: list[dict], r: Recipient) -> list[dict]:

@@ -202,6 +202,17 @@ def period_span(periods: list[date]) -> str:
     return f"{labels[0]}至{labels[-1]}共{len(labels)}期"
 
 
+def _releases(files: list[dict]) -> list[dict]:
+    """Loaded files that are not wholly revisions."""
+    return [f for f in files if f["status"] == "loaded"
+            and not (f["n_observations"] > 0 and f["n_revised"] == f["n_observations"])]
+
+
+def newest_release_period(files: list[dict]) -> date | None:
+    """The newest period this week's releases carry: news_lines names its indicators."""
+    return max((p for f in _releases(files) for p in f["periods"] or []), default=None)
+
+
 def news_lines(files: list[dict], rankings: list[dict], source_names: dict[str, str]) -> tuple[str, ...]:
     """This week's loads in two sentences at most: periods released (with the newest one's
     indicators) and periods revised, however many files carried them."""
@@ -213,7 +224,7 @@ def news_lines(files: list[dict], rankings: list[dict], source_names: dict[str, 
         return "、".join(dict.fromkeys(source_names.get(f["source_code"] or "", f["source_code"] or f["file_name"])
                                       for f in fs))
 
-    releases = [f for f in loaded if not (f["n_observations"] > 0 and f["n_revised"] == f["n_observations"])]
+    releases = _releases(loaded)
     revisions = [f for f in loaded if f["n_revised"]]
     out = []
     if releases:

@@ -196,14 +196,14 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
                         cfg: DeliveryConfig) -> collect.Briefing:
     con = open_db(settings, read_only=True)
     try:
+        # the reads once per run: every focus of a run asks for the same period and moment
+        reads = q.RunReads(con, [g for x in plan.recipients for g in x.groups], [x.place for x in plan.recipients],
+                           lambda key, make: shared(plan, key, make))
         windows = None
         if plan.kind == "weekly":  # the trend windows of every focus in one query (see focus_rankings.sql)
             windows = shared(plan, ("weekly-windows",), lambda: collect.focus_windows(
                 con, [x.place for x in plan.recipients], [g for x in plan.recipients for g in x.groups],
-                plan.period, cfg.trend_periods))
-        # the other reads once per run too: every focus of a run asks for the same period and moment
-        reads = q.RunReads(con, [g for x in plan.recipients for g in x.groups], [x.place for x in plan.recipients],
-                           lambda key, make: shared(plan, key, make))
+                plan.period, cfg.trend_periods, *collect.window_needs(reads, plan.recipients, plan.as_of)))
         return build_briefing(reads, catalog, plan, r, cfg, windows)
     finally:
         con.close()

@@ -16,6 +16,7 @@ import pyarrow as pa
 from flows.catalog import Catalog
 from flows.ingest import ledger, rules
 from flows.ingest.layouts import read_long, read_wide
+from flows.ingest.memory import RunMemory
 from flows.ingest.model import FileResult, Message, error
 from flows.ingest.normalise import clean
 from flows.ingest.readers import ReadError, read_grid
@@ -38,8 +39,16 @@ class IngestContext:
     def __post_init__(self):
         self.sources = self.sources or source_options(self.catalog)
         self.indicators = IndicatorResolver(self.catalog)
-        # not a field: Prefect walks a task parameter's fields, and this holds ~10,000 entries
+        # not fields: Prefect walks a task parameter's fields, and these hold ~10,000 entries and more
         self._ytd_previous: dict[tuple[str, date], date] | None = None
+        self._memory: RunMemory | None = None
+        self.short_names = {p.code: p.short_name for p in self.catalog.places}
+
+    def memory(self, con: duckdb.DuckDBPyConnection) -> RunMemory:
+        """What this run loaded (memory.py), with what the warehouse held before its first file."""
+        if self._memory is None:
+            self._memory = RunMemory(con)
+        return self._memory
 
     def ytd_previous(self, con: duckdb.DuckDBPyConnection) -> dict[tuple[str, date], date]:
         """(indicator, period) -> the period before it in its year, for year-to-date indicators; read from
@@ -106,14 +115,25 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     messages += rules.growth_out_of_range(rows, src.growth_limit_pct, sheet)
     messages += rules.rank_disagreements(rows, ctx.catalog, sheet)
     previous = ctx.ytd_previous(con)
-    incoming = cleaned.table().append_column("ytd_previous_period", pa.array(
-        [previous.get((r.indicator_code, r.period)) for r in rows], pa.date32()))
+    previous_periods = [previous.get((r.indicator_code, r.period)) for r in rows]
+    incoming = cleaned.table().append_column("ytd_previous_period", pa.array(previous_periods, pa.date32()))
+    memory = ctx.memory(con)
     con.register("incoming_observations", incoming)
     try:
-        messages += rules.ytd_decreases(con, sheet)
-        messages += rules.missing_places(con, src.code, sheet)
+        if memory.knows_periods({p for p in previous_periods if p is not None}):
+            messages += rules.ytd_decreases_in_run(rows, previous_periods, memory.current, sheet)
+        else:
+            messages += rules.ytd_decreases(con, sheet)
+        if memory.knows_source(src.code):
+            messages += rules.missing_places_in_run(rows, memory.last_file.get(src.code), ctx.short_names, sheet)
+        else:
+            messages += rules.missing_places(con, src.code, sheet)
         result.messages = messages
-        return _commit(con, path, ctx, result, sha, size, received_at)
+        revised = rules.count_revisions_in_run(rows, memory.current) if memory.knows_periods(result.periods) else None
+        loaded = _commit(con, path, ctx, result, sha, size, received_at, revised)
+        if loaded.status == "loaded":
+            memory.remember(src.code, path.name, rows)
+        return loaded
     finally:
         con.unregister("incoming_observations")
 
@@ -122,13 +142,15 @@ def _errors(messages: list[Message]) -> bool:
     return any(m.severity == "error" for m in messages)
 
 
-def _commit(con, path, ctx, result, sha, size, received_at) -> FileResult:
+def _commit(con, path, ctx, result, sha, size, received_at, revised: int | None = None) -> FileResult:
+    """`revised`: the revision count when the run's memory answered it, else it is counted in SQL."""
     loaded_at = ctx.stamp()
     move = ledger.in_inbox(path, ctx.settings)
     con.execute("begin transaction")
     try:
         result.file_id = ledger.next_file_id(con)
-        result.n_revised = con.execute(load_sql("staging/count_revisions")).fetchall()[0][0]
+        result.n_revised = (revised if revised is not None
+                            else con.execute(load_sql("staging/count_revisions")).fetchall()[0][0])
         target = ledger.archive_path(path, ctx.settings, received_at, result.file_id) if move else None
         result.stored_path = str(target) if target else None
         ledger.record_file(con, result, path, sha, size, received_at, loaded_at)

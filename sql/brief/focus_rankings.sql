@@ -1,9 +1,13 @@
 -- Some places' ranks in their groups over a window of periods, with what a sentence needs about the indicator.
--- one row per place x period x indicator x group for $places between $period_from and $period_to
--- (one query for all of a run's focus places: the window figures under marts.rankings are computed once)
+-- one row per place x period x indicator x group for $places between $period_from and $period_to:
+-- every period of $trend_groups (the groups the trend shows), only $point_periods of the other $groups
+-- (one query for all of a run's focus places: the window figures under marts.rankings are computed once;
+-- ranks are computed when read, per period and group, so this filter spares ranking every group's 36 months)
 with rankings as (
     select * from marts.rankings
     where period between $period_from and $period_to
+        and (list_contains($trend_groups, group_code)
+             or (list_contains($point_periods, period) and list_contains($groups, group_code)))
 ),
 
 ties as (
