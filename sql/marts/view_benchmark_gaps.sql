@@ -14,51 +14,50 @@ indicators as (
     select indicator_code, basis from ref.indicators
 ),
 
-rankings as not materialized (
+rankings as (
     -- every rank with its metric and previous rank, computed when read (sql/marts/ranked.sql)
-    select
-        ids.place_code,
-        ind.indicator_code,
-        grp.group_code,
-        ranked.period,
-        ranked.metric,
-        ranked.rank,
-        ranked.prev_rank,
-        ranked.file_id,
-    from mart_store.ranked as ranked
-    inner join ref.indicators as ind on ind.sort_order = ranked.indicator_id
-    inner join ref.groups as grp on grp.sort_order = ranked.group_id
-    inner join mart_store.place_ids as ids on ids.place_id = ranked.place_id
+    select place_code, indicator_code, group_code, period, metric, rank, prev_rank, file_id
+    from mart_store.ranked
 ),
 
-focus_rows as (
-    select rankings.*, benchmarks.benchmark_place_code, benchmarks.role, benchmarks.group_code as wanted_group
+benchmark_sides as (
+    -- each benchmark pair once per side, so both sides come from one read of the ranks (a filter
+    -- on period then reaches below the rank window for both)
+    select *, focus_place_code as side_place_code, true as is_focus from benchmarks
+    union all
+    select *, benchmark_place_code as side_place_code, false as is_focus from benchmarks
+),
+
+sides as (
+    select
+        rankings.*,
+        sides.focus_place_code,
+        sides.benchmark_place_code,
+        sides.role,
+        sides.is_focus,
     from rankings
-    inner join benchmarks on benchmarks.focus_place_code = rankings.place_code
-    where benchmarks.group_code is null or benchmarks.group_code = rankings.group_code
+    inner join benchmark_sides as sides on sides.side_place_code = rankings.place_code
+    where sides.group_code is null or sides.group_code = rankings.group_code
 ),
 
 pairs as (
     select
-        f.place_code as focus_place_code,
-        f.benchmark_place_code,
-        f.role,
-        f.group_code,
-        f.indicator_code,
-        f.period,
-        f.metric as focus_metric,
-        b.metric as benchmark_metric,
-        f.rank as focus_rank,
-        b.rank as benchmark_rank,
-        f.prev_rank as focus_prev_rank,
-        b.prev_rank as benchmark_prev_rank,
-        f.file_id as focus_file_id,
-    from focus_rows as f
-    inner join rankings as b
-        on b.place_code = f.benchmark_place_code
-        and b.group_code = f.group_code
-        and b.indicator_code = f.indicator_code
-        and b.period = f.period
+        focus_place_code,
+        benchmark_place_code,
+        role,
+        group_code,
+        indicator_code,
+        period,
+        any_value(metric) filter (where is_focus) as focus_metric,
+        any_value(metric) filter (where not is_focus) as benchmark_metric,
+        any_value(rank) filter (where is_focus) as focus_rank,
+        any_value(rank) filter (where not is_focus) as benchmark_rank,
+        any_value(prev_rank) filter (where is_focus) as focus_prev_rank,
+        any_value(prev_rank) filter (where not is_focus) as benchmark_prev_rank,
+        any_value(file_id) filter (where is_focus) as focus_file_id,
+    from sides
+    group by focus_place_code, benchmark_place_code, role, group_code, indicator_code, period
+    having count(*) filter (where is_focus) > 0 and count(*) filter (where not is_focus) > 0
 ),
 
 focus_values as (
