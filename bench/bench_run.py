@@ -10,8 +10,8 @@ How own work is measured (the same as `bipin run` prints, flows/ops.py own_work_
 - ingest, brief, pipeline: time inside bipin's functions, recorded by flows.worktime.own_work around
   each task's plain-function call and the flow bodies' own lines (settings, catalog, connection);
   parallel render tasks count once (union of intervals);
-- rank (its tasks do not record themselves): the union of its task runs' intervals from Prefect's
-  API, which includes Prefect's per-task bookkeeping (a few ms for each of its two tasks).
+- rank: the same (its build task and flow body record themselves; publishing the top-three artifacts
+  is Prefect API bookkeeping and is not counted).
 Everything else in the wall time is start-up and orchestration: `import prefect`, importing the
 stages' modules (both printed apart), the local server's start-up, flow and task run bookkeeping,
 artifacts. The older figure (union of all task-run intervals from the API) is printed for comparison.

@@ -130,7 +130,7 @@ def own_work_seconds(flow_run_id, since: float) -> dict[str, dict[str, float]]:
     after `since` (worktime.mark() taken just before the run). "task_runs": the union of the task
     runs' intervals from Prefect's API, which also counts the engine's per-task bookkeeping.
     "own" takes "measured" for each stage that recorded itself and "task_runs" for the others
-    (rank's tasks, or tasks run on Dask workers), so nothing the job did is left out.
+    (tasks run on Dask workers), so nothing the job did is left out.
     Stages run one after another, so "total" is their sum.
     """
     task_runs = {k: v for k, v in task_work_seconds(flow_run_id).items() if k != "total"}

@@ -107,11 +107,14 @@ def test_rank_as_of_shows_the_numbers_before_the_revision(world):
 
 @pytest.mark.e2e
 def test_rank_flow_runs_under_prefect(world, prefect_harness, monkeypatch):
+    from flows import worktime
     from flows.rank.flow import rank
 
     cfg, db, home = world[1], world[3], world[5]
+    since = worktime.mark()
     summary = rank(config_dir=cfg, db_path=db, home=home)
     assert summary["mode"] == "full" and summary["n_rankings"] == 8
+    assert worktime.seconds_since(since).get("rank", 0) > 0  # its own work is counted apart from Prefect's
     assert [(d["place_code"], d["rank"], d["published_rank"]) for d in summary["disagreements"]] == [("cc", 1, 2)]
     top = summary["top3"]["city"]
     assert [(r["place"], r["top3"], r["first"]) for r in top] == [("甲", 1, 1), ("乙", 1, 1), ("丙", 1, 1), ("丁", 0, 0)]

@@ -17,12 +17,13 @@ from flows.catalog import Catalog, load_catalog
 from flows.rank import marts, report
 from flows.settings import Settings, load_settings
 from flows.warehouse import open_warehouse
+from flows.worktime import own_work
 
 
 @task(name="build-marts", cache_policy=NO_CACHE)
 def build_marts_task(settings: Settings, catalog: Catalog, as_of: datetime | None, full: bool) -> dict:
     """Mirror the catalog, rebuild what changed (or everything), return the run's summary."""
-    with open_warehouse(settings, catalog) as con:
+    with own_work("rank"), open_warehouse(settings, catalog) as con:
         built = marts.build(con, as_of=as_of, full=full)
         return report.summarise(con, built)
 
@@ -49,8 +50,9 @@ def publish_top3_task(summary: dict) -> int:
 def rank(as_of: datetime | None = None, full: bool = False, config_dir: str | None = None,
          db_path: str | None = None, home: str | None = None) -> dict:
     """Rebuild the rank marts as of `as_of` (None = now); `full` rebuilds everything. Returns the summary."""
-    settings = load_settings(config_dir, db_path, home)
-    catalog = load_catalog(settings.config_dir)
+    with own_work("rank"):
+        settings = load_settings(config_dir, db_path, home)
+        catalog = load_catalog(settings.config_dir)
     summary = build_marts_task(settings, catalog, as_of, full)
     publish_top3_task(summary)
     print(f"rank: {summary['mode']}, {summary['n_slices']} slice(s), {summary['n_rankings']} rankings, "
