@@ -24,7 +24,7 @@ from flows.rank.flow import rank
 from flows.runners import task_runner_for
 from flows.schedules import BRIEF_KINDS, due_kinds, load_schedules
 from flows.settings import Settings, load_settings
-from flows.warehouse import connect
+from flows.warehouse import connect, load_sql
 from flows.worktime import own_work
 
 
@@ -53,32 +53,37 @@ def choose_kinds(kinds: list[str] | None, force: bool, now: datetime, settings: 
     return due_kinds(load_schedules(settings.config_dir), now)
 
 
-def load_watermark(settings: Settings) -> tuple[datetime | None, datetime | None]:
-    """(newest raw.files.loaded_at, newest loaded_at the marts were built from), None when absent."""
+def load_watermark(settings: Settings) -> tuple[datetime | None, datetime | None, bool]:
+    """(newest raw.files.loaded_at, newest loaded_at the marts were built from, whether the catalog
+    in ref differs from the one the marts were built with); None / False when absent."""
     if not settings.db_path.exists():
-        return None, None
+        return None, None, False
     con = connect(settings.db_path)
     try:
         loaded = con.execute("select max(loaded_at) from raw.files where status = 'loaded'").fetchone()[0]
         try:
-            ranked = con.execute("select max(watermark) from meta.rank_state").fetchone()[0]
+            ranked, built_with = con.execute(
+                "select max(watermark), any_value(catalog_fingerprint) from meta.rank_state").fetchone()
         except duckdb.CatalogException:  # rank has never run on this database
-            ranked = None
-        return loaded, ranked
+            return loaded, None, False
+        catalog_now = con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
+        return loaded, ranked, built_with is not None and built_with != catalog_now
     finally:
         con.close()
 
 
-def needs_rank(before: datetime | None, after: datetime | None, ranked: datetime | None) -> bool:
-    """Rank when this ingest loaded something, or when the marts lag what is loaded (a failed rank)."""
+def needs_rank(before: datetime | None, after: datetime | None, ranked: datetime | None,
+               catalog_changed: bool = False) -> bool:
+    """Rank when this ingest loaded something, when the marts lag what is loaded (a failed rank), or
+    when the catalog changed since they were built (the views read ref, the stored top three not)."""
     if after is None:
         return False
-    return before != after or ranked is None or ranked < after
+    return before != after or ranked is None or ranked < after or catalog_changed
 
 
 @task
-def read_watermark(settings: Settings) -> tuple[datetime | None, datetime | None]:
-    """Newest load time in raw.files and in the marts' build state."""
+def read_watermark(settings: Settings) -> tuple[datetime | None, datetime | None, bool]:
+    """Newest load time in raw.files and in the marts' build state; whether the catalog changed since."""
     with own_work("pipeline"):
         return load_watermark(settings)
 
@@ -124,14 +129,14 @@ def pipeline(
         return state.result(raise_on_failure=False) if ok else None
 
     with warehouse_lock(settings.db_path):
-        before, _ = read_watermark(settings)
+        before, _, _ = read_watermark(settings)
         ingest_result = stage("ingest", lambda: ingest(db_path=str(settings.db_path), **where, return_state=True))
-        after, ranked = read_watermark(settings)
+        after, ranked, catalog_changed = read_watermark(settings)
     rank_result = None
-    if "ingest" not in failed and needs_rank(before, after, ranked):
+    if "ingest" not in failed and needs_rank(before, after, ranked, catalog_changed):
         rank_result = stage("rank", lambda: rank(db_path=str(settings.db_path), **where, return_state=True))
     else:
-        why = "ingest failed" if "ingest" in failed else "nothing new or revised"
+        why = "ingest failed" if "ingest" in failed else "nothing new or revised, catalog unchanged"
         rows.append({"stage": "rank", "outcome": f"skipped: {why}", "seconds": 0.0})
     briefings: dict[str, object] = {}
     if "rank" not in failed:

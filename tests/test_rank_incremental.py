@@ -143,3 +143,27 @@ def test_a_catalog_change_forces_a_full_rebuild():
     sync_catalog(con, changed)
     assert marts.build(con).mode == "full"
     assert [r[0] for r in con.execute("select distinct group_code from marts.rankings").fetchall()] == ["city"]
+
+
+def test_the_pipeline_reranks_when_only_the_catalog_changed(tmp_path):
+    """Views rank from ref as it is now, the stored top three from ref as it was: a catalog change
+    with no new file must still trigger rank, or marts.rankings and marts.streaks would disagree."""
+    from flows.pipeline import load_watermark, needs_rank
+    from flows.settings import load_settings
+    from flows.warehouse import connect, sync_catalog
+
+    settings = load_settings(home=tmp_path)
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = connect(settings.db_path)
+    sync_catalog(con, catalog())
+    load_history(con, random.Random(3))
+    marts.build(con)
+    con.close()
+    loaded, ranked, changed = load_watermark(settings)
+    assert ranked == loaded and not changed and not needs_rank(loaded, loaded, ranked, changed)
+
+    con = connect(settings.db_path)
+    sync_catalog(con, catalog().model_copy(update={"groups": catalog().groups[:1]}))
+    con.close()
+    loaded, ranked, changed = load_watermark(settings)
+    assert changed and needs_rank(loaded, loaded, ranked, changed)
