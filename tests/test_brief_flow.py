@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from flows.brief import plan as p
 from flows.brief.flow import brief
 from flows.cli import app
+from flows.warehouse import load_sql
 
 EXTRA = "  - {name: 金华市领导, email: city@example.gov.cn, place: jinhua, groups: [city_jinhua], kinds: [weekly]}\n"
 
@@ -145,7 +146,9 @@ def test_as_of_needs_marts_built_as_of_then(tmp_path):
     settings = world_settings(tmp_path)
     sql(settings, "create table if not exists meta.rank_state (as_of timestamp, watermark timestamp, "
                   "catalog_fingerprint varchar, built_at timestamp, mode varchar, n_slices integer)")
-    sql(settings, "insert into meta.rank_state values (null, '2026-11-21 14:00', 'x', now(), 'full', 1)")
+    # built with the catalog the world has (a different one is refused: test_rank_incremental.py)
+    sql(settings, "insert into meta.rank_state select null, '2026-11-21 14:00', fingerprint, now(), 'full', 1 "
+                  f"from ({load_sql('marts/catalog_fingerprint')})")
     assert p.make_plan(settings, "weekly", as_of=AS_OF).problems == ()
     (problem,) = p.make_plan(settings, "weekly", as_of=datetime(2026, 11, 20, 12, 0)).problems
     assert "run `bipin rank --as-of 2026-11-20T12:00` first" in problem

@@ -167,3 +167,20 @@ def test_the_pipeline_reranks_when_only_the_catalog_changed(tmp_path):
     con.close()
     loaded, ranked, changed = load_watermark(settings)
     assert changed and needs_rank(loaded, loaded, ranked, changed)
+
+
+def test_briefings_refuse_marts_built_with_another_catalog():
+    """The same staleness stops a briefing (run by hand after a config edit) with one clear line."""
+    from flows.brief import guards
+    from flows.brief import queries as q
+    from flows.warehouse import sync_catalog
+
+    con = warehouse(catalog())
+    load_history(con, random.Random(3))
+    marts.build(con)
+    assert not q.rank_catalog_is_stale(con) and guards.catalog_problems(False) == []
+    sync_catalog(con, catalog().model_copy(update={"groups": catalog().groups[:1]}))
+    assert q.rank_catalog_is_stale(con)
+    assert "run `bipin rank` first" in guards.catalog_problems(True)[0]
+    marts.build(con)
+    assert not q.rank_catalog_is_stale(con)

@@ -26,6 +26,15 @@ def run_problems(state: WarehouseState, as_of: datetime, max_age_days: int) -> l
     return []
 
 
+def catalog_problems(catalog_is_stale: bool) -> list[str]:
+    """Ranks are computed from the catalog as it is now, the stored top three and streaks from the
+    catalog the marts were built with: after a catalog change they disagree until rank runs."""
+    if catalog_is_stale:
+        return ["the catalog (places, groups, indicators or memberships) changed since the marts were built: "
+                "run `bipin rank` first"]
+    return []
+
+
 def as_of_problems(marts_watermark: datetime | None, as_of: datetime) -> list[str]:
     """Rendering as of a past moment needs marts built as of that moment, or it mixes in later data."""
     if marts_watermark is not None and marts_watermark > as_of:

@@ -130,6 +130,7 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
         if not dry_run:
             sync_catalog(con, catalog)
         problems = guards.run_problems(q.warehouse_state(con, moment), moment, cfg.max_data_age_days)
+        problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:
             problems += guards.as_of_problems(q.rank_watermark(con), moment)
         target, label = None, ""

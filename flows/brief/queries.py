@@ -94,6 +94,16 @@ def warehouse_state(con, as_of: datetime) -> WarehouseState:
     return WarehouseState(n_rankings=n, newest_loaded_at=newest, marts_missing=missing)
 
 
+def rank_catalog_is_stale(con) -> bool:
+    """Whether ref (the catalog as synced now) differs from the catalog the marts were built with."""
+    if not table_exists(con, "meta.rank_state"):
+        return False
+    row = con.execute("select any_value(catalog_fingerprint) from meta.rank_state").fetchone()
+    if not row or row[0] is None:
+        return False
+    return row[0] != con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
+
+
 def rank_watermark(con) -> datetime | None:
     """Newest raw.files.loaded_at the marts were built from (meta.rank_state, written by rank)."""
     if not table_exists(con, "meta.rank_state"):
