@@ -105,6 +105,21 @@ def test_rank_as_of_shows_the_numbers_before_the_revision(world):
     assert "3/4" in out and "↓2" in out
 
 
+def test_show_warns_when_the_catalog_changed_since_rank(world):
+    code, _ = invoke([*world, "rank", "--no-prefect"])
+    assert code == 0
+    code, out = invoke([*world, "show", "甲"])
+    assert code == 0 and "catalog changed" not in out
+    cfg, db = world[1], world[3]
+    with open(f"{cfg}/groups.yaml", "a", encoding="utf-8") as f:
+        f.write("  - {code: pair, name: 甲乙, label: 两县, members: [{place: aa}, {place: bb}]}\n")
+    con = connect(db)
+    sync_catalog(con, load_catalog(cfg))  # what ingest or a briefing does on its next run
+    con.close()
+    code, out = invoke([*world, "show", "甲"])
+    assert code == 0 and "the catalog changed since the marts were built" in out and "run `bipin rank`" in out
+
+
 @pytest.mark.e2e
 def test_rank_flow_runs_under_prefect(world, prefect_harness, monkeypatch):
     from flows import worktime

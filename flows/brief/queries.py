@@ -96,12 +96,9 @@ def warehouse_state(con, as_of: datetime) -> WarehouseState:
 
 def rank_catalog_is_stale(con) -> bool:
     """Whether ref (the catalog as synced now) differs from the catalog the marts were built with."""
-    if not table_exists(con, "meta.rank_state"):
-        return False
-    row = con.execute("select any_value(catalog_fingerprint) from meta.rank_state").fetchone()
-    if not row or row[0] is None:
-        return False
-    return row[0] != con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
+    from flows.rank.marts import catalog_changed_since_build
+
+    return catalog_changed_since_build(con)
 
 
 def rank_watermark(con) -> datetime | None:

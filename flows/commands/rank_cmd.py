@@ -195,6 +195,11 @@ def _reader(ctx: typer.Context):
             con.execute("select 1 from marts.rankings limit 0")
         except duckdb.CatalogException:
             fail(f"the rank marts are not built in {settings.db_path}; run `bipin rank` first")
+        from flows.rank.marts import catalog_changed_since_build
+
+        if catalog_changed_since_build(con):
+            console.print("[yellow]the catalog changed since the marts were built: ranks below follow the new "
+                          "catalog, streaks the old one; run `bipin rank`[/]")
         yield con
 
 
