@@ -166,7 +166,7 @@ def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int
     touched = set()
     if n_slices:
         bounds = _bounds(con, reopen=True)  # read before the published periods are replaced
-        _summarise_slices(step, bounds)
+        _summarise_slices(step, bounds, full)
         _rebuild_published(step, bounds, full)
         _rebuild_streaks(step, bounds, full)
         touched = {r[0] for r in con.execute(load_sql("marts/touched_periods")).fetchall()}
@@ -200,14 +200,20 @@ def _bounds(con, reopen: bool = False) -> dict:
     return bounds
 
 
-def _summarise_slices(step: _Steps, bounds: dict) -> None:
+def _summarise_slices(step: _Steps, bounds: dict, full: bool) -> None:
     """Size and top three of every slice in rank_window (rank_slice_tops, rank_overflow_tops).
 
     No slice is sorted in full: one aggregate pass keeps each slice's best eight, and only the rare
     slice with more tied at third than that is ranked in full.
     """
     con = step.con
-    step.temp("rank_slice_tops", "slice_tops", {"window_from": bounds["window_from"], "window_to": bounds["window_to"]})
+    if full:  # every slice is in the window: read the current values whole, no semi join
+        con.execute("create or replace temp view rank_window_values as select * from mart_store.current_values")
+    else:  # a few slices: their values, kept
+        step.temp("rank_window_values", "window_values", {"window_from": bounds["window_from"],
+                                                          "window_to": bounds["window_to"]})
+    step.temp("rank_slice_tops", "slice_tops")
+    con.execute(f"drop {'view' if full else 'table'} rank_window_values")
     n_overflow, overflow_from, overflow_to = con.execute(
         "select count(*), min(period), max(period) from rank_slice_tops where needs_full_rank"
     ).fetchone()

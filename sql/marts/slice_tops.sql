@@ -4,11 +4,9 @@
 -- third place short (its last key equals its third) is ranked in full (sql/marts/top3_overflow.sql).
 -- one row per period x indicator x group with at least one member observation
 with window_values as (
-    -- the window's slices are picked before each value is repeated for its groups
-    select *
-    from mart_store.current_values
-    semi join rank_window using (indicator_id, seq)
-    where period between $window_from and $window_to
+    -- the window's current values (a temp view: every value in a full rebuild, else
+    -- sql/marts/window_values.sql), picked before each is repeated for its groups
+    select * from rank_window_values
 ),
 
 member_values as (
