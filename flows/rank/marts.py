@@ -208,12 +208,14 @@ def _summarise_slices(step: _Steps, bounds: dict, full: bool) -> None:
     """
     con = step.con
     if full:  # every slice is in the window: read the current values whole, no semi join
-        con.execute("create or replace temp view rank_window_values as select * from mart_store.current_values")
-    else:  # a few slices: their values, kept
-        step.temp("rank_window_values", "window_values", {"window_from": bounds["window_from"],
-                                                          "window_to": bounds["window_to"]})
+        values = "select * from mart_store.current_values"
+    else:  # a view takes no parameters: the window's bounds (dates the store gave) go in as literals
+        values = load_sql("marts/window_values")
+        for name in ("window_from", "window_to"):
+            values = values.replace(f"${name}", f"date '{date.isoformat(bounds[name])}'")
+    con.execute(f"create or replace temp view rank_window_values as {values}")
     step.temp("rank_slice_tops", "slice_tops")
-    con.execute(f"drop {'view' if full else 'table'} rank_window_values")
+    con.execute("drop view rank_window_values")
     n_overflow, overflow_from, overflow_to = con.execute(
         "select count(*), min(period), max(period) from rank_slice_tops where needs_full_rank"
     ).fetchone()
