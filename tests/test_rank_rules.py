@@ -339,3 +339,11 @@ def test_a_tie_at_third_longer_than_the_kept_list_is_ranked_in_full():
     in_streaks = {r[0] for r in con.execute("select place_code from marts.streaks where kind = 'top3'").fetchall()}
     assert in_streaks == set(codes[:10])
     assert ranks(con, "gdp", FEB) == {**{c: 3 for c in codes[2:10]}, "p01": 1, "p02": 2, "p11": 11, "p12": 12}
+
+
+def test_ids_too_large_for_the_streak_key_are_refused(con):
+    """The streak model packs ids into one bigint: a catalog past its ranges is an error, not a mix-up."""
+    marts._check_key_ranges(con)  # the small catalog fits
+    con.execute("insert into mart_store.place_ids values (2097152, 'far_away')")
+    with pytest.raises(ValueError, match="2\\^21 places"):
+        marts._check_key_ranges(con)

@@ -162,6 +162,7 @@ def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int
         for table in STORE_TABLES:
             step.run("clear", f"delete from mart_store.{table}")
         step.run("place_ids", f"insert into mart_store.place_ids {load_sql('marts/place_ids')}")
+        _check_key_ranges(con)
     n_slices = con.execute("select count(*) from rank_window").fetchone()[0]
     touched = set()
     if n_slices:
@@ -173,6 +174,18 @@ def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int
     for table in ("rank_window", "rank_slice_tops", "rank_overflow_tops", "rank_pub_new", "rank_reopened"):
         con.execute(f"drop table if exists {table}")
     return n_slices, sorted(touched)
+
+
+def _check_key_ranges(con) -> None:
+    """sql/marts/streaks.sql packs place, indicator and group ids into one bigint; say so if a catalog
+    ever outgrows it instead of mixing two places' streaks."""
+    places, indicators, groups = con.execute("""
+        select (select max(place_id) from mart_store.place_ids), (select max(sort_order) from ref.indicators),
+               (select max(sort_order) from ref.groups)
+    """).fetchone()
+    if (places or 0) >= 2**21 or (indicators or 0) >= 2**10 or (groups or 0) >= 2**30:
+        raise ValueError(f"the catalog has {places} places, indicator ids up to {indicators} and group ids up "
+                         f"to {groups}: the streak key holds 2^21 places, 2^10 indicators, 2^30 groups")
 
 
 class _Steps:
