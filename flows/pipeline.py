@@ -21,10 +21,11 @@ from flows.brief.flow import brief
 from flows.ingest.flow import ingest
 from flows.locking import warehouse_lock
 from flows.rank.flow import rank
+from flows.rank.marts import catalog_changed_since_build
 from flows.runners import task_runner_for
 from flows.schedules import BRIEF_KINDS, due_kinds, load_schedules
 from flows.settings import Settings, load_settings
-from flows.warehouse import connect, load_sql
+from flows.warehouse import connect
 from flows.worktime import own_work
 
 
@@ -62,12 +63,10 @@ def load_watermark(settings: Settings) -> tuple[datetime | None, datetime | None
     try:
         loaded = con.execute("select max(loaded_at) from raw.files where status = 'loaded'").fetchone()[0]
         try:
-            ranked, built_with = con.execute(
-                "select max(watermark), any_value(catalog_fingerprint) from meta.rank_state").fetchone()
+            ranked = con.execute("select max(watermark) from meta.rank_state").fetchone()[0]
         except duckdb.CatalogException:  # rank has never run on this database
             return loaded, None, False
-        catalog_now = con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
-        return loaded, ranked, built_with is not None and built_with != catalog_now
+        return loaded, ranked, catalog_changed_since_build(con)
     finally:
         con.close()
 
