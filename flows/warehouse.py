@@ -19,6 +19,7 @@ from flows.catalog import Catalog
 from flows.locking import open_with_wait, warehouse_lock
 from flows.periods import calendar_rows
 from flows.settings import SQL_DIR, Settings
+from flows.targets import Target, load_targets
 
 
 @cache
@@ -52,7 +53,7 @@ def open_warehouse(settings: Settings, catalog: Catalog | None = None, read_only
         con = connect(settings.db_path, read_only=read_only)
         try:
             if catalog is not None and not read_only:
-                sync_catalog(con, catalog)
+                sync_catalog(con, catalog, load_targets(settings.config_dir, catalog))
             yield con
         finally:
             con.close()
@@ -91,8 +92,14 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
         con.unregister("_sync_rows")
 
 
-def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
-    """Replace the `ref` tables with the catalog, in one transaction (the YAML is the source of truth)."""
+def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, targets: tuple[Target, ...] | None = None) -> None:
+    """Replace the `ref` tables with the catalog, in one transaction (the YAML is the source of truth).
+
+    `targets` (flows.targets.load_targets) replace ref.targets too; None leaves ref.targets as it is
+    (a stage that does not read targets need not load config/targets.yaml).
+    """
+    if targets is not None:
+        _sync_rows(con, "meta.ref_targets_sync", (("ref.targets", [t.row() for t in targets]),))
     places = [(p.code, p.name, p.short_name, p.division_code, p.parent, p.level) for p in catalog.places]
     aliases = sorted({(name, code) for name, code in catalog.alias_map().items()})
     groups = [(g.code, g.name, g.label, g.first_tier_size, g.scoring.method, g.scoring.default_weight, i)
@@ -119,9 +126,14 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     # migrations applied (a migration that recreates a ref table empties it), so only sync_catalog may
     # write ref (docs/DATA_CONTRACT.md: the YAML is the source of truth).
     con.execute("create table if not exists meta.ref_sync (fingerprint varchar not null)")
+    _sync_rows(con, "meta.ref_sync", tables)
+
+
+def _sync_rows(con: duckdb.DuckDBPyConnection, key_table: str, tables: tuple) -> None:
+    """Rewrite the tables with the rows, in one transaction, unless key_table says they hold them already."""
     applied = con.execute("select string_agg(name, ',' order by name) from meta.migrations").fetchall()[0][0]
     fingerprint = sha256(repr((applied, tables)).encode("utf-8")).hexdigest()
-    stored = con.execute("select fingerprint from meta.ref_sync").fetchall()
+    stored = con.execute(f"select fingerprint from {key_table}").fetchall()
     if stored == [(fingerprint,)]:
         return
     con.execute("begin transaction")
@@ -130,8 +142,8 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
             con.execute(f"delete from {table}")
             if rows:
                 _insert_rows(con, table, rows)
-        con.execute("delete from meta.ref_sync")
-        con.execute("insert into meta.ref_sync values (?)", [fingerprint])
+        con.execute(f"delete from {key_table}")
+        con.execute(f"insert into {key_table} values (?)", [fingerprint])
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -40,6 +40,8 @@ VIEWS = (
     ("marts.scorecards", "marts/view_scorecards"),
     ("marts.benchmark_gaps", "marts/view_benchmark_gaps"),
     ("marts.rank_disagreements", "marts/view_rank_disagreements"),
+    ("marts.target_progress", "marts/view_target_progress"),
+    ("marts.rank_levers", "marts/view_rank_levers"),
 )
 STORE_TABLES = ("place_ids", "published_periods", "streaks")
 

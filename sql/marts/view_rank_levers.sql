@@ -1,0 +1,146 @@
+-- marts.rank_levers (争进位): per indicator, what gains the place one position and what that is worth
+-- in the group's composite score, all else equal. Rules and worked examples: docs/RULES.md "Levers".
+-- Competition rule with ties (docs/RULES.md section 2): ties share the best place, so drawing level with
+-- the place(s) directly above (the nearest strictly better metric) already gains their rank.
+-- needed_metric = that metric; needed_change = the improvement it takes, in metric units (pp for
+-- growth), positive (for lower-is-better: how much lower); rank_if_gained = the rank drawn level with.
+-- composite_points_gained: the place's composite score with the metric at needed_metric minus now
+-- (rank_points: (rank - rank_if_gained) / (n_ranked - 1) * 100 * weight / sum of its weights;
+-- zscore: the change of its z in the slice recomputed with the new metric, times weight / sum).
+-- Nobody else's rank changes when drawing level, so the others' composites are held as they are.
+-- gains_composite_place: the new composite reaches the next better composite in the group;
+-- lifts_to_first_tier: outside the first tier now, inside with the new composite.
+-- Only published (complete) slices count.
+-- one row per period x group x place x indicator ranked in it (first place: nothing to gain, nulls)
+with rankings as (
+    select * from marts.rankings
+),
+
+ranked as (
+    select * from rankings
+    where rank is not null
+),
+
+groups as (
+    select group_code, scoring_method, default_weight, first_tier_size from ref.groups
+),
+
+slices as (
+    select
+        ranked.period,
+        ranked.period_label,
+        ranked.group_code,
+        ranked.place_code,
+        ranked.indicator_code,
+        ranked.metric,
+        ranked.rank,
+        ranked.n_ranked,
+        ranked.gap_to_next_above,
+        ranked.is_lower_better,
+        case when ranked.is_lower_better then -1.0 else 1.0 end as direction_sign,
+        max(ranked.rank) over (
+            by_metric range between unbounded preceding and current row exclude group
+        ) as rank_if_gained,
+        count(*) over whole_slice as n_slice,
+        avg(ranked.metric) over whole_slice as mean_metric,
+        var_pop(ranked.metric) over whole_slice as var_metric,
+        coalesce(weights.weight, groups.default_weight) as weight,
+        groups.scoring_method,
+    from ranked
+    inner join groups using (group_code)
+    left join ref.group_weights as weights using (group_code, indicator_code)
+    window
+        by_metric as (
+            partition by ranked.period, ranked.group_code, ranked.indicator_code
+            order by ranked.metric * (case when ranked.is_lower_better then -1.0 else 1.0 end) desc
+        ),
+        whole_slice as (by_metric rows between unbounded preceding and unbounded following)
+),
+
+levers as (
+    select
+        *,
+        sum(weight) over (partition by period, group_code, place_code) as sum_weight,
+        metric + gap_to_next_above * direction_sign as needed_metric,
+    from slices
+),
+
+moved as (
+    -- the slice's mean and population variance with this place's metric at needed_metric
+    select
+        *,
+        mean_metric + (needed_metric - metric) / n_slice as mean_if_gained,
+        var_metric + (needed_metric * needed_metric - metric * metric) / n_slice
+            - (mean_if_gained * mean_if_gained - mean_metric * mean_metric) as var_if_gained,
+    from levers
+),
+
+scores as (
+    -- each place's z in its slice now and with needed_metric, as marts.scorecards scores it
+    -- (population sd, sign flipped for lower-is-better, capped at +-3, 0 when all are equal)
+    select
+        *,
+        gap_to_next_above as needed_change,
+        case when var_metric > 0
+            then greatest(-3.0, least(3.0, (metric - mean_metric) / sqrt(var_metric) * direction_sign))
+            else 0.0 end as z_now,
+        case when var_if_gained > 1e-12
+            then greatest(-3.0, least(3.0,
+                (needed_metric - mean_if_gained) / sqrt(var_if_gained) * direction_sign))
+            else 0.0 end as z_if_gained,
+    from moved
+),
+
+composites as (
+    select
+        period,
+        group_code,
+        place_code,
+        composite_score,
+        composite_rank,
+        is_first_tier,
+        min(composite_score) over (
+            by_score range between unbounded preceding and current row exclude group
+        ) as next_composite_above,
+        nth_value(composite_score, first_tier_size) over (
+            by_score rows between unbounded preceding and unbounded following
+        ) as first_tier_threshold,
+    from marts.scorecards
+    inner join groups using (group_code)
+    window by_score as (partition by period, group_code order by composite_score desc)
+),
+
+final as (
+    select
+        scores.period,
+        scores.period_label,
+        scores.group_code,
+        scores.place_code,
+        scores.indicator_code,
+        scores.rank,
+        scores.metric,
+        scores.needed_metric,
+        scores.needed_change,
+        scores.rank_if_gained,
+        case when scores.rank > 1 then
+            case scores.scoring_method
+                when 'zscore' then (scores.z_if_gained - scores.z_now)
+                else (scores.rank - scores.rank_if_gained)::double / (scores.n_ranked - 1) * 100
+            end * scores.weight / scores.sum_weight
+        end as composite_points_gained,
+        comp.composite_score,
+        comp.composite_rank,
+        comp.is_first_tier,
+        round(comp.composite_score + composite_points_gained, 6) >= comp.next_composite_above
+            as gains_composite_place,
+        not comp.is_first_tier and round(comp.composite_score + composite_points_gained, 6)
+            >= comp.first_tier_threshold as lifts_to_first_tier,
+        scores.n_ranked,
+        scores.weight,
+        scores.scoring_method,
+        scores.is_lower_better,
+    from scores
+    left join composites as comp using (period, group_code, place_code)
+)
+
+select * from final

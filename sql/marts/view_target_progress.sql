@@ -1,0 +1,152 @@
+-- marts.target_progress: how each place stands against its annual targets (ref.targets, from
+-- config/targets.yaml) in every period of the target's year, at the marts' cut (the version
+-- mart_store.current_values picks; value and growth come from that version's observation).
+-- Rules and worked examples: docs/RULES.md "Targets".
+-- metric: growth_pct for a growth target, value for a level target (ytd total, balance or rate).
+-- gap = (metric - target) * direction_sign: positive = ahead (for lower-is-better: below the target).
+-- time_progress (序时进度, %) = months the period covers / 12 * 100 (1-2月 16.7, 1-10月 83.3).
+-- value_progress (%): level targets of cumulative (ytd) indicators: value / target; of stock
+-- indicators: the share of the planned increase over last December's balance achieved.
+-- needed_rest_of_year (%): growth the remaining months need over the same months last year for the
+-- year to meet the target (ytd); for a stock, how much the balance must still grow by December.
+-- one row per period x place x indicator with a target for the period's year and an observation
+with targets as (
+    select * from ref.targets
+),
+
+indicators as (
+    select
+        indicator_code,
+        kind,
+        calendar_code,
+        case direction when 'lower' then -1.0 else 1.0 end as direction_sign,
+    from ref.indicators
+),
+
+observed as not materialized (
+    -- the current version's value and growth; a filter on period reaches both sides
+    select
+        cur.period,
+        cur.place_code,
+        cur.indicator_code,
+        obs.value,
+        obs.growth_pct,
+    from mart_store.current_values as cur
+    inner join staging.observations as obs
+        on obs.file_id = cur.file_id
+        and obs.place_code = cur.place_code
+        and obs.indicator_code = cur.indicator_code
+        and obs.period = cur.period
+),
+
+this_year as (
+    select
+        observed.*,
+        targets.year,
+        targets.basis,
+        targets.target,
+        targets.unit,
+        targets.source_note,
+        targets.is_synthetic,
+    from observed
+    inner join targets
+        on targets.place_code = observed.place_code
+        and targets.indicator_code = observed.indicator_code
+        and targets.year = year(observed.period)
+),
+
+last_december as (
+    -- last year's full-year total (ytd) or year-end balance (stock) of every targeted series
+    select
+        observed.place_code,
+        observed.indicator_code,
+        year(observed.period) + 1 as year,
+        observed.value as last_year_total,
+    from observed
+    semi join targets
+        on targets.place_code = observed.place_code
+        and targets.indicator_code = observed.indicator_code
+        and targets.year = year(observed.period) + 1
+    where month(observed.period) = 12
+),
+
+measured as (
+    select
+        ty.*,
+        ind.kind,
+        ind.calendar_code,
+        ind.direction_sign,
+        dec.last_year_total,
+        month(ty.period) / 12.0 * 100 as time_progress,
+        case ty.basis when 'growth' then ty.growth_pct else ty.value end as metric,
+        -- the year's total the target asks for (ytd: a flow; stock: the December balance)
+        case ty.basis when 'growth' then dec.last_year_total * (1 + ty.target / 100) else ty.target end
+            as target_total,
+        -- last year's value at the same period, as the published growth implies it (可比口径)
+        ty.value / (1 + ty.growth_pct / 100) as last_year_same_period,
+    from this_year as ty
+    inner join indicators as ind using (indicator_code)
+    left join last_december as dec using (place_code, indicator_code, year)
+),
+
+progressed as (
+    select
+        *,
+        case
+            when basis <> 'level' then null
+            when kind = 'ytd' then value / target * 100
+            when kind = 'stock' and target <> last_year_total
+                then (value - last_year_total) / (target - last_year_total) * 100
+        end as value_progress,
+        case
+            when month(period) = 12 then 'year_complete'
+            when kind not in ('ytd', 'stock') then 'not_cumulative'
+            when value is null then 'no_value'
+            when basis = 'growth' and last_year_total is null then 'no_last_year_total'
+            when kind = 'ytd' and last_year_total is null then 'no_last_year_total'
+            when kind = 'ytd' and growth_pct is null then 'no_growth'
+            when kind = 'ytd' and last_year_total - last_year_same_period <= 0 then 'no_last_year_rest'
+            when kind = 'stock' and value <= 0 then 'no_value'
+        end as needed_reason,
+    from measured
+),
+
+final as (
+    select
+        progressed.period,
+        cal.period_label,
+        progressed.year,
+        progressed.place_code,
+        progressed.indicator_code,
+        progressed.basis,
+        progressed.target,
+        progressed.unit,
+        progressed.metric,
+        (progressed.metric - progressed.target) * progressed.direction_sign as gap,
+        progressed.time_progress,
+        progressed.value_progress,
+        case
+            when progressed.basis = 'level' and progressed.kind in ('ytd', 'stock')
+                then (progressed.value_progress - progressed.time_progress) * progressed.direction_sign >= 0
+            else (progressed.metric - progressed.target) * progressed.direction_sign >= 0
+        end as on_track,
+        case when progressed.needed_reason is null then
+            case progressed.kind
+                when 'ytd' then ((progressed.target_total - progressed.value)
+                    / (progressed.last_year_total - progressed.last_year_same_period) - 1) * 100
+                else (progressed.target_total / progressed.value - 1) * 100
+            end
+        end as needed_rest_of_year,
+        progressed.needed_reason,
+        progressed.value,
+        progressed.growth_pct,
+        progressed.last_year_total,
+        progressed.direction_sign = -1 as is_lower_better,
+        progressed.source_note,
+        progressed.is_synthetic,
+    from progressed
+    left join ref.calendar as cal
+        on cal.calendar_code = progressed.calendar_code and cal.period = progressed.period
+)
+
+select * from final
