@@ -20,7 +20,7 @@ from flows.periods import expected_months
 
 COLUMNS = ["place_code", "indicator_code", "period", "value", "growth_pct"]
 VALUE_DECIMALS = {"元": 0, "万千瓦时": 1, "万美元": 1}
-STREAMS = ("size", "growth", "podium", "overtake", "values")
+STREAMS = ("size", "growth", "podium", "overtake", "values", "target")
 
 
 class DemoError(ValueError):
@@ -84,6 +84,8 @@ def _series(indicator: Indicator, places: list[str], sizes: np.ndarray, periods:
     growth = np.round(growth, 1)
     if indicator.code in story.STRONG_INDICATORS:
         _write_city_podium(indicator.code, growth, focus, city, streams["podium"])
+    if indicator.code == story.TARGET_SLIP_INDICATOR:
+        _write_target_slip(growth, focus, periods, streams["target"])
     _write_overtake(indicator, growth, places, periods, streams["overtake"])
     values = _values_from_growth(indicator, scale, growth, periods, streams["values"])
     return np.round(values, VALUE_DECIMALS.get(indicator.unit, 2)), growth
@@ -150,6 +152,15 @@ def _write_city_podium(code: str, growth: np.ndarray, focus: int, city: list[int
             growth[focus, t] = round(third - rng.uniform(0.3, 1.5), 1)
         elif not slip and growth[focus, t] <= third:
             growth[focus, t] = round(third + rng.uniform(0.3, 2.0), 1)
+
+
+def _write_target_slip(growth: np.ndarray, focus: int, periods: list[date], rng) -> None:
+    """Wuyi ahead of its annual growth target early in the year, behind it from mid-year on."""
+    for t, period in enumerate(periods):
+        if period.month < story.TARGET_SLIP_FROM_MONTH:
+            growth[focus, t] = round(story.TARGET_SLIP_GROWTH + rng.uniform(0.4, 1.5), 1)
+        else:
+            growth[focus, t] = round(story.TARGET_SLIP_GROWTH - rng.uniform(0.6, 1.8), 1)
 
 
 def _write_overtake(indicator: Indicator, metric: np.ndarray, places: list[str], periods: list[date], rng) -> None:
