@@ -10,6 +10,7 @@ from rich.console import Console
 
 from flows.catalog import Catalog, CatalogError, load_catalog
 from flows.settings import Settings, prepare_prefect_env
+from flows.targets import load_targets
 
 console = Console()
 err_console = Console(stderr=True)
@@ -25,7 +26,9 @@ class AppState:
     def catalog(self) -> Catalog:
         if self._catalog is None:
             try:
-                self._catalog = load_catalog(self.settings.config_dir)
+                catalog = load_catalog(self.settings.config_dir)
+                load_targets(self.settings.config_dir, catalog)  # the stages mirror them: a mistake stops here
+                self._catalog = catalog
             except CatalogError as exc:
                 fail(str(exc))
         return self._catalog

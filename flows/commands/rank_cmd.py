@@ -74,13 +74,16 @@ def show(
         fail(f"{place} has no rankings in {when:%Y-%m}" + (f" in group {group}" if group else ""))
     title = f"{catalog.place(place_code).name} {rows[0]['period_label'] or when}"
     table = Table(title=title)
-    for name, justify in (("组", "left"), ("指标", "left"), ("数值", "right"), ("位次", "right"), ("变化", "right"),
-                          ("距第三", "right"), ("前三连续", "right"), ("第一连续", "right")):
+    has_targets = any(r["target"] is not None for r in rows)  # the target columns only where targets exist
+    columns = (("组", "left"), ("指标", "left"), ("数值", "right"), ("位次", "right"), ("变化", "right"),
+               ("距第三", "right"), ("前三连续", "right"), ("第一连续", "right"))
+    for name, justify in columns + ((("目标", "right"), ("序时", "left")) if has_targets else ()):
         table.add_column(name, justify=justify)
     for r in rows:
-        table.add_row(r["group_label"], r["indicator_name"], _metric(r), _rank_text(r), _change(r["rank_change"]),
-                      "" if r["gap_to_third"] is None else f"{r['gap_to_third']:+.2f}",
-                      _streak(r["top3_periods"], r["top3_months"]), _streak(r["first_periods"], None))
+        cells = [r["group_label"], r["indicator_name"], _metric(r), _rank_text(r), _change(r["rank_change"]),
+                 "" if r["gap_to_third"] is None else f"{r['gap_to_third']:+.2f}",
+                 _streak(r["top3_periods"], r["top3_months"]), _streak(r["first_periods"], None)]
+        table.add_row(*cells, *(_target_cells(r) if has_targets else ()))
     console.print(table)
 
 
@@ -224,6 +227,16 @@ def _metric(r: dict) -> str:
     if r["metric"] is None:
         return "—"
     return f"{r['metric']:.2f}%" if r["basis"] == "growth" else f"{r['metric']:.2f}"
+
+
+def _target_cells(r: dict) -> tuple[str, str]:
+    """Target and whether the place runs ahead of time (序时进度), see `bipin targets` for the detail."""
+    if r["target"] is None:
+        return "", ""
+    target = f"{r['target']:g}%" if r["target_basis"] == "growth" else f"{r['target']:g}{r['target_unit']}"
+    if r["on_track"] is None:
+        return target, ""
+    return target, "[green]快[/]" if r["on_track"] else "[red]慢[/]"
 
 
 def _rank_text(r: dict) -> str:

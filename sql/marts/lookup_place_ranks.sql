@@ -1,5 +1,6 @@
 -- One place's ranks in one period across indicators and groups, with its top-three and first-place
--- streaks, for `bipin show`. $groups null = every group.
+-- streaks and, where the place has an annual target for the indicator, its progress, for `bipin show`.
+-- $groups null = every group.
 -- one row per indicator x group in which the place has a row for $period
 with rankings as (
     select * from marts.rankings
@@ -26,6 +27,12 @@ current_streaks as (
     group by all
 ),
 
+targets as (
+    select indicator_code, basis as target_basis, target, unit as target_unit, gap as target_gap, on_track,
+    from marts.target_progress
+    where place_code = $place and period = $period
+),
+
 final as (
     select
         grp.label as group_label,
@@ -49,11 +56,17 @@ final as (
         current_streaks.top3_periods,
         current_streaks.top3_months,
         current_streaks.first_periods,
+        targets.target_basis,
+        targets.target,
+        targets.target_unit,
+        targets.target_gap,
+        targets.on_track,
     from rankings
     inner join ref.groups as grp using (group_code)
     inner join ref.indicators as ind using (indicator_code)
     left join ties using (indicator_code, group_code, period, rank)
     left join current_streaks using (indicator_code, group_code)
+    left join targets using (indicator_code)
     order by grp.sort_order, ind.sort_order
 )
 
