@@ -132,8 +132,42 @@ def build(db_path: Path, config_dir: Path = CONFIG) -> duckdb.DuckDBPyConnection
                    and b.indicator_code = f.indicator_code""")
     con.execute("create table if not exists marts.rank_disagreements as select period, indicator_code, group_code, "
                 "place_code, rank, published_rank from marts.rankings where false")
+    _targets_and_levers(con)
     _files(con)
     return con
+
+
+def _targets_and_levers(con) -> None:
+    """marts.target_progress and marts.rank_levers with the contract's columns: Wuyi's 2026 targets (two of
+    three behind) and what gains it a place in 全市 at 1-10月 and 1-9月 (one lever lifts it into the first tier)."""
+    con.execute("""create or replace table marts.target_progress (period date, period_label varchar, year integer,
+        place_code varchar, indicator_code varchar, basis varchar, target double, unit varchar, metric double,
+        gap double, time_progress double, value_progress double, on_track boolean, needed_rest_of_year double,
+        needed_reason varchar, value double, growth_pct double, last_year_total double, is_lower_better boolean,
+        source_note varchar, is_synthetic boolean)""")
+    ten = (date(2026, 10, 1), "2026年1-10月", 2026, "wuyi")
+    con.executemany("insert into marts.target_progress values (" + ", ".join("?" * 21) + ")", [
+        (*ten, "fai", "growth", 8.0, "%", 10.2, 2.2, 250 / 3, None, True, 1.1, None, 150.0, 10.2, 170.0, False,
+         "政府工作报告", False),
+        (*ten, "retail", "growth", 6.0, "%", 4.5, -1.5, 250 / 3, None, False, 13.7, None, 120.0, 4.5, 140.0, False,
+         "政府工作报告", False),
+        (*ten, "revenue", "level", 30.0, "亿元", 23.0, -7.0, 250 / 3, 23 / 30 * 100, False, 25.0, None, 23.0, 2.0,
+         28.0, False, "政府工作报告", False),
+    ])
+    con.execute("""create or replace table marts.rank_levers (period date, period_label varchar, group_code varchar,
+        place_code varchar, indicator_code varchar, rank integer, metric double, needed_metric double,
+        needed_change double, rank_if_gained integer, composite_points_gained double, composite_score double,
+        composite_rank integer, is_first_tier boolean, gains_composite_place boolean, lifts_to_first_tier boolean,
+        n_ranked integer, weight double, scoring_method varchar, is_lower_better boolean)""")
+    rows = []
+    for period, label in ((date(2026, 10, 1), "2026年1-10月"), (date(2026, 9, 1), "2026年1-9月")):
+        at = (period, label, "city_jinhua", "wuyi")
+        rows += [
+            (*at, "retail", 5, 4.5, 5.1, 0.6, 4, 5.0, 60.0, 3, False, True, True, 5, 1.0, "rank_points", False),
+            (*at, "industry", 4, 6.0, 7.2, 1.2, 3, 5.0, 60.0, 3, False, True, True, 5, 1.0, "rank_points", False),
+            (*at, "exports", 2, 90.0, 99.0, 9.0, 1, 5.0, 60.0, 3, False, False, False, 5, 1.0, "rank_points", False),
+        ]
+    con.executemany("insert into marts.rank_levers values (" + ", ".join("?" * 20) + ")", rows)
 
 
 def _streaks(con) -> list[tuple]:

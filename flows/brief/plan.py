@@ -27,6 +27,7 @@ from flows.brief.render.compose import compose
 from flows.catalog import Catalog, load_catalog
 from flows.periods import parse_period
 from flows.settings import Settings
+from flows.targets import load_targets
 from flows.warehouse import connect, sync_catalog
 
 RUN_DIGEST_WINDOW = timedelta(days=7)  # a briefing run's digest covers the week its news covers
@@ -131,7 +132,7 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
     con = open_db(settings, read_only=dry_run)
     try:
         if not dry_run:
-            sync_catalog(con, catalog)
+            sync_catalog(con, catalog, load_targets(settings.config_dir, catalog))
         problems = guards.run_problems(q.warehouse_state(con, moment), moment, cfg.max_data_age_days)
         problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:

@@ -31,13 +31,17 @@ def targets(
 
     Example: bipin targets 武义 --period 2026-10
     """
-    from flows.rank import lookups
+    from flows.brief.content import queries
 
     catalog = state(ctx).catalog()
     place_code = resolve_place(catalog, place)
     when = _parse_period_date(period) if period else None
     with _reader(ctx) as con:
-        rows = lookups.place_targets(con, place_code, when)
+        if when is None:
+            when = con.execute("select max(period) from marts.target_progress where place_code = ?",
+                               [place_code]).fetchone()[0]
+        # the rows a briefing reads: each indicator at its newest period up to `when` in that year
+        rows = queries.fetch(con, "target_progress", places=[place_code], period=when) if when else []
     if not rows:
         fail(f"{place} has no targets with data" + (f" up to {when:%Y-%m}" if when else "")
              + "; see config/targets.yaml and run `bipin rank` after loading data")

@@ -34,7 +34,3 @@ def groups_with(con, place_code: str, indicator_code: str, period: date) -> list
 def slice_ranking(con, indicator_code: str, period: date, group_code: str) -> list[dict]:
     return fetch_dicts(con, "marts/lookup_slice", {"indicator": indicator_code, "period": period, "group": group_code})
 
-
-def place_targets(con, place_code: str, period: date | None) -> list[dict]:
-    """Each targeted indicator's progress at its newest period up to `period` (None = newest) in that year."""
-    return fetch_dicts(con, "marts/lookup_place_targets", {"place": place_code, "period": period})

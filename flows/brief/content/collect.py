@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flows.brief.content import queries as q
-from flows.brief.content import tables, trends
+from flows.brief.content import tables, targets, trends
 from flows.brief.content import weekly as content
 from flows.brief.recipients import Recipient
 from flows.catalog import Catalog
@@ -106,6 +106,15 @@ def focus_window(rows: list[dict], r: Recipient) -> list[dict]:
     return [x for x in rows if x["place_code"] == r.place and x["group_code"] in r.groups]
 
 
+def _targets_lines(con, r: Recipient, period: date) -> tuple[str, ...]:
+    return targets.targets_lines(q.fetch(con, "target_progress", places=[r.place], period=period), r.place, period)
+
+
+def _levers_lines(con, r: Recipient, period: date) -> tuple[str, ...]:
+    rows = q.fetch(con, "rank_levers", places=[r.place], groups=list(r.groups), period=period)
+    return targets.levers_lines(rows, r.place)
+
+
 def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_label: str, as_of: datetime,
                     week: str | None = None, trend_periods: int = 12, windows: list[dict] | None = None) -> Briefing:
     """`windows`: focus_windows rows covering this recipient, when the caller fetched them for several."""
@@ -138,6 +147,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
         heatmap=trends.heat_map(window, r.groups[0], periods),
         chart=trends.trend_chart(window, r.groups[0], periods),
         data_as_of=as_of_text, generated_at=content.format_moment(as_of),
+        targets_lines=_targets_lines(con, r, period),
     )
     subject = f"【{KIND_TITLES['weekly']}】{place_name} {period_label} {ctx.week_label}"
     return Briefing("weekly", key, subject, ctx, r, ranking_sheets(con, r.groups, period),
@@ -157,7 +167,7 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
     ctx = tables.TablesContext(
         "monthly", r.place, place_name, r.name, period, period_label,
         tables.monthly_sections(rankings, counts, cards, r.place, place_name, short),
-        as_of_text, content.format_moment(as_of))
+        as_of_text, content.format_moment(as_of), _targets_lines(con, r, period), _levers_lines(con, r, period))
     subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
     return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,
                     ranking_sheets(con, r.groups, period, rankings), f"{place_name}{period_label}通报数据.xlsx",
@@ -173,7 +183,7 @@ def quarterly_briefing(con, catalog: Catalog, r: Recipient, period: date, as_of:
     as_of_text, loaded_at = _as_of_line(con, period, label, as_of, {s.code: s.name for s in catalog.sources})
     ctx = tables.TablesContext("quarterly", r.place, place_name, r.name, period, label,
                                tables.quarterly_sections(cards, r.place, place_name),
-                               as_of_text, content.format_moment(as_of))
+                               as_of_text, content.format_moment(as_of), levers_lines=_levers_lines(con, r, period))
     sheets = tuple(Sheet(s.group_label, ("地区", "综合排名", "综合得分", "比上季", "方阵"),
                          tuple((c["place_name"], c["composite_rank"], c["composite_score"], c["rank_change"],
                                 "第一方阵" if c["is_first_tier"] else "")

@@ -53,6 +53,8 @@ class TablesContext:
     sections: tuple[GroupSection, ...]
     data_as_of: str
     generated_at: str
+    targets_lines: tuple[str, ...] = ()  # content/targets.py
+    levers_lines: tuple[str, ...] = ()
 
 
 def ranking_table(rows: list[dict], place: str) -> Table:

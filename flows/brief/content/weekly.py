@@ -67,6 +67,7 @@ class WeeklyContext:
     data_as_of: str
     generated_at: str
     warnings: tuple[str, ...] = field(default=())
+    targets_lines: tuple[str, ...] = field(default=())  # content/targets.py
 
 
 def _group_order(rankings: list[dict]) -> dict[str, int]:

@@ -1,0 +1,105 @@
+"""What briefings say about annual targets (目标任务) and levers (争进位): pure functions, mart rows in, lines out.
+
+targets_lines: the count ahead of time (12项目标指标中9项快于序时进度) and one line per indicator behind,
+with the growth the rest of the year needs. levers_lines: the few indicators where the smallest change
+gains a place in a composite ranking or reaches the first tier. Rows are those of sql/brief/
+target_progress.sql and rank_levers.sql; numbers are worded with wording.py's rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows.brief.content import wording as w
+
+MAX_LEVERS = 3
+
+
+def targets_lines(rows: list[dict], place: str, period: date) -> tuple[str, ...]:
+    """First line: how many target indicators run ahead of time; then each one behind, in catalog order."""
+    mine = [r for r in rows if r["place_code"] == place and r["on_track"] is not None]
+    if not mine:
+        return ()
+    ahead = sum(1 for r in mine if r["on_track"])
+    head = f"{len(mine)}项目标指标中{ahead}项快于序时进度"
+    behind = sorted((r for r in mine if not r["on_track"]), key=lambda r: r["indicator_order"])
+    if behind:
+        head += f"，{len(behind)}项慢于序时进度"
+    if any(r["is_synthetic"] for r in mine):
+        head += "（目标为合成演示数据）"
+    return (head, *(_behind_line(r, period) for r in behind))
+
+
+def _behind_line(r: dict, period: date) -> str:
+    """社会消费品零售总额增长1.2%，低于年度目标（3.0%）1.8个百分点，余下月份需增长10.3%."""
+    name = r["indicator_name"]
+    if r["period"] != period:  # a quarterly indicator at its last quarter: say which
+        name += f"（{r['period_label'].split('年', 1)[-1]}）"
+    target_unit = "%" if r["basis"] == "growth" else r["unit"]
+    target = w.amount_phrase(r["target"], target_unit)
+    if r["basis"] == "growth":
+        text = (f"{name}{w.growth_phrase(r['metric'])}，{'高' if r['is_lower_better'] else '低'}于年度目标"
+                f"（{target}）{abs(r['gap']):.1f}个百分点")
+    elif r["value_progress"] is not None:
+        done = "完成年度新增目标的" if r["kind"] == "stock" else f"为年度目标（{target}）的"
+        lag = abs(r["value_progress"] - r["time_progress"])
+        text = (f"{name}{w.amount_phrase(r['metric'], r['unit'])}，{done}{r['value_progress']:.1f}%，"
+                f"{'快' if r['is_lower_better'] else '慢'}于序时进度{lag:.1f}个百分点")
+    else:  # a rate or level compared as it is (亏损面 against a ceiling)
+        diff = w.diff_phrase(r["metric"] - r["target"], "level", r["unit"])
+        text = f"{name}{w.amount_phrase(r['metric'], r['unit'])}，比年度目标（{target}）{diff}"
+    needed = _needed_phrase(r)
+    return f"{text}，{needed}" if needed else text
+
+
+def _needed_phrase(r: dict) -> str:
+    """余下月份需增长10.3% (ytd) / 年末前余额需再增长3.8% (stock); a fall is 下降不超过x%即可."""
+    pct = r["needed_rest_of_year"]
+    if pct is None:
+        return ""
+    who = "年末前余额" if r["kind"] == "stock" else "余下月份"
+    if round(pct, 1) <= 0:
+        return f"{who}下降不超过{-pct:.1f}%即可完成"
+    return f"{who}需{'再' if r['kind'] == 'stock' else ''}增长{pct:.1f}%"
+
+
+def levers_lines(rows: list[dict], place: str) -> tuple[str, ...]:
+    """争进位: the indicators where the smallest change gains a composite place or reaches the first tier
+    (across the recipient's groups); none such: the smallest changes that gain an indicator place."""
+    mine = [r for r in rows if r["place_code"] == place and r["needed_change"] is not None]
+    if not mine:
+        return ()
+    decisive = [r for r in mine if r["gains_composite_place"] or r["lifts_to_first_tier"]]
+    chosen = sorted(decisive or mine, key=lambda r: (_comparable_change(r), r["group_order"], r["indicator_order"]))
+    head = ("以下指标小幅提升即可带动综合排名进位" if decisive
+            else "单项指标进一位尚不足以带动综合排名进位，所需提升最小的指标如下")
+    return (head, *(_lever_line(r) for r in chosen[:MAX_LEVERS]))
+
+
+def _comparable_change(r: dict) -> float:
+    """Percentage points for growth and rates; other levels as a share of the current level, in %."""
+    if r["basis"] == "growth" or r["unit"] == "%" or not r["metric"]:
+        return r["needed_change"]
+    return r["needed_change"] / abs(r["metric"]) * 100
+
+
+def _lever_line(r: dict) -> str:
+    """货物进出口总额增速提高0.7个百分点（至8.6%）即可追平，由全市第5位升至并列第4位，综合得分提高0.61分，可进入第一方阵."""
+    label = w.indicator_label(r["indicator_name"], r["basis"])
+    lower = r["is_lower_better"]
+    if r["basis"] == "growth" or r["unit"] == "%":
+        change = f"{'降低' if lower else '提高'}{r['needed_change']:.1f}个百分点（至{r['needed_metric']:.1f}%）"
+    else:
+        change = (f"{'减少' if lower else '增加'}{w.amount_phrase(r['needed_change'], r['unit'])}"
+                  f"（至{w.amount_phrase(r['needed_metric'], r['unit'])}）")
+    scope = r["group_label"]
+    points = r["composite_points_gained"]
+    # rank points are on a 0-100 scale; z-scores move by hundredths
+    points_text = f"{points:.2f}分" if r["scoring_method"] == "rank_points" else f"{points:.3f}"
+    text = (f"{label}{change}即可追平，由{scope}第{r['rank']}位升至并列第{r['rank_if_gained']}位，"
+            f"综合得分提高{points_text}")
+    if r["lifts_to_first_tier"]:
+        return f"{text}，可进入{scope}第一方阵"
+    if r["gains_composite_place"]:
+        return f"{text}，{scope}综合排名可进一位（现第{r['composite_rank']}位）"
+    return text
