@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from rank_world import Group, Loader, Scoring, at, small_catalog, warehouse
 
 from flows.rank import marts
@@ -97,3 +98,21 @@ def test_unranked_places_have_no_lever():
                       {"aa": 5.0, "bb": None, "cc": 7.0}.items()], at(2025, 4, 10))
     marts.build(con)
     assert sorted(levers(con, "gdp")) == ["aa", "cc"]
+
+
+@pytest.mark.parametrize("method", ["rank_points", "zscore"])
+def test_the_composite_beside_each_lever_is_the_scorecards_one(method):
+    city = Group(code="city", name="某市", label="全市", members_with_parent="city", first_tier_size=2,
+                 scoring=Scoring(method=method, weights={"gdp": 2.0}))
+    con = warehouse(small_catalog(groups=(city,)))
+    loader = Loader(con)
+    loader.load([(p, "gdp", MAR, 100.0, g) for p, g in
+                  {"aa": 9.5, "bb": 8.0, "cc": 8.0, "dd": 6.5, "ee": 2.0}.items()], at(2025, 4, 10))
+    loader.load([(p, "jobless", MAR, r, None) for p, r in
+                 {"aa": 3.0, "bb": 5.4, "cc": 4.0, "dd": 4.5, "ee": 3.2}.items()], at(2025, 4, 11))
+    marts.build(con)
+    cards = set(con.execute("select place_code, round(composite_score, 6), composite_rank, is_first_tier "
+                            "from marts.scorecards").fetchall())
+    beside = set(con.execute("select distinct place_code, round(composite_score, 6), composite_rank, is_first_tier "
+                             "from marts.rank_levers").fetchall())
+    assert len(cards) == 5 and beside == cards

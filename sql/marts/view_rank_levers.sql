@@ -10,6 +10,8 @@
 -- Nobody else's rank changes when drawing level, so the others' composites are held as they are.
 -- gains_composite_place: the new composite reaches the next better composite in the group;
 -- lifts_to_first_tier: outside the first tier now, inside with the new composite.
+-- The composite (score, rank, first tier) is marts.scorecards' (docs/RULES.md section 7), computed here
+-- from the same rows so one read ranks the period once (tests/test_rank_levers.py keeps the two equal).
 -- Only published (complete) slices count.
 -- one row per period x group x place x indicator ranked in it (first place: nothing to gain, nulls)
 with rankings as (
@@ -35,9 +37,10 @@ slices as (
         ranked.metric,
         ranked.rank,
         ranked.n_ranked,
-        ranked.gap_to_next_above,
         ranked.is_lower_better,
         case when ranked.is_lower_better then -1.0 else 1.0 end as direction_sign,
+        ranked.metric + ranked.gap_to_next_above * direction_sign as needed_metric,
+        ranked.gap_to_next_above as needed_change,
         max(ranked.rank) over (
             by_metric range between unbounded preceding and current row exclude group
         ) as rank_if_gained,
@@ -46,6 +49,7 @@ slices as (
         var_pop(ranked.metric) over whole_slice as var_metric,
         coalesce(weights.weight, groups.default_weight) as weight,
         groups.scoring_method,
+        groups.first_tier_size,
     from ranked
     inner join groups using (group_code)
     left join ref.group_weights as weights using (group_code, indicator_code)
@@ -57,38 +61,30 @@ slices as (
         whole_slice as (by_metric rows between unbounded preceding and unbounded following)
 ),
 
-levers as (
-    select
-        *,
-        sum(weight) over (partition by period, group_code, place_code) as sum_weight,
-        metric + gap_to_next_above * direction_sign as needed_metric,
-    from slices
-),
-
-moved as (
-    -- the slice's mean and population variance with this place's metric at needed_metric
+scores as (
+    -- the indicator's score now and with the metric at needed_metric (zscore: the slice's mean and
+    -- population variance with this one metric swapped), as marts.scorecards scores it
     select
         *,
         mean_metric + (needed_metric - metric) / n_slice as mean_if_gained,
         var_metric + (needed_metric * needed_metric - metric * metric) / n_slice
             - (mean_if_gained * mean_if_gained - mean_metric * mean_metric) as var_if_gained,
-    from levers
-),
-
-scores as (
-    -- each place's z in its slice now and with needed_metric, as marts.scorecards scores it
-    -- (population sd, sign flipped for lower-is-better, capped at +-3, 0 when all are equal)
-    select
-        *,
-        gap_to_next_above as needed_change,
-        case when var_metric > 0
-            then greatest(-3.0, least(3.0, (metric - mean_metric) / sqrt(var_metric) * direction_sign))
-            else 0.0 end as z_now,
-        case when var_if_gained > 1e-12
-            then greatest(-3.0, least(3.0,
-                (needed_metric - mean_if_gained) / sqrt(var_if_gained) * direction_sign))
-            else 0.0 end as z_if_gained,
-    from moved
+        case scoring_method
+            when 'zscore' then
+                case when var_metric > 0
+                    then greatest(-3.0, least(3.0, (metric - mean_metric) / sqrt(var_metric) * direction_sign))
+                    else 0.0 end
+            else case when n_ranked > 1 then (n_ranked - rank)::double / (n_ranked - 1) * 100 else 100.0 end
+        end as score,
+        case scoring_method
+            when 'zscore' then
+                case when var_if_gained > 1e-12
+                    then greatest(-3.0, least(3.0,
+                        (needed_metric - mean_if_gained) / sqrt(var_if_gained) * direction_sign))
+                    else 0.0 end
+            else (n_ranked - rank_if_gained)::double / (n_ranked - 1) * 100
+        end as score_if_gained,
+    from slices
 ),
 
 composites as (
@@ -96,17 +92,26 @@ composites as (
         period,
         group_code,
         place_code,
-        composite_score,
-        composite_rank,
-        is_first_tier,
+        round(sum(score * weight) / sum(weight), 6) as composite_score,
+        sum(weight) as sum_weight,
+        any_value(first_tier_size) as first_tier_size,
+    from scores
+    group by period, group_code, place_code
+    having sum(weight) > 0
+),
+
+composite_ranks as (
+    select
+        *,
+        rank() over by_score as composite_rank,
+        rank() over by_score <= first_tier_size as is_first_tier,
         min(composite_score) over (
             by_score range between unbounded preceding and current row exclude group
         ) as next_composite_above,
         nth_value(composite_score, first_tier_size) over (
             by_score rows between unbounded preceding and unbounded following
         ) as first_tier_threshold,
-    from marts.scorecards
-    inner join groups using (group_code)
+    from composites
     window by_score as (partition by period, group_code order by composite_score desc)
 ),
 
@@ -122,14 +127,11 @@ final as (
         scores.needed_metric,
         scores.needed_change,
         scores.rank_if_gained,
-        case when scores.rank > 1 then
-            case scores.scoring_method
-                when 'zscore' then (scores.z_if_gained - scores.z_now)
-                else (scores.rank - scores.rank_if_gained)::double / (scores.n_ranked - 1) * 100
-            end * scores.weight / scores.sum_weight
+        case when scores.needed_metric is not null
+            then (scores.score_if_gained - scores.score) * scores.weight / comp.sum_weight
         end as composite_points_gained,
         comp.composite_score,
-        comp.composite_rank,
+        comp.composite_rank::integer as composite_rank,
         comp.is_first_tier,
         round(comp.composite_score + composite_points_gained, 6) >= comp.next_composite_above
             as gains_composite_place,
@@ -140,7 +142,7 @@ final as (
         scores.scoring_method,
         scores.is_lower_better,
     from scores
-    left join composites as comp using (period, group_code, place_code)
+    inner join composite_ranks as comp using (period, group_code, place_code)
 )
 
 select * from final

@@ -1,6 +1,6 @@
 -- marts.target_progress: how each place stands against its annual targets (ref.targets, from
 -- config/targets.yaml) in every period of the target's year, at the marts' cut (the version
--- mart_store.current_values picks; value and growth come from that version's observation).
+-- mart_store.current_values picks).
 -- Rules and worked examples: docs/RULES.md "Targets".
 -- metric: growth_pct for a growth target, value for a level target (ytd total, balance or rate).
 -- gap = (metric - target) * direction_sign: positive = ahead (for lower-is-better: below the target).
@@ -23,20 +23,30 @@ indicators as (
     from ref.indicators
 ),
 
+cut as (
+    select coalesce(as_of, watermark) as loaded_until from meta.rank_state
+),
+
 observed as not materialized (
-    -- the current version's value and growth; a filter on period reaches both sides
+    -- the current version of each targeted series at the marts' cut: latest loaded_at, ties to the
+    -- highest file_id (the rule mart_store.current_values applies; read here from staging for the
+    -- targeted series only, so a filter on period reaches the scan and last December's values are
+    -- read for the target years alone, not every period)
     select
-        cur.period,
-        cur.place_code,
-        cur.indicator_code,
+        obs.period,
+        obs.place_code,
+        obs.indicator_code,
         obs.value,
         obs.growth_pct,
-    from mart_store.current_values as cur
-    inner join staging.observations as obs
-        on obs.file_id = cur.file_id
-        and obs.place_code = cur.place_code
-        and obs.indicator_code = cur.indicator_code
-        and obs.period = cur.period
+    from staging.observations as obs
+    semi join targets
+        on targets.place_code = obs.place_code
+        and targets.indicator_code = obs.indicator_code
+    where obs.loaded_at <= (select loaded_until from cut)
+    qualify row_number() over (
+        partition by obs.place_code, obs.indicator_code, obs.period
+        order by obs.loaded_at desc, obs.file_id desc
+    ) = 1
 ),
 
 this_year as (
@@ -66,8 +76,7 @@ last_december as (
     semi join targets
         on targets.place_code = observed.place_code
         and targets.indicator_code = observed.indicator_code
-        and targets.year = year(observed.period) + 1
-    where month(observed.period) = 12
+        and observed.period = make_date(targets.year - 1, 12, 1)
 ),
 
 measured as (
