@@ -19,16 +19,18 @@ def levers(con, indicator: str) -> dict[str, dict]:
     return {row[names.index("place_code")]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
 
 
-def rank_points_world(first_tier_size: int):
+JOBLESS = {"aa": 3.0, "bb": 3.4, "cc": 4.0, "dd": 4.5, "ee": 5.2}
+
+
+def rank_points_world(first_tier_size: int, method: str = "rank_points", jobless: dict = JOBLESS):
     """gdp (weight 2) 9.5, 8.0, 8.0, 6.5, 2.0 -> ranks 1, 2, 2, 4, 5; jobless (lower is better) 3.0 ... 5.2 -> 1..5."""
     city = Group(code="city", name="某市", label="全市", members_with_parent="city", first_tier_size=first_tier_size,
-                 scoring=Scoring(method="rank_points", weights={"gdp": 2.0}))
+                 scoring=Scoring(method=method, weights={"gdp": 2.0}))
     con = warehouse(small_catalog(groups=(city,)))
     loader = Loader(con)
     loader.load([(p, "gdp", MAR, 100.0, g) for p, g in
                  {"aa": 9.5, "bb": 8.0, "cc": 8.0, "dd": 6.5, "ee": 2.0}.items()], at(2025, 4, 10))
-    loader.load([(p, "jobless", MAR, r, None) for p, r in
-                 {"aa": 3.0, "bb": 3.4, "cc": 4.0, "dd": 4.5, "ee": 5.2}.items()], at(2025, 4, 11))
+    loader.load([(p, "jobless", MAR, r, None) for p, r in jobless.items()], at(2025, 4, 11))
     marts.build(con)
     return con
 
@@ -102,15 +104,7 @@ def test_unranked_places_have_no_lever():
 
 @pytest.mark.parametrize("method", ["rank_points", "zscore"])
 def test_the_composite_beside_each_lever_is_the_scorecards_one(method):
-    city = Group(code="city", name="某市", label="全市", members_with_parent="city", first_tier_size=2,
-                 scoring=Scoring(method=method, weights={"gdp": 2.0}))
-    con = warehouse(small_catalog(groups=(city,)))
-    loader = Loader(con)
-    loader.load([(p, "gdp", MAR, 100.0, g) for p, g in
-                  {"aa": 9.5, "bb": 8.0, "cc": 8.0, "dd": 6.5, "ee": 2.0}.items()], at(2025, 4, 10))
-    loader.load([(p, "jobless", MAR, r, None) for p, r in
-                 {"aa": 3.0, "bb": 5.4, "cc": 4.0, "dd": 4.5, "ee": 3.2}.items()], at(2025, 4, 11))
-    marts.build(con)
+    con = rank_points_world(2, method, jobless={"aa": 3.0, "bb": 5.4, "cc": 4.0, "dd": 4.5, "ee": 3.2})
     cards = set(con.execute("select place_code, round(composite_score, 6), composite_rank, is_first_tier "
                             "from marts.scorecards").fetchall())
     beside = set(con.execute("select distinct place_code, round(composite_score, 6), composite_rank, is_first_tier "
