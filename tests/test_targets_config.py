@@ -115,3 +115,23 @@ def test_demo_data_falls_behind_the_target_from_mid_year():
     assert all(g > story.TARGET_SLIP_GROWTH for (y, m), g in months.items() if m < story.TARGET_SLIP_FROM_MONTH)
     assert all(g < story.TARGET_SLIP_GROWTH for (y, m), g in months.items() if m >= story.TARGET_SLIP_FROM_MONTH)
     assert (2026, 5) in months and (2026, 6) in months
+
+
+def test_sync_catalog_mirrors_targets_and_leaves_them_when_given_none(config):
+    from flows.warehouse import connect, sync_catalog
+
+    catalog = write(config, """
+synthetic: true
+targets:
+  - {year: 2026, place: wuyi, source: 政府工作报告, indicators: {gdp: {growth: 6}, budget_revenue: {level: 30, unit: 亿元}}}
+""")
+    con = connect(":memory:")
+    sync_catalog(con, catalog, load_targets(config, catalog))
+    rows = "select year, place_code, indicator_code, basis, target, unit, source_note, is_synthetic from ref.targets order by all"
+    mirrored = [(2026, "wuyi", "budget_revenue", "level", 30.0, "亿元", "政府工作报告", True),
+                (2026, "wuyi", "gdp", "growth", 6.0, "%", "政府工作报告", True)]
+    assert con.execute(rows).fetchall() == mirrored
+    sync_catalog(con, catalog)  # a stage that does not read targets
+    assert con.execute(rows).fetchall() == mirrored
+    sync_catalog(con, catalog, ())  # targets.yaml emptied
+    assert con.execute(rows).fetchall() == []
