@@ -1,0 +1,153 @@
+"""Read the tables of a PDF with a text layer (统计月报) into grids, page by page, with pdfplumber.
+
+Each table becomes a grid whose rows keep their page and row ("page 3", row 5; "page 3 table 2"
+when a page prints several tables); the text between the previous table and this one is its title
+(for the period). A table that runs on at the top of the next page (same columns, no header of
+its own, or the same header printed again) is joined to it. Lines wrapped inside a cell join
+("本年累" + "计"). A PDF without any text is a scan: it is refused, since OCR is not supported.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.ingest.layouts import HEADER_SEARCH_ROWS
+from flows.ingest.periods_in_files import period_in_text
+from flows.ingest.readers import ReadError
+from flows.ingest.resolve import normalise_name
+from flows.ingest.sources import PLACE_HEADERS
+from flows.ingest.tables import PageGrid, join_wrapped
+from flows.ingest.values import clean_text
+
+LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+TEXT = {"vertical_strategy": "text", "horizontal_strategy": "text"}  # tables printed without ruling lines
+SCANNED = ("scanned image without a text layer; OCR is not supported; ask the bureau for the spreadsheet "
+           "(or the web page) of this table")
+_PLACES = {normalise_name(h) for h in PLACE_HEADERS}
+# pdfminer logs a warning per glyph for fonts Chromium and office suites embed without a bounding box
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+@dataclass
+class _Part:
+    """One table as pdfplumber found it on one page."""
+
+    page: int
+    label: str
+    title: str
+    rows: list[list]
+    first_on_page: bool
+    last_on_page: bool
+
+
+def read_pdf_tables(path: Path) -> list[PageGrid]:
+    """Every table of the PDF as a grid, continued tables joined; ReadError for a scan or a broken file."""
+    import pdfplumber
+
+    parts: list[_Part] = []
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            any_text = False
+            for number, page in enumerate(pdf.pages, start=1):
+                any_text = any_text or bool(page.chars)
+                parts += _page_parts(page, number)
+                page.flush_cache()  # a 20-page report would otherwise keep every page's objects
+    except ReadError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for damaged files
+        raise ReadError("unreadable_file", f"not a readable PDF ({type(exc).__name__}: {exc}); "
+                        "ask the bureau for the spreadsheet") from None
+    if not any_text:
+        raise ReadError("no_text_layer", SCANNED)
+    return _join(parts)
+
+
+def _page_parts(page, number: int) -> list[_Part]:
+    if not page.chars:
+        return []
+    tables = page.find_tables(LINES) or page.find_tables(TEXT)
+    tables = sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
+    parts, above = [], 0.0
+    for i, table in enumerate(tables):
+        top = table.bbox[1]
+        title = page.crop((0, above, page.width, top)).extract_text() if top > above else ""
+        above = table.bbox[3]
+        rows = [[join_wrapped(c) if isinstance(c, str) else None for c in row] for row in table.extract()]
+        label = f"page {number}" if len(tables) == 1 else f"page {number} table {i + 1}"
+        parts.append(_Part(number, label, " ".join(title.split()), _fold_wrapped_header(rows),
+                           i == 0, i == len(tables) - 1))
+    return parts
+
+
+def _header_row(rows: list[list]) -> int | None:
+    return next((r for r, row in enumerate(rows[:HEADER_SEARCH_ROWS])
+                 if any(normalise_name(v) in _PLACES for v in row)), None)
+
+
+def _fold_wrapped_header(rows: list[list]) -> list[list]:
+    """Tables without ruling lines print a wrapped measure header as an extra row ("本年累" / "计"): a row under
+    the measure row with no place and no number joins the row above."""
+    head = _header_row(rows)
+    if head is None or head + 2 >= len(rows):
+        return rows
+    place = next(c for c, v in enumerate(rows[head]) if normalise_name(v) in _PLACES)
+    measures = head + 1
+    while measures + 1 < len(rows):
+        nxt = rows[measures + 1]
+        if clean_text(nxt[place] if place < len(nxt) else None) or any(_numeric(v) for v in nxt) \
+                or not any(clean_text(v) for v in nxt):
+            break
+        rows[measures] = [(a or "") + (b or "") or None for a, b in zip(rows[measures], nxt, strict=False)]
+        del rows[measures + 1]
+    return rows
+
+
+def _numeric(value) -> bool:
+    try:
+        float(clean_text(value).replace(",", "").rstrip("%"))
+        return True
+    except ValueError:
+        return False
+
+
+def _continues(previous: _Part, part: _Part) -> bool:
+    """The part runs on from the previous page's last table: first on its page, same width, and either no header
+    of its own or the same header printed again under a title that names no other period."""
+    if part.page != previous.page + 1 or not previous.last_on_page or not part.first_on_page:
+        return False
+    if not part.rows or not previous.rows or len(part.rows[0]) != len(previous.rows[0]):
+        return False
+    if _header_row(part.rows) is None:
+        return True
+    head = _header_row(previous.rows)
+    repeated = head is not None and _same(part.rows[: head + 2], previous.rows[: head + 2])
+    own = period_in_text(part.title, None)
+    return repeated and (own is None or own == period_in_text(previous.title, None))
+
+
+def _same(a: list[list], b: list[list]) -> bool:
+    return [[normalise_name(v) for v in row] for row in a] == [[normalise_name(v) for v in row] for row in b]
+
+
+def _join(parts: list[_Part]) -> list[PageGrid]:
+    grids: list[PageGrid] = []
+    last: _Part | None = None
+    for part in parts:
+        if last is not None and grids and _continues(last, part):
+            grid = grids[-1]
+            skip = 0
+            head = _header_row(part.rows)
+            if head is not None:
+                skip = head + 2  # the header printed again on the new page
+            for r, row in enumerate(part.rows[skip:], start=skip + 1):
+                grid.rows.append(row)
+                grid.where.append((part.label, r))
+        else:
+            titles = [[part.title]] if part.title else []
+            where = [(part.label, None)] * len(titles) + [(part.label, r) for r in range(1, len(part.rows) + 1)]
+            grids.append(PageGrid(rows=titles + part.rows, sheet=part.label, first_row=1 - len(titles), where=where,
+                                  medium="PDF"))
+        last = part
+    return grids
