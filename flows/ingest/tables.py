@@ -84,15 +84,19 @@ def _none_found(grids: list[Grid], src: SourceOptions) -> str:
         return (f"no table found in the {medium}; bipin reads the tables of a web page or a PDF with a text layer "
                 "(ask the bureau for the spreadsheet)")
     wanted = " / ".join(src.place_headers[:2]) if src.layout == "wide" else (src.columns.place if src.columns else "")
-    what = "; ".join(f"{g.sheet}: {len(g.rows)} rows, starts {_first_text(g)!r}" for g in grids[:5])
+    what = "; ".join(_describe(g) for g in grids[:5])
     more = f"; and {len(grids) - 5} more" if len(grids) > 5 else ""
     return (f"{len(grids)} table{'s' if len(grids) > 1 else ''}, none with indicator headers (a place column such as "
             f"{wanted} beside known indicator names) in the {medium}: {what}{more}")
 
 
-def _first_text(grid: Grid) -> str:
-    cells = [clean_text(v) for row in grid.rows for v in row if clean_text(v)]
-    return " | ".join(cells[:4])[:60]
+def _describe(grid: Grid) -> str:
+    """'table 1: 1 row x 3 columns, starts '首页 | 新闻 | 公开'' (the table's own rows, not the title lines above it)."""
+    body = grid.rows[max(0, 1 - grid.first_row):]
+    cells = [clean_text(v) for row in body for v in row if clean_text(v)]
+    width = max((len(r) for r in body), default=0)
+    return (f"{grid.sheet}: {len(body)} row{'s' if len(body) != 1 else ''} x {width} column{'s' if width != 1 else ''}, "
+            f"starts {' | '.join(cells[:4])[:60]!r}")
 
 
 def join_wrapped(text: str) -> str | None:
