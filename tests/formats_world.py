@@ -47,9 +47,11 @@ def write_xls(path: Path, table: WideTable, sheet_name: str = "主要指标") ->
     return path
 
 
-def table_html(table: WideTable, page_title: str = "统计数据", nav: bool = True, title_above: bool = True) -> str:
+def table_html(table: WideTable, page_title: str = "统计数据", nav: bool = True, title_above: bool = True,
+               repeat_header: bool = False) -> str:
     """A bureau's page: a navigation table first, the title in a heading above the table, 地区 rowspan=2,
-    indicator names colspan over their measures, narrow measure columns so 本年累计 wraps in print."""
+    indicator names colspan over their measures, narrow measure columns so 本年累计 wraps in print.
+    `repeat_header`: the header rows in <thead>, which a browser prints again on every page."""
     head = [f'<th rowspan="2">{PLACE_HEADER}</th>']
     head += [f'<th colspan="{len(b.headers)}">{html.escape(b.name)}</th>' for b in table.blocks]
     measures = [f'<th class="m">{html.escape(h)}</th>' for b in table.blocks for h in b.headers]
@@ -74,8 +76,8 @@ th.m {{ width: 3.2em; }}
 <p>发布时间：2026-11-20 来源：统计局</p>
 {title}
 <table class="data">
-<tr>{''.join(head)}</tr>
-<tr>{''.join(measures)}</tr>
+{"<thead>" if repeat_header else ""}<tr>{''.join(head)}</tr>
+<tr>{''.join(measures)}</tr>{"</thead>" if repeat_header else ""}
 {chr(10).join(body)}
 </table>
 <p>{html.escape(table.note)}</p>
