@@ -26,8 +26,6 @@ TEXT = {"vertical_strategy": "text", "horizontal_strategy": "text"}  # tables pr
 SCANNED = ("scanned image without a text layer; OCR is not supported; ask the bureau for the spreadsheet "
            "(or the web page) of this table")
 _PLACES = {normalise_name(h) for h in PLACE_HEADERS}
-# pdfminer logs a warning per glyph for fonts Chromium and office suites embed without a bounding box
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 @dataclass
@@ -46,6 +44,8 @@ def read_pdf_tables(path: Path) -> list[PageGrid]:
     """Every table of the PDF as a grid, continued tables joined; ReadError for a scan or a broken file."""
     import pdfplumber
 
+    # pdfminer logs a warning per glyph for fonts Chromium and office suites embed without a bounding box
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     parts: list[_Part] = []
     try:
         with pdfplumber.open(str(path)) as pdf:
@@ -67,12 +67,16 @@ def read_pdf_tables(path: Path) -> list[PageGrid]:
 def _page_parts(page, number: int) -> list[_Part]:
     if not page.chars:
         return []
+    from pdfplumber.utils import extract_text
+
     tables = page.find_tables(LINES) or page.find_tables(TEXT)
     tables = sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
+    chars = page.chars
     parts, above = [], 0.0
     for i, table in enumerate(tables):
         top = table.bbox[1]
-        title = page.crop((0, above, page.width, top)).extract_text() if top > above else ""
+        # the text between the previous table (or the page top) and this one; cheaper than cropping the page
+        title = extract_text([c for c in chars if c["top"] >= above and c["bottom"] <= top]) if top > above else ""
         above = table.bbox[3]
         rows = [[join_wrapped(c) if isinstance(c, str) else None for c in row] for row in table.extract()]
         label = f"page {number}" if len(tables) == 1 else f"page {number} table {i + 1}"

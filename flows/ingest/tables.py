@@ -101,6 +101,8 @@ def _describe(grid: Grid) -> str:
 
 def join_wrapped(text: str) -> str | None:
     """A cell's lines as one text; lines join without a space unless both sides are Latin ("本年累" + "计")."""
+    if "\n" not in text:  # most cells: one line
+        return " ".join(text.replace("\xa0", " ").split()) or None
     lines = [" ".join(line.split()) for line in text.replace("\xa0", " ").split("\n")]
     joined = ""
     for line in filter(None, lines):
