@@ -15,10 +15,10 @@ import pyarrow as pa
 
 from flows.catalog import Catalog
 from flows.ingest import ledger, rules
+from flows.ingest.formats import read_tables
 from flows.ingest.memory import RunMemory
 from flows.ingest.model import FileResult, Message, error
 from flows.ingest.normalise import clean
-from flows.ingest.formats import read_tables
 from flows.ingest.readers import ReadError
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver
 from flows.ingest.sources import SourceOptions, match_source, source_options

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from flows.ingest.layouts import HEADER_SEARCH_ROWS, Layout, read_long, read_wide
-from flows.ingest.model import Message, error
+from flows.ingest.model import error
 from flows.ingest.readers import Grid
 from flows.ingest.resolve import IndicatorResolver, normalise_name
 from flows.ingest.sources import SourceOptions
