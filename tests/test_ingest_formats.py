@@ -83,6 +83,15 @@ def test_xls_with_merged_headers_loads_as_its_xlsx_twin(tmp_path, xlsx_twin):
                                                  "C (固定资产投资(亿元) 比上年同期增长(%))")]
 
 
+def test_workbooks_named_as_the_other_kind_load_with_a_note(tmp_path, xlsx_twin):
+    for name, write in [("a_202610.xls", lambda p: write_xlsx(p, city_table())),
+                        ("b_202610.xlsx", lambda p: write_xls(p, city_table()))]:
+        result, settings = load(tmp_path, name, write)
+        assert result.status == "loaded", result.messages
+        assert [(m.severity, m.code) for m in result.messages] == [("warning", "format_mismatch")]
+        assert query(settings, OBSERVATIONS) == xlsx_twin
+
+
 def test_corrupt_xls_is_quarantined_and_the_good_file_beside_it_loads(tmp_path):
     settings = settings_for(tmp_path, **{"sources.yaml": SOURCES})
     inbox = settings.inbox
@@ -164,7 +173,8 @@ def test_text_pdf_loads_as_its_xlsx_twin_with_wrapped_headers_joined(tmp_path, x
 
 
 def test_two_indicator_tables_on_one_pdf_page_are_each_read(tmp_path, xlsx_twin, printed):
-    result, settings = load(tmp_path, "city_202610.pdf", lambda p: shutil.copy(printed["two"], p))
+    # no period in the name: each table's own title above it gives it
+    result, settings = load(tmp_path, "统计月报.pdf", lambda p: shutil.copy(printed["two"], p))
     assert (result.status, result.messages) == ("loaded", [])
     assert query(settings, OBSERVATIONS) == xlsx_twin
     assert query(settings, "select distinct indicator_code, sheet from staging.observations order by 1") == [

@@ -96,7 +96,10 @@ def _read_xlsx(path: Path, sheet: str | int | None, fmt: str = "xlsx") -> Grid:
 
     kind = "XLSX" if fmt == "xlsx" else "Excel 97-2003 (.xls)"
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() in ((".xlsx", ".xlsm") if fmt == "xlsx" else (".xls",)):
+            book = CalamineWorkbook.from_path(str(path))
+        else:  # calamine picks its reader by the extension on a path, by the content on bytes
+            book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
     except Exception as exc:  # calamine raises its own error types for zip/xml/OLE2 problems
         raise ReadError("unreadable_file", f"not a readable {kind} workbook ({type(exc).__name__}: {exc}); "
                         f"open it in Excel and save it again as .{fmt}") from None
