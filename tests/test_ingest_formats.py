@@ -17,7 +17,7 @@ from flows.demo.writers import write_xlsx
 from flows.ingest.formats import detect_format, sniff
 from flows.ingest.sources import SourceOptions
 from tests.formats_world import print_pdf, table_html, write_xls
-from tests.ingest_world import GOOD_ROWS, TITLE, ingest, query, settings_for
+from tests.ingest_world import GOOD_ROWS, TITLE, ingest, query, settings_for, write_csv
 
 SOURCES = """
 sources:
@@ -145,6 +145,24 @@ def test_web_page_with_an_indicator_table_but_no_period_is_quarantined(tmp_path)
     assert result.status == "rejected"
     assert [(m.code, m.sheet) for m in result.messages] == [("bad_period", "table 2")]
     assert "no period found" in result.messages[0].text
+
+
+def test_an_offices_long_table_as_a_web_page_loads_as_its_csv_twin(tmp_path):
+    header = ["地区", "指标", "期别", "本年累计", "比上年同期增长(%)", "位次"]
+    rows = [["武义", "地区生产总值", "2025年前三季度", "250.5", "6.1", "1"],
+            ["义乌市", "固投", "2026年1-10月", "１２．３", "－５．２", "1"]]
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in [header, *rows])
+    page = f"<html><body><h2>长表</h2><table>{cells}</table></body></html>"
+    twin = settings_for(tmp_path / "csv")
+    assert ingest(twin, write_csv(tmp_path / "csv" / "long_a.csv", [header, *rows]))[0].status == "loaded"
+    settings = settings_for(tmp_path / "html")
+    path = tmp_path / "html" / "long_a.html"
+    path.write_text(page, encoding="utf-8")
+    result = ingest(settings, path)[0]
+    assert (result.status, result.messages) == ("loaded", [])
+    assert query(settings, OBSERVATIONS) == query(twin, OBSERVATIONS)
+    assert query(settings, "select sheet, row_number from staging.observations order by 2") == [
+        ("table 1", 2), ("table 1", 3)]
 
 
 @pytest.fixture(scope="module")

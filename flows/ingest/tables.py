@@ -48,6 +48,9 @@ def read_layout(grids: list[Grid], is_page: bool, src: SourceOptions, file_name:
         return out
     seen: set[tuple] = set()
     for grid in chosen:
+        if src.layout == "long" and grid.first_row < 1:  # a long table's header is its first row, not a title
+            titles = 1 - grid.first_row
+            grid = replace(grid, rows=grid.rows[titles:], first_row=1, where=grid.where[titles:])
         part = reader(grid, src, file_name, indicators, is_total)
         for rec in (*part.records, *part.totals):
             rec.sheet, rec.row = grid.locate(rec.row)
