@@ -79,6 +79,7 @@ def main() -> int:
             settings = load_settings(config_dir=DEFAULT_CONFIG_DIR, home=work / f"{path.suffix[1:]}{n}")
             con = connect(settings.db_path)
             sync_catalog(con, catalog)
+            con.execute("set threads = 1")  # as ingest_paths runs it
             ctx = IngestContext(settings, catalog)
             assert load_file(con, warm_up, ctx).status == "loaded"
             start, cpu = time.perf_counter(), time.process_time()
