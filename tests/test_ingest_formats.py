@@ -174,7 +174,8 @@ def printed(tmp_path_factory):
     first.blocks, second.blocks = first.blocks[:1], second.blocks[1:]
     page = table_html(first, nav=False).replace("</body>", table_html(second, nav=False).split("<body>")[1])
     two = print_pdf(page, folder / "two.pdf")
-    return {"one": one, "two": two}
+    unruled = print_pdf(table_html(city_table()).replace("border: 1px solid #000;", ""), folder / "unruled.pdf")
+    return {"one": one, "two": two, "unruled": unruled}
 
 
 def test_text_pdf_loads_as_its_xlsx_twin_with_wrapped_headers_joined(tmp_path, xlsx_twin, printed):
@@ -197,6 +198,15 @@ def test_two_indicator_tables_on_one_pdf_page_are_each_read(tmp_path, xlsx_twin,
     assert query(settings, OBSERVATIONS) == xlsx_twin
     assert query(settings, "select distinct indicator_code, sheet from staging.observations order by 1") == [
         ("fai", "page 1 table 1"), ("retail", "page 1 table 2")]
+
+
+def test_pdf_table_without_ruling_lines_is_quarantined_not_guessed(tmp_path, printed):
+    # columns told from text positions split numbers ("900" as "9" | "00"): rejected, never read wrong
+    result, _ = load(tmp_path, "city_202610.pdf", lambda p: shutil.copy(printed["unruled"], p))
+    assert result.status == "rejected"
+    assert [(m.code, m.text) for m in result.messages] == [
+        ("missing_columns", "no table found in the PDF; bipin reads tables printed with cell borders "
+                            "(ask the bureau for the spreadsheet)")]
 
 
 def test_scanned_pdf_without_a_text_layer_is_quarantined(tmp_path):

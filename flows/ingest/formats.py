@@ -78,16 +78,17 @@ def _suffix_of(fmt: str) -> str:
     return next(s for s, f in BY_SUFFIX.items() if f == fmt)
 
 
-def read_tables(path: Path, src: SourceOptions) -> tuple[list[Grid], list[Message], bool]:
-    """(grids, notes, is_page): one grid per sheet read, or every table of a web page / PDF (is_page True),
-    which the layout step then sorts into tables with indicator headers and the rest."""
+def read_tables(path: Path, src: SourceOptions) -> tuple[list[Grid], list[Message], str | None]:
+    """(grids, notes, medium): the one grid of a sheet or text file (medium None), or every table of a web
+    page / PDF (medium "web page" / "PDF"), which the layout step sorts into tables with indicator headers
+    and the rest."""
     fmt, notes = detect_format(path, src)
     if fmt == "html":
         from flows.ingest.read_html import read_html_tables
 
-        return read_html_tables(path, src.encoding), notes, True
+        return read_html_tables(path, src.encoding), notes, "web page"
     if fmt == "pdf":
         from flows.ingest.read_pdf import read_pdf_tables
 
-        return read_pdf_tables(path), notes, True
-    return [read_grid(path, src, fmt)], notes, False
+        return read_pdf_tables(path), notes, "PDF"
+    return [read_grid(path, src, fmt)], notes, None

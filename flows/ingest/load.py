@@ -22,7 +22,7 @@ from flows.ingest.normalise import clean
 from flows.ingest.readers import ReadError
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver
 from flows.ingest.sources import SourceOptions, match_source, source_options
-from flows.ingest.tables import read_layout
+from flows.ingest.tables import file_sheet, read_layout
 from flows.settings import Settings
 from flows.warehouse import load_sql
 
@@ -90,15 +90,15 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
             "unknown_source", f"no source in sources.yaml matches the file name (patterns: {patterns}); "
             "rename the file or add a source")])
     try:
-        grids, notes, is_page = read_tables(path, src)  # formats.py: the content tells the format
+        grids, notes, medium = read_tables(path, src)  # formats.py: the content tells the format
     except ReadError as exc:
         return _reject(con, path, ctx, result, sha, size, received_at, [error(exc.code, exc.text)])
-    sheet = grids[0].sheet if len(grids) == 1 else None  # several tables: each record knows its own (tables.py)
+    sheet = file_sheet(grids)  # None for tables on several pages: each record then knows its own (tables.py)
     places = ctx.places(src)
-    if not is_page and not any(str(c).strip() for g in grids for row in g.rows for c in row if c is not None):
+    if medium is None and not any(str(c).strip() for g in grids for row in g.rows for c in row if c is not None):
         return _reject(con, path, ctx, result, sha, size, received_at,
                        [*notes, error("empty_file", "the file has no data (no non-blank cell)", sheet=sheet)])
-    layout = read_layout(grids, is_page, src, path.name, ctx.indicators, places.is_total)
+    layout = read_layout(grids, medium, src, path.name, ctx.indicators, places.is_total)
     result.n_rows = layout.n_rows
     messages = [*notes, *layout.messages]
     if not _errors(messages) and layout.n_rows == 0:

@@ -175,5 +175,5 @@ def read_html_tables(path: Path, encoding: str | None = None) -> list[PageGrid]:
     for table in page.tables:
         titles = [[t] for t in (table.caption, *table.above, page_title) if t]
         grids.append(PageGrid(rows=titles + expand(table.rows), sheet=f"table {table.number}",
-                              first_row=1 - len(titles), medium="web page"))
+                              first_row=1 - len(titles)))
     return grids

@@ -1,10 +1,12 @@
 """Read the tables of a PDF with a text layer (统计月报) into grids, page by page, with pdfplumber.
 
-Each table becomes a grid whose rows keep their page and row ("page 3", row 5; "page 3 table 2"
-when a page prints several tables); the text between the previous table and this one is its title
-(for the period). A table that runs on at the top of the next page (same columns, no header of
-its own, or the same header printed again) is joined to it. Lines wrapped inside a cell join
-("本年累" + "计"). A PDF without any text is a scan: it is refused, since OCR is not supported.
+Each ruled table (cells drawn with borders, as statistics reports print them) becomes a grid whose
+rows keep their page and row ("page 3", row 5; "page 3 table 2" when a page prints several tables);
+the text between the previous table and this one is its title (for the period). A table that runs on
+at the top of the next page (same columns, no header of its own, or the same header printed again) is
+joined to it. Lines wrapped inside a cell join ("本年累" + "计"). Tables without ruling lines are not
+guessed at: columns told from text positions alone split numbers ("900" as "9" | "00"), and a wrong
+number is worse than a rejected file. A PDF without any text is a scan: refused, OCR is not supported.
 """
 
 from __future__ import annotations
@@ -19,10 +21,8 @@ from flows.ingest.readers import ReadError
 from flows.ingest.resolve import normalise_name
 from flows.ingest.sources import PLACE_HEADERS
 from flows.ingest.tables import PageGrid, join_wrapped
-from flows.ingest.values import clean_text
 
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-TEXT = {"vertical_strategy": "text", "horizontal_strategy": "text"}  # tables printed without ruling lines
 SCANNED = ("scanned image without a text layer; OCR is not supported; ask the bureau for the spreadsheet "
            "(or the web page) of this table")
 _PLACES = {normalise_name(h) for h in PLACE_HEADERS}
@@ -69,7 +69,7 @@ def _page_parts(page, number: int) -> list[_Part]:
         return []
     from pdfplumber.utils import extract_text
 
-    tables = page.find_tables(LINES) or page.find_tables(TEXT)
+    tables = page.find_tables(LINES)
     tables = sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0]))
     chars = page.chars
     parts, above = [], 0.0
@@ -80,40 +80,13 @@ def _page_parts(page, number: int) -> list[_Part]:
         above = table.bbox[3]
         rows = [[join_wrapped(c) if isinstance(c, str) else None for c in row] for row in table.extract()]
         label = f"page {number}" if len(tables) == 1 else f"page {number} table {i + 1}"
-        parts.append(_Part(number, label, " ".join(title.split()), _fold_wrapped_header(rows),
-                           i == 0, i == len(tables) - 1))
+        parts.append(_Part(number, label, " ".join(title.split()), rows, i == 0, i == len(tables) - 1))
     return parts
 
 
 def _header_row(rows: list[list]) -> int | None:
     return next((r for r, row in enumerate(rows[:HEADER_SEARCH_ROWS])
                  if any(normalise_name(v) in _PLACES for v in row)), None)
-
-
-def _fold_wrapped_header(rows: list[list]) -> list[list]:
-    """Tables without ruling lines print a wrapped measure header as an extra row ("本年累" / "计"): a row under
-    the measure row with no place and no number joins the row above."""
-    head = _header_row(rows)
-    if head is None or head + 2 >= len(rows):
-        return rows
-    place = next(c for c, v in enumerate(rows[head]) if normalise_name(v) in _PLACES)
-    measures = head + 1
-    while measures + 1 < len(rows):
-        nxt = rows[measures + 1]
-        if clean_text(nxt[place] if place < len(nxt) else None) or any(_numeric(v) for v in nxt) \
-                or not any(clean_text(v) for v in nxt):
-            break
-        rows[measures] = [(a or "") + (b or "") or None for a, b in zip(rows[measures], nxt, strict=False)]
-        del rows[measures + 1]
-    return rows
-
-
-def _numeric(value) -> bool:
-    try:
-        float(clean_text(value).replace(",", "").rstrip("%"))
-        return True
-    except ValueError:
-        return False
 
 
 def _continues(previous: _Part, part: _Part) -> bool:
@@ -151,7 +124,6 @@ def _join(parts: list[_Part]) -> list[PageGrid]:
         else:
             titles = [[part.title]] if part.title else []
             where = [(part.label, None)] * len(titles) + [(part.label, r) for r in range(1, len(part.rows) + 1)]
-            grids.append(PageGrid(rows=titles + part.rows, sheet=part.label, first_row=1 - len(titles), where=where,
-                                  medium="PDF"))
+            grids.append(PageGrid(rows=titles + part.rows, sheet=part.label, first_row=1 - len(titles), where=where))
         last = part
     return grids

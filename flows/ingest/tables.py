@@ -24,7 +24,6 @@ class PageGrid(Grid):
     several pages; empty when every row sits on `sheet` at its own row number."""
 
     where: list[tuple[str, int]] = field(default_factory=list)
-    medium: str = "page"                      # what the file is, for messages: "page" (HTML) or "PDF"
 
     def locate(self, row: int | None) -> tuple[str | None, int | None]:
         if row is None or row < 1:
@@ -35,16 +34,26 @@ class PageGrid(Grid):
         return self.where[index] if 0 <= index < len(self.where) else (self.sheet, row)
 
 
-def read_layout(grids: list[Grid], is_page: bool, src: SourceOptions, file_name: str,
+def file_sheet(grids: list[Grid]) -> str | None:
+    """The one sheet every row of the file sits on, or None when its tables are on several (pages, tables)."""
+    if len(grids) != 1:
+        return None
+    grid = grids[0]
+    where = getattr(grid, "where", None)
+    return grid.sheet if not where or all(s == grid.sheet for s, _ in where) else None
+
+
+def read_layout(grids: list[Grid], medium: str | None, src: SourceOptions, file_name: str,
                 indicators: IndicatorResolver, is_total) -> Layout:
-    """The records of a file: its one grid as before, or every indicator table of a page, put in place."""
+    """The records of a file: its one grid as before (medium None), or every indicator table of a web page
+    or PDF, put in place."""
     reader = read_wide if src.layout == "wide" else read_long
-    if not is_page:
+    if medium is None:
         return reader(grids[0], src, file_name, indicators, is_total)
     out = Layout()
     chosen = [g for g in grids if has_indicator_headers(g, src, indicators)]
     if not chosen:
-        out.messages.append(error("missing_columns", _none_found(grids, src)))
+        out.messages.append(error("missing_columns", _none_found(grids, src, medium)))
         return out
     seen: set[tuple] = set()
     for grid in chosen:
@@ -80,12 +89,11 @@ def has_indicator_headers(grid: Grid, src: SourceOptions, indicators: IndicatorR
     return False
 
 
-def _none_found(grids: list[Grid], src: SourceOptions) -> str:
+def _none_found(grids: list[Grid], src: SourceOptions, medium: str) -> str:
     """'2 tables, none with indicator headers' and what each table starts with, so the operator sees what was there."""
-    medium = grids[0].medium if grids and isinstance(grids[0], PageGrid) else "page"
     if not grids:
-        return (f"no table found in the {medium}; bipin reads the tables of a web page or a PDF with a text layer "
-                "(ask the bureau for the spreadsheet)")
+        what = "tables printed with cell borders" if medium == "PDF" else "<table> elements"
+        return f"no table found in the {medium}; bipin reads {what} (ask the bureau for the spreadsheet)"
     wanted = " / ".join(src.place_headers[:2]) if src.layout == "wide" else (src.columns.place if src.columns else "")
     what = "; ".join(_describe(g) for g in grids[:5])
     more = f"; and {len(grids) - 5} more" if len(grids) > 5 else ""
