@@ -89,19 +89,20 @@ def _header_row(rows: list[list]) -> int | None:
                  if any(normalise_name(v) in _PLACES for v in row)), None)
 
 
-def _continues(previous: _Part, part: _Part) -> bool:
-    """The part runs on from the previous page's last table: first on its page, same width, and either no header
-    of its own or the same header printed again under a title that names no other period."""
+def _continues(previous: _Part, part: _Part, start: _Part) -> bool:
+    """The part runs on from the previous page's last table (which began with `start`): first on its page, same
+    width, and either no header of its own or the table's header printed again under a title that names no
+    other period."""
     if part.page != previous.page + 1 or not previous.last_on_page or not part.first_on_page:
         return False
     if not part.rows or not previous.rows or len(part.rows[0]) != len(previous.rows[0]):
         return False
     if _header_row(part.rows) is None:
         return True
-    head = _header_row(previous.rows)
-    repeated = head is not None and _same(part.rows[: head + 2], previous.rows[: head + 2])
+    head = _header_row(start.rows)
+    repeated = head is not None and _same(part.rows[: head + 2], start.rows[: head + 2])
     own = period_in_text(part.title, None)
-    return repeated and (own is None or own == period_in_text(previous.title, None))
+    return repeated and (own is None or own == period_in_text(start.title, None))
 
 
 def _same(a: list[list], b: list[list]) -> bool:
@@ -110,9 +111,9 @@ def _same(a: list[list], b: list[list]) -> bool:
 
 def _join(parts: list[_Part]) -> list[PageGrid]:
     grids: list[PageGrid] = []
-    last: _Part | None = None
+    last = start = None
     for part in parts:
-        if last is not None and grids and _continues(last, part):
+        if last is not None and grids and _continues(last, part, start):
             grid = grids[-1]
             skip = 0
             head = _header_row(part.rows)
@@ -125,5 +126,6 @@ def _join(parts: list[_Part]) -> list[PageGrid]:
             titles = [[part.title]] if part.title else []
             where = [(part.label, None)] * len(titles) + [(part.label, r) for r in range(1, len(part.rows) + 1)]
             grids.append(PageGrid(rows=titles + part.rows, sheet=part.label, first_row=1 - len(titles), where=where))
+            start = part
         last = part
     return grids
