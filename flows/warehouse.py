@@ -7,7 +7,6 @@ Stages meet here and only here: they read and write tables with stated columns
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date
 from functools import cache
 from hashlib import sha256
 from pathlib import Path
@@ -107,8 +106,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
             benchmarks.append((b.focus, b.learn_from, "learn_from", b.learn_from_group))
         if b.overtake:
             benchmarks.append((b.focus, b.overtake, "overtake", b.overtake_group))
-    years = catalog.settings.get("calendar_years", [2000, date.today().year + 1])
-    calendar = calendar_rows(int(years[0]), int(years[1]))
+    calendar = calendar_rows(*catalog.calendar_years)
     tables = (
         ("ref.places", places), ("ref.place_aliases", aliases), ("ref.groups", groups),
         ("ref.group_members", members), ("ref.group_weights", weights), ("ref.indicators", indicators),

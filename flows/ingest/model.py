@@ -55,6 +55,7 @@ class Record:
     growth: Cell | None = None
     rank: Cell | None = None
     unit: str | None = None  # unit the value is printed in (None = the indicator's own)
+    is_preliminary: bool = False  # the publisher marked it a first estimate (source option `preliminary`)
 
 
 @dataclass
