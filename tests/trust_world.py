@@ -9,6 +9,10 @@ from pathlib import Path
 from tests.ingest_world import CATALOG, query, settings_for, write_csv
 
 SOURCES = CATALOG["sources.yaml"] + """
+  - code: good_long
+    pattern: "good_*.csv"
+    layout: long
+    columns: {place: 地区, indicator: 指标, period: 期别, value: 本年累计, growth: 比上年同期增长(%), rank: 位次}
   - {code: gb_csv, pattern: "gb_*.csv", layout: wide, format: csv, encoding: gb18030}
   - {code: flash_csv, pattern: "flash_*.csv", layout: wide, format: csv, preliminary_words: [快报, 初步数]}
   - code: us_long
@@ -17,7 +21,7 @@ SOURCES = CATALOG["sources.yaml"] + """
     preliminary_column: preliminary
     columns: {place: county, indicator: indicator, period: date, value: value}
 """
-GOOD_NAME = "long_good.csv"
+GOOD_NAME = "good_batch.csv"
 GOOD_ROWS = [
     ["地区", "指标", "期别", "本年累计", "比上年同期增长(%)", "位次"],
     ["武义", "固定资产投资", "2026年1-9月", "110.5", "8.0", ""],
