@@ -88,7 +88,7 @@ class Indicator(_Model):
     jan_feb_combined: bool = True
     is_key: bool = False
     aliases: tuple[str, ...] = ()
-    # Plausibility limits (docs/RULES.md, 11): beyond them a value is flagged (kept, never ranked) or,
+    # Plausibility limits (docs/RULES.md, "Ingest checks"): beyond them a value is flagged (kept, never ranked) or,
     # with implausible: reject, rejects its file. Growth in percent; levels in the indicator's unit.
     plausible_growth_pct: tuple[float, float] = (-100.0, 1000.0)
     plausible_min: float | None = None

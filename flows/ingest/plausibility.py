@@ -1,4 +1,4 @@
-"""Plausibility limits (docs/RULES.md, 11): values no county can have are flagged (kept, never ranked) or rejected.
+"""Plausibility limits (docs/RULES.md, "Ingest checks"): values no county can have are flagged (kept, never ranked) or rejected.
 
 Per indicator (config/indicators.yaml, defaults in flows/catalog.py: Indicator):
 - growth within `plausible_growth_pct` (default -100 .. 1000 %);
