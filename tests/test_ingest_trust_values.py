@@ -9,7 +9,7 @@ import math
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.brief.digest import warning_lines
+from flows.brief.content.digest import warning_lines
 from tests.ingest_world import CATALOG, TITLE, ingest, query, wide_grid, write_csv
 from tests.test_ingest_rules import rows_with
 from tests.trust_world import GOOD_OBSERVATIONS, good_observations, messages_of, trust_settings, write_good
