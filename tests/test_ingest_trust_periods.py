@@ -7,23 +7,16 @@ from __future__ import annotations
 import re
 
 from tests.ingest_world import TITLE, codes, ingest, query, wide_grid, write_csv
-from tests.trust_world import GOOD_OBSERVATIONS, good_observations, trust_settings, write_good
+from tests.trust_world import run_with_good, trust_settings
 
 LONG_HEADER = ["地区", "指标", "期别", "本年累计", "比上年同期增长(%)", "位次"]
 
-
-def run(settings, bad):
-    good = write_good(settings)
-    results = {r.file_name: r for r in ingest(settings, good, bad)}
-    assert results[good.name].status == "loaded"
-    assert good_observations(settings) == GOOD_OBSERVATIONS
-    return results[bad.name]
 
 
 def test_title_and_file_name_that_disagree_reject_naming_both(tmp_path):
     s = trust_settings(tmp_path)
     bad = write_csv(s.inbox / "city_202610.csv", wide_grid(title="2026年1-9月金华市各县（市、区）主要经济指标"))
-    result = run(s, bad)
+    [result] = run_with_good(s, bad)
     assert result.status == "rejected"
     assert [(m.code, m.row, m.text) for m in result.messages] == [(
         "period_disagrees", 1,
@@ -37,7 +30,7 @@ def test_title_and_file_name_that_disagree_reject_naming_both(tmp_path):
 def test_a_title_without_year_borrows_it_and_still_must_agree(tmp_path):
     s = trust_settings(tmp_path)
     bad = write_csv(s.inbox / "city_202610.csv", wide_grid(title="1-8月主要经济指标"))
-    result = run(s, bad)
+    [result] = run_with_good(s, bad)
     assert [(m.code, m.text) for m in result.messages] == [(
         "period_disagrees", "title says 1-8月, file name says 2026-10: they disagree; fix the file name or the title")]
 
@@ -45,7 +38,7 @@ def test_a_title_without_year_borrows_it_and_still_must_agree(tmp_path):
 def test_agreeing_title_and_file_name_load(tmp_path):
     s = trust_settings(tmp_path)
     ok = write_csv(s.inbox / "city_202610.csv", wide_grid(title=TITLE))
-    result = run(s, ok)
+    [result] = run_with_good(s, ok)
     assert result.status == "loaded" and result.messages == []
 
 
@@ -56,7 +49,7 @@ def test_period_column_that_disagrees_with_the_file_name(tmp_path):
         ["武义", "固定资产投资", "2026年1-8月", "100", "7", ""],
         ["武义", "固定资产投资", "2026年1-9月", "120", "8", ""],
     ])
-    result = run(s, bad)
+    [result] = run_with_good(s, bad)
     assert result.status == "rejected"
     assert [(m.code, m.row, m.column, m.text) for m in result.messages] == [(
         "period_disagrees", 3, "C (期别)",
@@ -68,7 +61,7 @@ def test_a_period_in_the_future_of_the_load_time_is_rejected(tmp_path):
     # calendar_years reach 2100 so that the only reason is the future (the title typo 2062 for 2026)
     s = trust_settings(tmp_path, **{"settings.yaml": "timezone: Asia/Shanghai\ncalendar_years: [2024, 2100]\n"})
     bad = write_csv(s.inbox / "city_206210.csv", wide_grid(title="2062年1-10月金华市各县（市、区）主要经济指标"))
-    result = run(s, bad)
+    [result] = run_with_good(s, bad)
     assert result.status == "rejected"
     [message] = result.messages
     assert (message.code, message.row) == ("period_in_future", 1)
@@ -83,7 +76,7 @@ def test_data_outside_calendar_years_is_refused_naming_the_range_to_configure(tm
                ["武义", "固定资产投资", "2023年1-10月", "95", "5.5", ""],
                ["武义", "固定资产投资", "2024年1-10月", "100", "5.3", ""]]
     bad = write_csv(s.inbox / "long_history.csv", history)
-    result = run(s, bad)
+    [result] = run_with_good(s, bad)
     assert result.status == "rejected"
     assert [(m.code, m.row, m.column, m.text) for m in result.messages] == [(
         "period_outside_calendar", 2, "C (期别)",
@@ -101,6 +94,6 @@ def test_data_outside_calendar_years_is_refused_naming_the_range_to_configure(tm
 def test_a_wide_file_before_the_calendar_is_refused(tmp_path):
     s = trust_settings(tmp_path)
     bad = write_csv(s.inbox / "city_202310.csv", wide_grid(title="2023年1-10月金华市各县（市、区）主要经济指标"))
-    result = run(s, bad)
+    [result] = run_with_good(s, bad)
     assert codes(result) == [("error", "period_outside_calendar", 1, None)]
     assert "set calendar_years: [2023, 2027] to load it" in result.messages[0].text

@@ -8,18 +8,11 @@ import shutil
 from flows.ingest.values import strip_units, unit_in_header
 from tests.conftest import FIXTURES
 from tests.ingest_world import CATALOG, GOOD_ROWS, TITLE, ingest, query, wide_grid, write_csv
-from tests.trust_world import GOOD_OBSERVATIONS, good_observations, trust_settings, write_good
+from tests.trust_world import run_with_good, trust_settings
 
 OBS = ("select place_code, indicator_code, period::varchar, value, growth_pct, is_preliminary "
        "from staging.observations_current where not is_total order by all")
 
-
-def run(settings, *files):
-    good = write_good(settings)
-    results = {r.file_name: r for r in ingest(settings, good, *files)}
-    assert results[good.name].status == "loaded"
-    assert good_observations(settings) == GOOD_OBSERVATIONS
-    return [results[f.name] for f in files]
 
 
 # -- item 7: encodings --------------------------------------------------------------------------------------
@@ -28,7 +21,7 @@ def test_a_utf8_bom_wins_over_a_declared_gb18030(tmp_path):
     s = trust_settings(tmp_path)
     resaved = write_csv(s.inbox / "gb_202610.csv", wide_grid(), encoding="utf-8-sig")  # Excel "CSV UTF-8"
     as_declared = write_csv(s.inbox / "gb_202609.csv", wide_grid(title="2026年1-9月主要经济指标"), encoding="gb18030")
-    bom, declared = run(s, resaved, as_declared)
+    bom, declared = run_with_good(s, resaved, as_declared)
     assert (bom.status, declared.status) == ("loaded", "loaded"), bom.messages
     assert bom.messages == [] and bom.n_observations == 10
     assert query(s, "select place_code, value from staging.observations o join raw.files f using (file_id) "
@@ -55,7 +48,7 @@ def test_qualified_headers_match_aliases_and_convert_their_units(tmp_path):
     s = trust_settings(tmp_path, **{"indicators.yaml": indicators})
     header_a = ["地区", "固定资产投资（不含农户）（亿元）", "", "", "社零(限额以上)(万元)", ""]
     qualified = write_csv(s.inbox / "city_202610.csv", wide_grid(header_a=header_a))
-    [result] = run(s, qualified)
+    [result] = run_with_good(s, qualified)
     assert result.status == "loaded" and result.messages == [], result.messages
     assert query(s, "select indicator_code, value from staging.observations_current "
                     "where place_code = 'wuyi' and period = '2026-10-01' order by all") == [
@@ -118,7 +111,7 @@ def test_kuaibao_in_a_title_or_chubushu_in_the_notes_mark_a_wide_file(tmp_path):
     early = write_csv(s.inbox / "flash_202609.csv", notes)
     final = write_csv(s.inbox / "flash_202610_final.csv",
                       wide_grid([GOOD_ROWS[0], ["武义县", "121.0", "8.4", "2", "80.1", "3.3"], *GOOD_ROWS[2:]]))
-    first_two = run(s, early, flash)
+    first_two = run_with_good(s, early, flash)
     assert [r.status for r in first_two] == ["loaded", "loaded"]
     assert query(s, "select period::varchar, bool_and(is_preliminary), count(*) from staging.observations "
                     "join raw.files using (file_id) where source_code = 'flash_csv' group by all order by 1") == [

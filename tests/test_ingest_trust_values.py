@@ -12,17 +12,10 @@ import pyarrow.parquet as pq
 from flows.brief.content.digest import warning_lines
 from tests.ingest_world import CATALOG, TITLE, ingest, query, wide_grid, write_csv
 from tests.test_ingest_rules import rows_with
-from tests.trust_world import GOOD_OBSERVATIONS, good_observations, messages_of, trust_settings, write_good
+from tests.trust_world import messages_of, run_with_good, trust_settings
 
 SEP_TITLE = "2026年1-9月金华市各县（市、区）主要经济指标"
 
-
-def run(settings, *files):
-    good = write_good(settings)
-    results = {r.file_name: r for r in ingest(settings, good, *files)}
-    assert results[good.name].status == "loaded"
-    assert good_observations(settings) == GOOD_OBSERVATIONS
-    return [results[f.name] for f in files]
 
 
 def flags(settings) -> list[tuple]:
@@ -35,7 +28,7 @@ def test_a_huge_level_against_the_place_history_is_flagged_not_ranked(tmp_path):
     sep = write_csv(s.inbox / "city_202609.csv", wide_grid(title=SEP_TITLE))
     # 武义 固定资产投资 typed as 1e308; 义乌's printed in 元 under a 亿元 header (4e10 for 400)
     oct_ = write_csv(s.inbox / "city_202610.csv", wide_grid(rows_with({(1, 1): "1e308", (2, 1): "40000000000"})))
-    _, result = run(s, sep, oct_)
+    _, result = run_with_good(s, sep, oct_)
     assert result.status == "loaded"
     tail = "; loaded but flagged implausible and left unranked: check the digits and the unit"
     assert [(m.severity, m.code, m.row, m.column, m.text) for m in result.messages] == [
@@ -57,7 +50,7 @@ def test_an_outlier_among_the_place_own_periods_of_one_file_is_flagged(tmp_path)
     history = write_csv(s.inbox / "long_wuyi.csv", [header, ["武义", "社会消费品零售总额", "2025年1-10月", "70", "3", ""],
                                                      ["武义", "社会消费品零售总额", "2025年1-11月", "7700000", "3", ""],
                                                      ["武义", "社会消费品零售总额", "2025年1-12月", "85", "3", ""]])
-    [result] = run(s, history)
+    [result] = run_with_good(s, history)
     assert [(m.code, m.row, m.column) for m in result.messages] == [
         ("implausible_value", 3, "D (本年累计)"), ("ytd_decreased", 4, "D (本年累计)")]  # 85 after 7,700,000
     assert "more than 100 times the place's largest other value of the indicator (85 亿元)" in result.messages[0].text
@@ -67,7 +60,7 @@ def test_an_outlier_among_the_place_own_periods_of_one_file_is_flagged(tmp_path)
 def test_impossible_growth_is_flagged_with_its_column(tmp_path):
     s = trust_settings(tmp_path)
     bad = write_csv(s.inbox / "city_202610.csv", wide_grid(rows_with({(3, 5): "-130.5"})))  # 东阳 零售 增长
-    [result] = run(s, bad)
+    [result] = run_with_good(s, bad)
     assert result.status == "loaded"
     implausible = [(m.row, m.column, m.text) for m in result.messages if m.code == "implausible_value"]
     assert implausible == [(7, "F (社会消费品零售总额(亿元) 增长(%))",
@@ -86,7 +79,7 @@ def test_catalog_limits_and_reject_mode(tmp_path):
     header_b = ["", "绝对值"]
     rows = [["武义县", "12.5"], ["义乌", "130"], ["东阳市", "-2"]]
     bad = write_csv(s.inbox / "city_202610.csv", wide_grid(rows, header_a=header_a, header_b=header_b))
-    [result] = run(s, bad)
+    [result] = run_with_good(s, bad)
     assert result.status == "rejected"
     assert [(m.severity, m.row, m.column, m.text) for m in result.messages] == [
         ("error", 5, "B (规上工业企业亏损面(%) 绝对值)",
@@ -105,7 +98,7 @@ def test_non_finite_numbers_never_reach_staging(tmp_path):
                       "本年累计": [math.inf, 5.0], "比上年同期增长(%)": [1.0, -math.inf]})
     s.inbox.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, s.inbox / "long_numbers.parquet")
-    csv_result, parquet_result = run(s, text, s.inbox / "long_numbers.parquet")
+    csv_result, parquet_result = run_with_good(s, text, s.inbox / "long_numbers.parquet")
     assert [(m.code, m.row, m.column, m.text) for m in csv_result.messages] == [
         ("not_numeric", 6, "B (固定资产投资(亿元) 本年累计)", "'inf' is not a finite number"),
         ("not_numeric", 7, "C (固定资产投资(亿元) 比上年同期增长(%))", "'-Infinity' is not a finite number")]
@@ -123,7 +116,7 @@ def test_a_missing_indicator_block_warns_naming_the_last_file_that_had_it(tmp_pa
     header_a, header_b = ["地区", "社会消费品零售总额（亿元）", ""], ["", "本年累计", "增长(%)"]
     rows = [[r[0], r[4], r[5]] for r in wide_grid()[3:8]]
     oct_ = write_csv(s.inbox / "city_202610.csv", wide_grid(rows, header_a=header_a, header_b=header_b))
-    _, result = run(s, sep, oct_)
+    _, result = run_with_good(s, sep, oct_)
     assert result.status == "loaded" and result.n_observations == 5
     expected = ("warning", "indicator_missing", None, None,
                 "固定资产投资 (fai) was in this source's previous file city_202609.csv but is missing here; check "
@@ -141,7 +134,7 @@ def test_a_missing_block_is_found_across_runs_too(tmp_path):
     ingest(s, write_csv(s.inbox / "city_202609.csv", wide_grid(title=SEP_TITLE)))
     header_a, header_b = ["地区", "固定资产投资（亿元）", ""], ["", "本年累计", "增长(%)"]
     rows = [r[:3] for r in wide_grid()[3:8]]
-    [result] = run(s, write_csv(s.inbox / "city_202610.csv", wide_grid(rows, title=TITLE, header_a=header_a,
+    [result] = run_with_good(s, write_csv(s.inbox / "city_202610.csv", wide_grid(rows, title=TITLE, header_a=header_a,
                                                                         header_b=header_b)))
     assert [(m.code, m.text.split(" was ")[0]) for m in result.messages] == [
         ("indicator_missing", "社会消费品零售总额 (retail)")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ingest_world import CATALOG, query, settings_for, write_csv
+from tests.ingest_world import CATALOG, ingest, query, settings_for, write_csv
 
 SOURCES = CATALOG["sources.yaml"] + """
   - code: good_long
@@ -56,3 +56,12 @@ def messages_of(settings, file_name: str) -> list[tuple]:
     return query(settings, "select m.severity, m.code, m.row_number, m.column_name, m.message "
                            "from raw.file_messages m join raw.files f using (file_id) where f.file_name = ? "
                            "order by all", [file_name])
+
+
+def run_with_good(settings, *files: Path) -> list:
+    """Ingest the good file and `files` in one run; the good file must load whole. The files' results."""
+    good = write_good(settings)
+    results = {r.file_name: r for r in ingest(settings, good, *files)}
+    assert results[good.name].status == "loaded"
+    assert good_observations(settings) == GOOD_OBSERVATIONS
+    return [results[Path(f).name] for f in files]
