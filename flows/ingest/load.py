@@ -118,12 +118,13 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     messages += cleaned.messages
     if _errors(messages):
         return _reject(con, path, ctx, result, sha, size, received_at, messages)
-    checked = plausibility.check(cleaned.rows, ctx.catalog, ctx.level_history(con), ctx.short_names, sheet)
+    result.periods = sorted({r.period for r in cleaned.rows})
+    checked = plausibility.check(cleaned.rows, ctx.catalog, ctx.level_history(con), ctx.short_names, sheet,
+                                 one_period=len(result.periods) == 1)
     messages += checked.messages
     if _errors(messages):
         return _reject(con, path, ctx, result, sha, size, received_at, messages)
     rows = cleaned.rows = checked.rows
-    result.periods = sorted({r.period for r in rows})
     result.n_totals = cleaned.n_totals
     result.n_observations = len(rows)
     messages += rules.growth_out_of_range(rows, src.growth_limit_pct, sheet)

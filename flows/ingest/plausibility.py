@@ -22,6 +22,7 @@ from flows.ingest.normalise import Obs
 
 MAX_ABS = 1e15  # no statistic in any unit comes near this; 1e308 typed into a cell does
 FLAG = "implausible"
+_NONE = (0.0, 0.0)  # no other value of the key in the file
 
 _STORED_MAXIMA = """
     select place_code, indicator_code, max(abs(value))
@@ -56,14 +57,16 @@ class Checked:
 
 
 def check(rows: list[Obs], catalog: Catalog, history: LevelHistory, names: dict[str, str],
-          sheet: str | None) -> Checked:
-    """The rows with implausible ones flagged, and a message per implausible cell (in row order)."""
+          sheet: str | None, one_period: bool = False) -> Checked:
+    """The rows with implausible ones flagged, and a message per implausible cell (in row order).
+    `one_period`: the file has a single period, so each place x indicator appears once and the rest of
+    the file holds nothing of its history (wide tables: no pass over the file is needed)."""
     indicators = {i.code: i for i in catalog.indicators}
     # ~100,000 rows a demo inbox: one cheap test per row, the full reasoning only for rows that fail it
     quick = {i.code: (*i.plausible_growth_pct, i.plausible_min is None and i.plausible_max is None,
                       i.plausible_history_factor) for i in catalog.indicators}
     largest = history.largest
-    top = None  # built when a row needs "the rest of the file"
+    top: dict | None = {} if one_period else None  # built when a row needs "the rest of the file"
     out = Checked(rows=[])
     keep = out.rows.append
     for r in rows:
@@ -85,7 +88,7 @@ def check(rows: list[Obs], catalog: Catalog, history: LevelHistory, names: dict[
                 if top is None:
                     top = _two_largest(rows)
                 # the second-largest magnitude in the file is a lower bound of "the rest of the file"
-                usual = max(usual, top[key][1])
+                usual = max(usual, top.get(key, _NONE)[1])
                 if usual == 0.0 or abs(value) <= factor * usual:
                     keep(r)
                     continue
@@ -145,7 +148,7 @@ def _level_problem(r: Obs, ind, top: dict, history: LevelHistory) -> str | None:
     if factor is None:
         return None
     key = (r.place_code, r.indicator_code)
-    first, second = top[key]
+    first, second = top.get(key, _NONE)
     rest_of_file = second if magnitude == first else first
     usual = max(history.largest.get(key, 0.0), rest_of_file)
     if usual > 0 and magnitude > factor * usual:
