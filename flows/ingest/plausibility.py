@@ -108,11 +108,11 @@ def check(rows: list[Obs], catalog: Catalog, history: LevelHistory, names: dict[
         for column, why in problems:
             if ind.implausible == "reject":
                 out.messages.append(error("implausible_value", f"{what}: {why}; fix the cell (indicators.yaml "
-                                          f"sets {ind.code} to reject implausible values)", sheet=sheet,
+                                          f"sets {ind.code} to reject implausible values)", sheet=r.sheet or sheet,
                                           row=r.row_number, column=column))
             else:
                 out.messages.append(warning("implausible_value", f"{what}: {why}; loaded but flagged implausible "
-                                            "and left unranked: check the digits and the unit", sheet=sheet,
+                                            "and left unranked: check the digits and the unit", sheet=r.sheet or sheet,
                                             row=r.row_number, column=column))
         keep(r._replace(quality_flag=FLAG))
     return out
