@@ -180,8 +180,9 @@ def _parse_moment(text: str, timezone: str) -> datetime:
     """--as-of as the warehouse's naive local time (an offset is converted into the configured zone)."""
     try:
         return to_local(text, timezone)
-    except ValueError as exc:
-        fail(f"--as-of: {exc}")
+    except ValueError:
+        fail(f"cannot read --as-of {text!r}: expected e.g. '2026-03-01 08:00' (local time of settings.timezone), "
+             "2026-03-01 or 2026-11-29T05:43:20-08:00")
 
 
 @contextmanager
@@ -222,6 +223,9 @@ def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
         console.print(table)
     else:
         console.print("published ranks: no disagreement")
+    for row in summary.get("partial", []):
+        console.print(f"partial, not published until complete: {row['group']} {row['period']}, "
+                      f"{row['indicators']} indicator(s), {row['reported']} members reported")
 
 
 def _metric(r: dict) -> str:
@@ -231,9 +235,11 @@ def _metric(r: dict) -> str:
 
 
 def _rank_text(r: dict) -> str:
+    # a slice below its group's coverage is shown, marked, but is not published (docs/RULES.md, 11)
+    partial = "" if r["is_complete"] else f" (partial: {r['n_reported']}/{r['n_members']} reported)"
     if r["rank"] is None:
-        return f"—/{r['n_ranked']}"
-    return f"{'并列' if r['is_tied'] else ''}{r['rank']}/{r['n_ranked']}"
+        return f"—/{r['n_ranked']}{partial}"
+    return f"{'并列' if r['is_tied'] else ''}{r['rank']}/{r['n_ranked']}{partial}"
 
 
 def _change(change) -> str:

@@ -59,4 +59,7 @@ def rank(as_of: datetime | str | None = None, full: bool = False, config_dir: st
     publish_top3_task(summary)
     print(f"rank: {summary['mode']}, {summary['n_slices']} slice(s), {summary['n_rankings']} rankings, "
           f"{summary['n_disagreements']} rank disagreement(s) in {summary['seconds']} s")
+    for row in summary["partial"][:10]:
+        print(f"rank: {row['group']} {row['period']}: {row['indicators']} indicator(s) partial "
+              f"({row['reported']} members reported), not published until complete")
     return summary
