@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from rank_world import ranks
@@ -18,7 +18,7 @@ MAR = date(2025, 3, 1)
 def test_to_local_converts_offsets_and_keeps_local_times():
     assert to_local("2026-11-29T05:43:20-08:00", "Asia/Shanghai") == datetime(2026, 11, 29, 21, 43, 20)
     assert to_local("2026-11-29T05:43:20-08:00", "America/Los_Angeles") == datetime(2026, 11, 29, 5, 43, 20)
-    assert to_local(datetime(2026, 11, 29, 13, 0, tzinfo=timezone.utc), "Asia/Shanghai") == datetime(2026, 11, 29, 21, 0)
+    assert to_local(datetime(2026, 11, 29, 13, 0, tzinfo=UTC), "Asia/Shanghai") == datetime(2026, 11, 29, 21, 0)
     assert to_local("2026-11-29 08:00", "Asia/Shanghai") == datetime(2026, 11, 29, 8, 0)
     assert to_local(None, "Asia/Shanghai") is None
     with pytest.raises(ValueError, match="cannot read the time 'next monday'"):
@@ -51,4 +51,4 @@ def test_as_of_with_offsets_on_both_sides_of_a_load(world):  # noqa: F811
 def test_build_refuses_an_unconverted_moment():
     con = connect(":memory:")
     with pytest.raises(ValueError, match="carries a UTC offset: convert it into the configured zone"):
-        marts.build(con, as_of=datetime(2025, 4, 20, 9, tzinfo=timezone.utc))
+        marts.build(con, as_of=datetime(2025, 4, 20, 9, tzinfo=UTC))
