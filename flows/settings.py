@@ -151,3 +151,21 @@ def settings_section(config_dir: str | Path, key: str, model, error: type[Except
     except ValidationError as exc:
         where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise error(f"{path}: {where}") from None
+
+
+class SettingsError(Exception):
+    """config/settings.yaml that cannot be used; the message names the file and key."""
+
+
+def release_lag_days(config_dir: str | Path) -> dict[str, int]:
+    """`release_lag_days:` of config/settings.yaml: per frequency, the greatest number of days between
+    a period's last day and its release (defaults: monthly 45, quarterly 60). Data older than the
+    newest period these say is out is stale (flows/brief/guards.py)."""
+    from pydantic import BaseModel, ConfigDict, Field
+
+    class ReleaseLags(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        monthly: int = Field(default=45, ge=0, le=366)
+        quarterly: int = Field(default=60, ge=0, le=366)
+
+    return settings_section(config_dir, "release_lag_days", ReleaseLags, SettingsError).model_dump()

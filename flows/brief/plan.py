@@ -26,7 +26,7 @@ from flows.brief.recipients import KINDS, Recipient, load_recipients, select
 from flows.brief.render.compose import compose
 from flows.catalog import Catalog, load_catalog
 from flows.periods import parse_period
-from flows.settings import Settings
+from flows.settings import Settings, release_lag_days
 from flows.warehouse import connect, sync_catalog
 
 RUN_DIGEST_WINDOW = timedelta(days=7)  # a briefing run's digest covers the week its news covers
@@ -136,6 +136,11 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
         problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:
             problems += guards.as_of_problems(q.rank_watermark(con), moment)
+        if not problems and not period:  # an operator naming a period asks for it on purpose
+            lags = release_lag_days(settings.config_dir)
+            problems += guards.stale_period_problems(q.fetch(
+                con, "stale_periods", as_of=moment, monthly_lag_days=lags["monthly"],
+                quarterly_lag_days=lags["quarterly"]), kind)
         target, label = None, ""
         if kind != "digest" and not problems:
             limit = parse_period(period).date if period else None
@@ -153,14 +158,27 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
     return plan
 
 
+def focus_period(con, plan: Plan, r: Recipient) -> tuple[date, str]:
+    """The recipient's period: the newest one complete in its groups, at most the run's (which is the
+    newest complete anywhere): a city table in before the province's moves the city's readers on,
+    not the province's (docs/RULES.md 11)."""
+    found = q.newest_period(con, plan.period, quarter_only=(plan.kind == "quarterly"), groups=list(r.groups))
+    if found is None:
+        raise collect.BlankBriefing(f"no complete period by {plan.period_label} in groups {', '.join(r.groups)}")
+    return found
+
+
 def build_briefing(con, catalog: Catalog, plan: Plan, r: Recipient, cfg: DeliveryConfig,
                    windows: list[dict] | None = None) -> collect.Briefing:
+    period, label = focus_period(con, plan, r)
+    if period != plan.period:
+        windows = None  # the run's shared windows end at the run's period: read this recipient's own
     if plan.kind == "weekly":
-        return collect.weekly_briefing(con, catalog, r, plan.period, plan.period_label, plan.as_of, plan.week,
+        return collect.weekly_briefing(con, catalog, r, period, label, plan.as_of, plan.week,
                                        cfg.trend_periods, windows)
     if plan.kind == "monthly":
-        return collect.monthly_briefing(con, catalog, r, plan.period, plan.period_label, plan.as_of)
-    return collect.quarterly_briefing(con, catalog, r, plan.period, plan.as_of)
+        return collect.monthly_briefing(con, catalog, r, period, label, plan.as_of)
+    return collect.quarterly_briefing(con, catalog, r, period, plan.as_of)
 
 
 _SHARED: OrderedDict = OrderedDict()

@@ -56,8 +56,10 @@ class RunReads:
         return self.memo(key, lambda: fetch(self.con, model, **params))
 
 
-def newest_period(con, period_limit: date | None = None, quarter_only: bool = False) -> tuple[date, str] | None:
-    rows = fetch(con, "newest_period", period_limit=period_limit, quarter_only=quarter_only)
+def newest_period(con, period_limit: date | None = None, quarter_only: bool = False,
+                  groups: list[str] | None = None) -> tuple[date, str] | None:
+    """The newest complete (published) period, of `groups` when given, at most `period_limit`."""
+    rows = fetch(con, "newest_period", period_limit=period_limit, quarter_only=quarter_only, groups=groups)
     return (rows[0]["period"], rows[0]["period_label"]) if rows else None
 
 
@@ -87,7 +89,7 @@ def warehouse_state(con, as_of: datetime) -> WarehouseState:
         "where list_contains(?, table_schema || '.' || table_name)", [list(MARTS)]).fetchall()}
     missing = tuple(m for m in MARTS if m not in present)
     # the ranking rows the marts hold, counted from the stored periods (ranks are computed when read)
-    n = 0 if missing else con.execute("select coalesce(sum(n_members), 0) from marts.periods").fetchone()[0]
+    n = 0 if missing else con.execute("select coalesce(sum(n_reported), 0) from marts.periods").fetchone()[0]
     newest = con.execute(
         "select max(loaded_at) from raw.files where status = 'loaded' and loaded_at <= ?", [as_of]
     ).fetchone()[0]

@@ -56,9 +56,20 @@ def amount_phrase(value: float | None, unit: str) -> str:
     return f"{value:,.1f}{unit}"
 
 
-def metric_phrase(metric: float | None, basis: str, unit: str) -> str:
-    """The ranked metric as a reader expects it: growth as 增长x%, a level in its unit."""
-    return growth_phrase(metric) if basis == "growth" else amount_phrase(metric, unit)
+def metric_phrase(metric: float | None, basis: str, unit: str, preliminary: bool = False) -> str:
+    """The ranked metric as a reader expects it: growth as 增长x%, a level in its unit; a publisher's
+    first estimate marked 增长8.2%（快报数）."""
+    text = growth_phrase(metric) if basis == "growth" else amount_phrase(metric, unit)
+    return f"{text}（快报数）" if preliminary and metric is not None else text
+
+
+def coverage_note(scope: str, short_label: str, n_reported: int, n_members: int, n_complete: int = 0) -> str:
+    """A newer period not published for want of coverage (docs/RULES.md 11):
+    全省1-11月数据尚未发布齐（已到9/90）; when some indicators are complete already:
+    全省1-11月部分指标数据尚未发布齐（最多已到85/90）."""
+    if n_complete:
+        return f"{scope}{short_label}部分指标数据尚未发布齐（最多已到{n_reported}/{n_members}）"
+    return f"{scope}{short_label}数据尚未发布齐（已到{n_reported}/{n_members}）"
 
 
 def gap_phrase(gap: float | None, basis: str, unit: str, target: str = "第三名") -> str:
