@@ -76,9 +76,19 @@ def ranking_sheets(con, groups: tuple[str, ...], period: date, rows: list[dict] 
                  for g in by_group.values())
 
 
+def focus_period(con, kind: str, period: date, period_label: str, groups: tuple[str, ...]) -> tuple[date, str]:
+    """A recipient's period: the newest one complete in its groups, at most the run's (the newest complete
+    anywhere): a city table in before the province's moves the city's readers on, not the province's
+    (docs/RULES.md 11)."""
+    found = q.newest_period(con, period, quarter_only=(kind == "quarterly"), groups=list(groups))
+    if found is None:
+        raise BlankBriefing(f"no complete period by {period_label} in groups {', '.join(groups)}")
+    return found
+
+
 def coverage_lines(con, period: date, groups: tuple[str, ...]) -> tuple[str, ...]:
     """The recipient's groups whose briefing period or a newer one is still partial (docs/RULES.md 11)."""
-    return content.coverage_notes(q.fetch(con, "coverage", period_from=period, groups=list(groups)))
+    return content.coverage_notes(q.coverage(con, period, list(groups)))
 
 
 def _as_of_line(con, period: date, label: str, as_of: datetime, source_names: dict) -> tuple[str, datetime | None]:

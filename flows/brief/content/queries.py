@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import duckdb
 
+from flows.settings import release_lag_days
 from flows.warehouse import load_sql
 
 
@@ -61,6 +62,20 @@ def newest_period(con, period_limit: date | None = None, quarter_only: bool = Fa
     """The newest complete (published) period, of `groups` when given, at most `period_limit`."""
     rows = fetch(con, "newest_period", period_limit=period_limit, quarter_only=quarter_only, groups=groups)
     return (rows[0]["period"], rows[0]["period_label"]) if rows else None
+
+
+def coverage(con, period_from: date, groups: list[str] | None = None) -> list[dict]:
+    """Partial (unpublished) slices per group and period from `period_from` on (sql/brief/coverage.sql)."""
+    if isinstance(con, duckdb.DuckDBPyConnection) and not table_exists(con, "marts.periods"):
+        return []
+    return fetch(con, "coverage", period_from=period_from, groups=groups)
+
+
+def stale_periods(con, as_of: datetime, config_dir) -> list[dict]:
+    """Per calendar: the newest complete period and the newest one due by `as_of` (sql/brief/stale_periods.sql)."""
+    lags = release_lag_days(config_dir)
+    return fetch(con, "stale_periods", as_of=as_of, monthly_lag_days=lags["monthly"],
+                 quarterly_lag_days=lags["quarterly"])
 
 
 def table_exists(con, qualified: str) -> bool:

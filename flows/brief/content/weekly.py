@@ -95,7 +95,7 @@ def top3_lines(rankings: list[dict], streaks: list[dict], period: date) -> tuple
                   key=lambda r: (order[r["group_code"]], r["rank"], r["indicator_order"]))
     for r in rows:
         label = w.indicator_label(r["indicator_name"], r["basis"])
-        metric = w.metric_phrase(r["metric"], r["basis"], r["unit"], bool(r.get("is_preliminary")))
+        metric = w.metric_phrase(r["metric"], r["basis"], r["unit"]) + w.preliminary_mark(r.get("is_preliminary"), True)
         text = f"{label}{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}（{metric}）"
         run = runs.get((r["indicator_code"], r["group_code"]))
         if run:

@@ -56,11 +56,17 @@ def amount_phrase(value: float | None, unit: str) -> str:
     return f"{value:,.1f}{unit}"
 
 
-def metric_phrase(metric: float | None, basis: str, unit: str, preliminary: bool = False) -> str:
-    """The ranked metric as a reader expects it: growth as 增长x%, a level in its unit; a publisher's
-    first estimate marked 增长8.2%（快报数）."""
-    text = growth_phrase(metric) if basis == "growth" else amount_phrase(metric, unit)
-    return f"{text}（快报数）" if preliminary and metric is not None else text
+def metric_phrase(metric: float | None, basis: str, unit: str) -> str:
+    """The ranked metric as a reader expects it: growth as 增长x%, a level in its unit."""
+    return growth_phrase(metric) if basis == "growth" else amount_phrase(metric, unit)
+
+
+def preliminary_mark(is_preliminary: bool | None, in_brackets: bool = False) -> str:
+    """（快报数） after a number the publisher released as a first estimate (the final file revises it);
+    inside brackets already: （增长8.2%，快报数）."""
+    if not is_preliminary:
+        return ""
+    return "，快报数" if in_brackets else "（快报数）"
 
 
 def coverage_note(scope: str, short_label: str, n_reported: int, n_members: int, n_complete: int = 0) -> str:
