@@ -165,7 +165,7 @@ def release_lag_days(config_dir: str | Path) -> dict[str, int]:
 
     class ReleaseLags(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        monthly: int = Field(default=45, ge=0, le=366)
-        quarterly: int = Field(default=60, ge=0, le=366)
+        monthly: int = Field(default=45, ge=0, le=3660)
+        quarterly: int = Field(default=60, ge=0, le=3660)
 
     return settings_section(config_dir, "release_lag_days", ReleaseLags, SettingsError).model_dump()

@@ -108,3 +108,18 @@ def test_a_stale_period_stops_leaders_briefings_and_tells_operators(tmp_path):
     with open(settings.config_dir / "settings.yaml", "a", encoding="utf-8") as f:
         f.write("release_lag_days: {monthly: 150}\n")
     assert p.make_plan(settings, "weekly", as_of=AS_OF).problems == ()
+
+
+def test_a_bad_release_lag_names_the_file_and_key(tmp_path):
+    from flows.settings import SettingsError, release_lag_days
+
+    (tmp_path / "settings.yaml").write_text("release_lag_days: {monthly: -5}\n", encoding="utf-8")
+    try:
+        release_lag_days(tmp_path)
+    except SettingsError as exc:
+        assert f"{tmp_path / 'settings.yaml'}: release_lag_days.monthly: Input should be greater than or equal to 0" \
+            == str(exc)
+    else:
+        raise AssertionError("a negative lag was accepted")
+    (tmp_path / "settings.yaml").write_text("timezone: Asia/Shanghai\n", encoding="utf-8")
+    assert release_lag_days(tmp_path) == {"monthly": 45, "quarterly": 60}
