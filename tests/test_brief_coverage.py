@@ -5,6 +5,7 @@ and no briefing at all when the newest complete period is older than the release
 from __future__ import annotations
 
 import duckdb
+import pytest
 from brief_world import AS_OF, NEWEST, PERIODS, world_settings
 
 from flows.brief import plan as p
@@ -114,12 +115,9 @@ def test_a_bad_release_lag_names_the_file_and_key(tmp_path):
     from flows.settings import SettingsError, release_lag_days
 
     (tmp_path / "settings.yaml").write_text("release_lag_days: {monthly: -5}\n", encoding="utf-8")
-    try:
+    with pytest.raises(SettingsError) as caught:
         release_lag_days(tmp_path)
-    except SettingsError as exc:
-        assert f"{tmp_path / 'settings.yaml'}: release_lag_days.monthly: Input should be greater than or equal to 0" \
-            == str(exc)
-    else:
-        raise AssertionError("a negative lag was accepted")
+    assert str(caught.value) == (f"{tmp_path / 'settings.yaml'}: release_lag_days.monthly: "
+                                 "Input should be greater than or equal to 0")
     (tmp_path / "settings.yaml").write_text("timezone: Asia/Shanghai\n", encoding="utf-8")
     assert release_lag_days(tmp_path) == {"monthly": 45, "quarterly": 60}
