@@ -2,7 +2,8 @@
 
 Nothing goes out when the marts are missing or empty, when the newest loaded data is older than
 the configured limit, or when the newest complete period is older than the release calendar says it
-should be (a stale period is no news, however recently it was loaded). (A focus place with no ranked indicator is refused per recipient in collect.py.)
+should be (a stale period is no news, however recently it was loaded). (A focus place with no ranked
+indicator is refused per recipient in collect.py.)
 """
 
 from __future__ import annotations

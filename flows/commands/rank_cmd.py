@@ -21,8 +21,9 @@ NO_PREFECT_ENV = "BIPIN_RANK_NO_PREFECT"
 
 def rank(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Only observations loaded by then, e.g. '2026-03-01 08:00' (local time of settings.timezone) "
-                     "or 2026-11-29T05:43:20-08:00 (converted into it).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=(
+        "Only observations loaded by then, e.g. '2026-03-01 08:00' (local time of settings.timezone) "
+        "or 2026-11-29T05:43:20-08:00 (converted into it)."))] = None,
     full: Annotated[bool, typer.Option("--full", help="Rebuild every period, not only the changed ones.")] = False,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", envvar=NO_PREFECT_ENV,
                                              help="Run the plain functions without starting Prefect.")] = False,

@@ -95,10 +95,7 @@ def catalog_changed_since_build(con: duckdb.DuckDBPyConnection) -> bool:
 def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: bool = False,
           timezone: str = DEFAULT_TIMEZONE) -> BuildSummary:
     """Bring the marts to the observations loaded by `as_of` (None = everything); return what was done.
-
-    `as_of` is naive local time of the configured `timezone`, as loaded_at is (callers convert what
-    they were given once, with flows.settings.to_local); built_at is stamped in the same zone.
-    """
+    `as_of` and built_at are naive local times of `timezone`, as loaded_at is (convert at the edge: to_local)."""
     if as_of is not None and as_of.tzinfo is not None:
         raise ValueError(f"as_of {as_of.isoformat()} carries a UTC offset: convert it into the configured zone "
                          "first (flows.settings.to_local), the warehouse compares naive local times")
@@ -255,18 +252,12 @@ def _rebuild_published(step: _Steps, bounds: dict, full: bool) -> None:
     first rebuilt seq on; before they are replaced, the stored streaks that may change (rank_reopened)."""
     con = step.con
     published = {"window_from": bounds["window_from"], "reopen_from": bounds["reopen_from"]}
-    # a partial slice depends on nothing but its own observations and the catalog: replace the window's
+    # a partial slice depends only on its own observations and the catalog: replace the window's
     if not full:
-        step.run("store partial_periods", """
-            delete from mart_store.partial_periods as pp
-            where pp.period between $window_from and $window_to
-              and exists (select 1 from rank_window as wnd where wnd.indicator_id = pp.indicator_id and wnd.seq = pp.seq)
-        """, {"window_from": bounds["window_from"], "window_to": bounds["window_to"]})
-    step.run("store partial_periods", """
-        insert into mart_store.partial_periods by name
-        select indicator_id, group_id, period, seq, n_members, n_reported, n_ranked
-        from rank_slice_tops where not is_complete
-    """)
+        step.run("store partial_periods", "delete from mart_store.partial_periods as pp where exists (select 1 "
+                 "from rank_window as w where w.indicator_id = pp.indicator_id and w.seq = pp.seq)")
+    step.run("store partial_periods",
+             f"insert into mart_store.partial_periods by name {load_sql('marts/partial_periods')}")
     if full:  # nothing stored to renumber or reopen: straight into the store
         # written in indicator x group order: the streaks read the top three back in that order, and
         # their bit aggregate then finds its keys close together (measured ~0.2 s faster nationally)
