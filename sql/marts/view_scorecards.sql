@@ -53,8 +53,9 @@ scored as (
             when 'zscore' then
                 case
                     when fig.sd_metric is null then null
-                    when fig.sd_metric > 0 then greatest(-3.0, least(3.0, mart_store.finite(
-                        (fig.metric - fig.mean_metric) / fig.sd_metric * ind.direction_sign)))
+                    -- an overflowing difference is +-inf: the cap turns it into +-3, its true side
+                    when fig.sd_metric > 0 then greatest(-3.0, least(3.0,
+                        (fig.metric - fig.mean_metric) / fig.sd_metric * ind.direction_sign))
                     else 0.0 end
             else
                 case when fig.n_ranked > 1
