@@ -179,7 +179,8 @@ def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int
         _rebuild_published(step, bounds, full)
         _rebuild_streaks(step, bounds, full)
         touched = {r[0] for r in con.execute(load_sql("marts/touched_periods")).fetchall()}
-    for table in ("rank_window", "rank_slice_tops", "rank_overflow_tops", "rank_pub_new", "rank_reopened"):
+    for table in ("rank_window", "rank_slice_tops", "rank_overflow_tops", "rank_pub_new", "rank_reopened",
+                  "rank_group_sizes"):
         con.execute(f"drop table if exists {table}")
     return n_slices, sorted(touched)
 
@@ -237,6 +238,7 @@ def _summarise_slices(step: _Steps, bounds: dict, full: bool) -> None:
     con.execute(f"create or replace temp view rank_window_values as {values}")
     step.temp("rank_slice_tops", "slice_tops")
     con.execute("drop view rank_window_values")
+    step.temp("rank_group_sizes", "window_group_sizes", {k: bounds[k] for k in ("window_from", "window_to")})
     n_overflow, overflow_from, overflow_to = con.execute(
         "select count(*), min(period), max(period) from rank_slice_tops where needs_full_rank"
     ).fetchone()

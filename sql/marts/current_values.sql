@@ -11,9 +11,11 @@ with cut as (
 ),
 
 observations as not materialized (
+    -- the flag and the finiteness are settled here, so no extra column rides through the joins below
     select
-        place_code, indicator_code, period, value, growth_pct, published_rank, file_id, loaded_at,
-        is_preliminary, quality_flag,
+        place_code, indicator_code, period, published_rank, file_id, loaded_at, is_preliminary, quality_flag,
+        case when quality_flag is null then mart_store.finite(value) end as value,
+        case when quality_flag is null then mart_store.finite(growth_pct) end as growth_pct,
     from staging.observations
     where loaded_at <= (select loaded_until from cut)
 ),
@@ -75,8 +77,7 @@ final as (
         cur.period,
         cur.seq,
         cur.next_period,
-        case when cur.quality_flag is null then
-            mart_store.finite(case when cur.on_growth then cur.growth_pct else cur.value end) end as metric,
+        case when cur.on_growth then cur.growth_pct else cur.value end as metric,
         metric * cur.direction_sign as sort_key,
         cur.direction_sign,
         cur.published_rank,

@@ -2,8 +2,8 @@
 -- ranked row: its size, how many are ranked, and its best eight members with their sort keys, best
 -- first. The top three (with ties) are read off that list; a slice whose list may cut a tie at
 -- third place short (its last key equals its third) is ranked in full (sql/marts/top3_overflow.sql).
--- Coverage: n_reported (members with an observation row) against the group's members on the period
--- (mart_store.group_sizes); a slice below the group's min_coverage is not complete (not published).
+-- n_reported: members with an observation row, the coverage's numerator (the caller compares it with
+-- rank_group_sizes: sql/marts/published_periods.sql and partial_periods.sql).
 -- one row per period x indicator x group with at least one member observation
 with window_values as (
     -- the window's current values (a temp view: every value in a full rebuild, else
@@ -39,21 +39,18 @@ tops as (
 
 listed as (
     select
-        tops.*,
-        sizes.n_members,
-        tops.n_reported >= sizes.n_required as is_complete,
+        *,
         -- the list may have cut a tie at third place short: rank this slice in full
         coalesce(len(top_keys) = 8 and top_keys[8] = top_keys[3], false) as needs_full_rank,
         top_keys[least(3, len(top_keys))] as third_key,
     from tops
-    inner join mart_store.group_sizes as sizes using (group_id, period)
 ),
 
 final as (
     -- the top three (rank <= 3): rank = 1 + how many keys in the list are better = the first
     -- position of the key in the list (it is sorted best first)
     select
-        group_id, indicator_id, period, seq, n_members, n_reported, n_ranked, is_complete, needs_full_rank,
+        group_id, indicator_id, period, seq, n_reported, n_ranked, needs_full_rank,
         list_filter(top_places, lambda place, i: top_keys[i] >= third_key) as top_places,
         list_transform(
             list_filter(top_keys, lambda key: key >= third_key),
