@@ -75,6 +75,9 @@ class Group(_Model):
     members: tuple[Membership, ...] = ()
     members_with_parent: str | None = None  # shorthand: every county-level place under this parent
     members_all_counties: bool = False      # shorthand: every county-level place in the catalog
+    # share of the members valid on a period that must have an observation row (a value or the
+    # publisher's missing marker) before the group's slice is published (docs/RULES.md, coverage)
+    min_coverage: float = Field(default=1.0, gt=0, le=1)
 
 
 class Indicator(_Model):

@@ -94,8 +94,8 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Replace the `ref` tables with the catalog, in one transaction (the YAML is the source of truth)."""
     places = [(p.code, p.name, p.short_name, p.division_code, p.parent, p.level) for p in catalog.places]
     aliases = sorted({(name, code) for name, code in catalog.alias_map().items()})
-    groups = [(g.code, g.name, g.label, g.first_tier_size, g.scoring.method, g.scoring.default_weight, i)
-              for i, g in enumerate(catalog.groups)]
+    groups = [(g.code, g.name, g.label, g.first_tier_size, g.scoring.method, g.scoring.default_weight, i,
+               g.min_coverage) for i, g in enumerate(catalog.groups)]
     members = [(g.code, m.place, m.valid_from, m.valid_to) for g in catalog.groups for m in catalog.memberships(g)]
     weights = [(g.code, ind, w) for g in catalog.groups for ind, w in g.scoring.weights.items()]
     indicators = [(i.code, i.name, i.unit, i.kind, i.basis, i.direction, i.frequency, i.calendar, i.is_key, n)
