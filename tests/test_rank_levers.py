@@ -97,9 +97,9 @@ def test_composite_points_gained_with_zscore_recomputes_the_slice():
 def test_unranked_places_have_no_lever():
     con = warehouse(small_catalog())
     Loader(con).load([(p, "gdp", MAR, 100.0, g) for p, g in
-                      {"aa": 5.0, "bb": None, "cc": 7.0}.items()], at(2025, 4, 10))
+                      {"aa": 5.0, "bb": None, "cc": 7.0, "dd": 3.0, "ee": 1.0}.items()], at(2025, 4, 10))
     marts.build(con)
-    assert sorted(levers(con, "gdp")) == ["aa", "cc"]
+    assert sorted(levers(con, "gdp")) == ["aa", "cc", "dd", "ee"]
 
 
 @pytest.mark.parametrize("method", ["rank_points", "zscore"])
@@ -110,3 +110,18 @@ def test_the_composite_beside_each_lever_is_the_scorecards_one(method):
     beside = set(con.execute("select distinct place_code, round(composite_score, 6), composite_rank, is_first_tier "
                              "from marts.rank_levers").fetchall())
     assert len(cards) == 5 and beside == cards
+
+
+def test_a_partial_slice_has_no_levers_and_leaves_the_composite():
+    con = warehouse(small_catalog())  # min_coverage 1.0: every member must report
+    loader = Loader(con)
+    loader.load([(p, "gdp", MAR, 100.0, g) for p, g in {"aa": 9.5, "bb": 8.0, "cc": 6.5, "dd": 2.0}.items()],
+                at(2025, 4, 10))                          # ee has not reported: gdp is partial
+    loader.load([(p, "jobless", MAR, r, None) for p, r in JOBLESS.items()], at(2025, 4, 11))
+    marts.build(con)
+    assert con.execute("select count(*) from marts.rankings where indicator_code = 'gdp' and not is_complete"
+                       ).fetchone()[0] == 4
+    assert levers(con, "gdp") == {}
+    dd = levers(con, "jobless")["dd"]
+    # the composite is jobless alone (4th of 5 = 25 points); drawing level with 4.0 gains 25 points
+    assert (dd["composite_score"], round(dd["composite_points_gained"], 4)) == (25.0, 25.0)

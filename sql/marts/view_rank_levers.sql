@@ -15,7 +15,9 @@
 -- Only published (complete) slices count.
 -- one row per period x group x place x indicator ranked in it (first place: nothing to gain, nulls)
 with rankings as (
+    -- published slices only: a partial release is ranked but not published (docs/RULES.md 11)
     select * from marts.rankings
+    where is_complete
 ),
 
 ranked as (

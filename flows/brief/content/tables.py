@@ -53,6 +53,7 @@ class TablesContext:
     sections: tuple[GroupSection, ...]
     data_as_of: str
     generated_at: str
+    coverage_notes: tuple[str, ...] = ()  # newer periods still partial, one line each
     targets_lines: tuple[str, ...] = ()  # content/targets.py
     levers_lines: tuple[str, ...] = ()
 
