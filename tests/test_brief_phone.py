@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,13 @@ from tests.conftest import ROOT
 
 PHONE_WIDTH = 375
 MAX_HTML_BYTES = 100 * 1024
-AS_OF = datetime(2026, 11, 23, 8, 0)
+AS_OF = None  # now: the demo files are loaded with the real clock
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# run after layout: the widest the document gets, written where --dump-dom shows it
-PROBE = ("<script>document.documentElement.setAttribute('data-width', "
-         "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));</script>")
+# Headless Chromium keeps its window at least 500 px wide, so the email is laid out in a 375 px iframe
+# (a phone's viewport); once it has loaded, its document's width is written where --dump-dom shows it.
+FRAME = ('<!DOCTYPE html><html><body style="margin:0"><iframe id="phone" width="{w}" height="800" '
+         'style="border:0" srcdoc="{doc}" onload="document.body.setAttribute(\'data-width\', '
+         'this.contentDocument.documentElement.scrollWidth)"></iframe></body></html>')
 
 
 @pytest.fixture(scope="module")
@@ -67,14 +70,14 @@ def demo_emails(tmp_path_factory) -> dict[str, str]:
 
 
 def page_width(html: str, folder: Path) -> int:
-    """The document's width in px as Chromium lays it out in a 375 px wide window."""
-    page = folder / "email.html"
-    page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    """The document's width in px as Chromium lays it out in a 375 px wide viewport."""
+    page = folder / "phone.html"
+    page.write_text(FRAME.format(w=PHONE_WIDTH, doc=escape(html, quote=True)), encoding="utf-8")
     profile = folder / "profile"
     done = subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
-         f"--window-size={PHONE_WIDTH},800", "--dump-dom", page.as_uri()],
+         "--hide-scrollbars", f"--window-size={PHONE_WIDTH},800", "--dump-dom", page.as_uri()],
         capture_output=True, text=True, timeout=120, check=True)
     found = re.search(r'data-width="(\d+)"', done.stdout)
     assert found, f"no width in Chromium's DOM: {done.stdout[:300]} {done.stderr[-300:]}"

@@ -61,7 +61,7 @@ def scoreboard_table(cards: list[dict], place: str) -> Table:
         shown, title = official(cards), "综合得分与排名"
     rows = tuple(TableRow(c["place_name"], (
         Cell(w.short_rank(c["composite_rank"], tied(cards, c))), Cell(f"{c['score_100']:.1f}"),
-        Cell(w.change_phrase(c["rank_change"]) if c["prev_composite_rank"] is not None else "—"),
+        Cell(w.short_change(c["rank_change"], c["prev_composite_rank"] is not None)),
         Cell("第一方阵" if c["is_first_tier"] else ""),
     ), c["place_code"] == place) for c in shown)
     return Table(title, ("排名", "得分", "比上季", "方阵"), rows)

@@ -88,7 +88,7 @@ def focus_table(rows: list[dict], place: str) -> Table:
     out = tuple(TableRow(w.indicator_label(r["indicator_name"], r["basis"]), (
         Cell(w.metric_phrase(r["metric"], r["basis"], r["unit"])),
         Cell(w.short_rank(r["rank"], r["is_tied"]), "top" if r["is_top3"] else ""),
-        Cell(w.change_phrase(r["rank_change"]) if r["prev_rank"] is not None else "—"),
+        Cell(w.short_change(r["rank_change"], r["prev_rank"] is not None)),
     )) for r in mine)
     return Table("各指标位次（各地区完整数据见附件）", ("数值", "位次", "比上月"), out)
 
@@ -102,7 +102,7 @@ def top3_table(counts: list[dict], place: str) -> Table:
     else:
         shown, title = official(counts), "前三指标数"
     rows = tuple(TableRow(r["place_name"], (
-        Cell(str(r["n_top3"])), Cell(w.count_change_phrase(r["n_top3"], r["n_top3_prev"]).replace("比上月", "") or "—"),
+        Cell(str(r["n_top3"])), Cell(w.count_change_phrase(r["n_top3"], r["n_top3_prev"]).replace("比上月", "").replace("与上月", "") or "—"),
         Cell(str(r["n_first"])),
     ), r["place_code"] == place) for r in shown)
     return Table(title, ("前三项数", "比上月", "第一项数"), rows)

@@ -33,6 +33,14 @@ def change_phrase(rank_change: int | None) -> str:
     return "位次不变"
 
 
+def short_change(rank_change: int | None, had_rank: bool = True) -> str:
+    """Table cells: 进2位 / 退1位 / 不变 / — (no previous rank): as narrow as a phone column allows."""
+    if not had_rank:
+        return "—"
+    phrase = change_phrase(rank_change)
+    return "不变" if phrase == "位次不变" else phrase
+
+
 def growth_phrase(pct: float | None) -> str:
     """增长8.2% / 下降1.3% / 持平 (rounded to one decimal first, so -0.04 is 持平)."""
     if pct is None:
