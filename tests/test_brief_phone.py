@@ -117,3 +117,16 @@ def test_the_leader_block_comes_first_and_names_both_benchmarks(demo_emails):
         assert html.index("学义乌") < html.index("二、")
         assert "项数值" not in html and "synthetic_" not in html and "来源：" not in html
         assert "山区26县（现22县）" in html
+
+
+def test_no_heading_is_followed_by_a_second_colon(demo_emails):
+    """学习标杆：义乌：... read as a stutter: a colon never comes a few characters after another."""
+    for name, html in demo_emails.items():
+        assert not re.search(r"：[^：<>\n]{0,10}：", html), name
+
+
+def test_section_numbers_run_without_gaps(demo_emails):
+    numerals = "一二三四五六七八九十"
+    for name, html in demo_emails.items():
+        found = re.findall(r"<h2[^>]*>([一二三四五六七八九十]+)、", html)
+        assert found == list(numerals[:len(found)]), (name, found)

@@ -231,7 +231,7 @@ def test_focus_table_is_narrow_marks_ties_and_shades_only_the_top_three():
     table = tables.focus_table(rows, "wuyi")
     assert table.columns == ("数值", "位次", "比上月")
     assert [(r.label, [(c.text, c.tone) for c in r.cells]) for r in table.rows] == [
-        ("固定资产投资增速", [("增长8.2%", ""), ("第2位", "top"), ("进1位", "")]),
+        ("固定资产投资增速", [("8.2%", ""), ("第2位", "top"), ("进1位", "")]),
         ("出口总额", [("12.0亿元", ""), ("并列第4位", ""), ("退1位", "")])]
 
 
@@ -281,3 +281,21 @@ def test_leader_block_names_entries_exits_and_both_benchmarks():
         "学义乌（全市）：1项指标中武义领先0项、落后1项，差距最大为出口总额（第6位对第1位）",
         "超天台（山区26县）：1项指标中武义领先0项、落后1项；本期被反超固定资产投资增速；"
         "最近可超：固定资产投资增速需达到6.0%以上")
+
+
+def test_section_numbers_do_not_jump_when_a_section_is_absent():
+    from flows.brief.content.leader import LeaderBlock
+
+    ctx = content.WeeklyContext(
+        kind="weekly", place_code="wuyi", place_name="武义县", recipient_name="x", period=P, period_label="",
+        week_key="2026-W48", week_label="第48周", leader=LeaderBlock((), (), (), ()), top3=(), broken=(), watch=(),
+        movers_up=(content.Line("a"),), movers_down=(), benchmarks=(), heatmap=None, chart=None, data_as_of="",
+        generated_at="")
+    assert content.weekly_headings(ctx) == {"lead": "一、要点", "top3": "二、居前三的指标", "movers": "三、位次变化"}
+
+
+def test_table_cells_are_narrow():
+    assert w.table_metric(13.64, "growth", "亿元") == "13.6%"
+    assert w.table_metric(-0.04, "growth", "亿元") == "0.0%"
+    assert w.table_metric(25000, "level", "万元") == "2.5亿元"
+    assert w.short_change(0) == "不变" and w.short_change(2) == "进2位" and w.short_change(None, False) == "—"

@@ -30,6 +30,7 @@ class BenchmarkBlock:
     summary: str
     rows: tuple[BenchmarkRow, ...]
     events: tuple[str, ...]
+    other: str = ""   # the benchmark's short name: the table's column head
 
 
 def _pairs(gaps: list[dict]) -> list[list[dict]]:
@@ -70,8 +71,8 @@ def benchmark_blocks(gaps: list[dict], place_name: str) -> tuple[BenchmarkBlock,
         ahead = sum(1 for g in rows if is_ahead(g) is True)
         behind = sum(1 for g in rows if is_ahead(g) is False)
         table = tuple(BenchmarkRow(
-            _label(g), w.metric_phrase(g["focus_metric"], g["basis"], g["unit"]),
-            w.metric_phrase(g["benchmark_metric"], g["basis"], g["unit"]),
+            _label(g), w.table_metric(g["focus_metric"], g["basis"], g["unit"]),
+            w.table_metric(g["benchmark_metric"], g["basis"], g["unit"]),
             w.diff_phrase(g["diff"], g["basis"], g["unit"], g.get("direction") == "lower"),
             _rank(g, "focus"), _rank(g, "benchmark"),
         ) for g in rows)
@@ -87,7 +88,7 @@ def benchmark_blocks(gaps: list[dict], place_name: str) -> tuple[BenchmarkBlock,
             reachable = sorted((g for g in rows if is_ahead(g) is False and _needs_growth(g)),
                                key=lambda g: abs(g["diff"] or 0))[:MAX_TARGETS]  # the closest gaps first
             events += [f"{_label(g)}需达到{g['needed_growth_pct']:.1f}%以上方可超过{other}" for g in reachable]
-        blocks.append(BenchmarkBlock(title, summary, table, tuple(events)))
+        blocks.append(BenchmarkBlock(title, summary, table, tuple(events), other))
     return tuple(blocks)
 
 

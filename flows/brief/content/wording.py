@@ -71,6 +71,15 @@ def metric_phrase(metric: float | None, basis: str, unit: str) -> str:
     return growth_phrase(metric) if basis == "growth" else amount_phrase(metric, unit)
 
 
+def table_metric(metric: float | None, basis: str, unit: str) -> str:
+    """A table cell under a label that already says 增速: 13.6% / -0.4%; a level in its unit."""
+    if metric is None:
+        return "—"
+    if basis == "growth":
+        return f"{round(metric, 1) + 0.0:.1f}%"  # + 0.0: no "-0.0%"
+    return amount_phrase(metric, unit)
+
+
 def gap_phrase(gap: float | None, basis: str, unit: str, target: str = "第三名") -> str:
     """距第三名差0.3个百分点 / 距第三名差1.2亿元 (the gap is a distance: its sign is ignored).
 
