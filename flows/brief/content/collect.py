@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from flows.brief.content import queries as q
 from flows.brief.content import benchmarks, leader, quarterly, tables, trends
+from flows.brief.content import queries as q
 from flows.brief.content import weekly as content
 from flows.brief.recipients import Recipient
 from flows.catalog import Catalog
