@@ -299,3 +299,13 @@ def test_table_cells_are_narrow():
     assert w.table_metric(-0.04, "growth", "亿元") == "0.0%"
     assert w.table_metric(25000, "level", "万元") == "2.5亿元"
     assert w.short_change(0) == "不变" and w.short_change(2) == "进2位" and w.short_change(None, False) == "—"
+
+
+def test_long_lists_are_capped_per_group_and_the_rest_counted():
+    streaks = [dict(indicator_code=f"i{i}", indicator_name=f"指标{i}", basis="level", calendar_code="monthly_jf",
+                    group_code="city", group_label="全市", kind="top3", n_months=10 + i, n_periods=10 + i,
+                    is_current=False, broke_at=P) for i in range(7)]
+    rows = [row(indicator_code=f"i{i}", rank=4, is_top3=False) for i in range(7)]
+    lines = [x.text for x in content.broken_lines(rows, streaks, P)]
+    assert len(lines) == content.MAX_BROKEN + 1
+    assert lines[0].startswith("指标6此前连续16个月") and lines[-1] == "全市另有2项跌出前三（见附件）"

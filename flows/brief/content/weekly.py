@@ -17,6 +17,7 @@ from flows.brief.content.trends import Chart, HeatMap
 MAX_MOVERS = 3
 MAX_TOP3_NAMES = 8   # indicators named per group in the top-three list; the XLSX has them all
 MAX_WATCH = 4        # places 4-5 named per group, the closest to third first
+MAX_BROKEN = 5       # top-three runs that ended, named per group, the longest first
 MAX_STREAKS = 2      # longest current top-three runs named per group
 WATCH_RANKS = (4, 5)
 
@@ -103,11 +104,24 @@ def top3_groups(rankings: list[dict], streaks: list[dict], period: date) -> tupl
     return tuple(out)
 
 
+def _capped(lines: list[Line], cap: int, rest: str) -> tuple[Line, ...]:
+    """At most `cap` lines per group (groups in order of first appearance), then one line counting the rest:
+    全市另有2项{rest}（见附件）."""
+    out: list[Line] = []
+    for label in dict.fromkeys(x.group_label for x in lines):
+        g = [x for x in lines if x.group_label == label]
+        out += g[:cap]
+        if len(g) > cap:
+            out.append(Line(f"{label}另有{len(g) - cap}项{rest}（见附件）", label))
+    return tuple(out)
+
+
 def broken_lines(rankings: list[dict], streaks: list[dict], period: date) -> tuple[Line, ...]:
-    """Top-three runs that ended this period, longest first."""
+    """Top-three runs that ended this period, per group (the catalog's order), longest first."""
     now = {(r["indicator_code"], r["group_code"]): r for r in rankings if r["period"] == period}
+    order = _group_order(rankings)
     ended = sorted((s for s in streaks if s["kind"] == "top3" and s["broke_at"] == period),
-                   key=lambda s: (-s["n_months"], s["indicator_code"]))
+                   key=lambda s: (order.get(s["group_code"], len(order)), -s["n_months"], s["indicator_code"]))
     out = []
     for s in ended:
         r = now.get((s["indicator_code"], s["group_code"]))
@@ -115,7 +129,7 @@ def broken_lines(rankings: list[dict], streaks: list[dict], period: date) -> tup
         out.append(Line(w.broken_streak_phrase(label, s["n_months"], s["n_periods"], s["calendar_code"],
                                                s["group_label"], r["rank"] if r else None,
                                                bool(r and r["is_tied"])), s["group_label"]))
-    return tuple(out)
+    return _capped(out, MAX_BROKEN, "跌出前三")
 
 
 def watch_lines(rankings: list[dict], period: date) -> tuple[Line, ...]:
@@ -123,16 +137,10 @@ def watch_lines(rankings: list[dict], period: date) -> tuple[Line, ...]:
     order = _group_order(rankings)
     rows = sorted((r for r in rankings if r["period"] == period and r["rank"] in WATCH_RANKS),
                   key=lambda r: (order[r["group_code"]], abs(r["gap_to_third"] or 0), r["rank"], r["indicator_order"]))
-    out = []
-    for code in dict.fromkeys(r["group_code"] for r in rows):
-        g = [r for r in rows if r["group_code"] == code]
-        out += [Line(f"{w.indicator_label(r['indicator_name'], r['basis'])}"
-                     f"{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}，"
-                     f"{w.gap_phrase(r['gap_to_third'], r['basis'], r['unit'])}", r["group_label"])
-                for r in g[:MAX_WATCH]]
-        if len(g) > MAX_WATCH:
-            out.append(Line(f"{g[0]['group_label']}另有{len(g) - MAX_WATCH}项处于第4-5位（见附件）", g[0]["group_label"]))
-    return tuple(out)
+    return _capped([Line(f"{w.indicator_label(r['indicator_name'], r['basis'])}"
+                         f"{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}，"
+                         f"{w.gap_phrase(r['gap_to_third'], r['basis'], r['unit'])}", r["group_label"])
+                    for r in rows], MAX_WATCH, "处于第4-5位")
 
 
 def mover_lines(rankings: list[dict], period: date) -> tuple[tuple[Line, ...], tuple[Line, ...]]:

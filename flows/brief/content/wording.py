@@ -119,7 +119,7 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def numbered(titles: list[str]) -> list[str]:
-    """一、总体情况 / 二、... over the sections actually present, so numbers never jump."""
+    """一、要点 / 二、... over the sections actually present, so numbers never jump."""
     out = []
     for i, title in enumerate(titles, start=1):
         n = NUMERALS[i - 1] if i <= 10 else ("十" + NUMERALS[i - 11] if i < 20 else str(i))
