@@ -7,7 +7,7 @@ attachment, its subject and the key the send ledger files it under.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flows.brief.content import benchmarks, leader, quarterly, tables, trends
 from flows.brief.content import queries as q
@@ -16,6 +16,7 @@ from flows.brief.recipients import Recipient
 from flows.catalog import Catalog
 from flows.periods import Period
 
+NEWS_WINDOW = timedelta(days=7)  # what "this week" means for the weekly's revision note
 KIND_TITLES = {"weekly": "每周调度", "monthly": "每月一通报", "quarterly": "每季一晒拼", "digest": "运维摘要"}
 
 
@@ -121,6 +122,8 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
     up, down = content.mover_lines(window, period)
     as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of)
+    revised = content.revision_note(q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of))
+    as_of_text += f"；{revised}" if revised else ""
     key = period_key("weekly", period, as_of, week)
     week_no = int(key.split("-W")[1])
     ctx = content.WeeklyContext(
