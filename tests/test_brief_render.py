@@ -73,7 +73,7 @@ def test_weekly_says_what_the_marts_say(world):
     assert "规上工业增加值增速此前连续9个月居全市前三，本期居全市第4位" in text
     assert "出口总额：全市第5位→第2位，进3位" in text
     assert "一般公共预算收入增速：9.2%，永康9.2%，持平（并列第3位对并列第3位）" in text
-    assert "数据截至2026年1-10月，2026-11-20 09:30更新；本周修订了2026年1-9月数据" in text
+    assert "数据截至2026年1-10月，2026-11-20 09:30更新；本周修订2026年1-9月数据" in text
     # file and source detail is the operators' digest's, not the leader's
     assert "项数值" not in text and "来源" not in text and "synthetic_" not in text
 

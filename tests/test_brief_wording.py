@@ -313,5 +313,5 @@ def test_long_lists_are_capped_per_group_and_the_rest_counted():
 
 def test_a_revision_is_named_by_period_without_file_detail():
     f = dict(status="loaded", periods=[date(2026, 9, 1)], n_revised=4, n_observations=4)
-    assert content.revision_note([f, dict(f, n_revised=0, periods=[P])]) == "本周修订了2026年1-9月数据"
+    assert content.revision_note([f, dict(f, n_revised=0, periods=[P])]) == "本周修订2026年1-9月数据"
     assert content.revision_note([dict(f, status="rejected")]) == ""

@@ -159,14 +159,14 @@ def mover_lines(rankings: list[dict], period: date) -> tuple[tuple[Line, ...], t
 
 
 def revision_note(files: list[dict]) -> str:
-    """本周修订了2026年1-9月数据: revised figures change past ranks, so the leader is told which periods
+    """本周修订2026年1-9月数据: revised figures change past ranks, so the leader is told which periods
     (which files and how many values is the operators' digest's business)."""
     periods = sorted({p for f in files if f["status"] == "loaded" and f["n_revised"] for p in f["periods"] or []})
     if not periods:
         return ""
     labels = [Period(p.year, p.month, 1).label() for p in periods]
     more = f"等{len(labels)}期" if len(labels) > 3 else ""
-    return f"本周修订了{'、'.join(labels[:3])}{more}数据"
+    return f"本周修订{'、'.join(labels[:3])}{more}数据"
 
 
 def data_as_of_line(period_label: str, as_of_row: dict | None) -> str:
