@@ -13,7 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from flows.names import NameProblem, validation_hint
+from flows.names import NameProblem, did_you_mean, validation_hint
 
 CATALOG_FILES = ("places", "groups", "indicators", "benchmarks", "sources")
 
@@ -141,15 +141,16 @@ class Catalog(_Model):
     @model_validator(mode="after")
     def _references(self) -> Catalog:
         places = {p.code for p in self.places}
-        groups = {g.code for g in self.groups}
         problems = []
         for p in self.places:
             if p.parent and p.parent not in places:
-                problems.append(f"places.yaml: place {p.code}: parent {p.parent!r} is not a place code")
+                problems.append(f"places.yaml: place {p.code}: parent {p.parent!r} is not a place code"
+                                + did_you_mean(p.parent, places))
         for g in self.groups:
             for m in g.members:
                 if m.place not in places:
-                    problems.append(f"groups.yaml: group {g.code}: member {m.place!r} is not a place code")
+                    problems.append(f"groups.yaml: group {g.code}: member {m.place!r} is not a place code"
+                                    + did_you_mean(m.place, places))
             if g.members_with_parent and g.members_with_parent not in places:
                 problems.append(f"groups.yaml: group {g.code}: members_with_parent {g.members_with_parent!r} is not a place code")
         codes = {i.code for i in self.indicators}

@@ -40,7 +40,7 @@ def check_recipients(config_dir: Path, catalog: Catalog | None) -> list[str]:
 
 def check_delivery(config_dir: Path, catalog: Catalog | None) -> list[str]:
     """delivery.yaml (or `delivery:` in settings.yaml): mode, SMTP, limits."""
-    from flows.brief.delivery_config import DeliveryConfigError, load_delivery_config
+    from flows.brief.delivery.config import DeliveryConfigError, load_delivery_config
 
     try:
         load_delivery_config(config_dir)

@@ -37,7 +37,7 @@ def place_code(catalog: Catalog, text: str) -> str:
     aliases = catalog.alias_map()
     if key in aliases:
         return aliases[key]
-    raise NameProblem(f"place {text!r} is not a place code or name in places.yaml"
+    raise NameProblem(f"place {text!r} is not a known place code or name in places.yaml"
                       + did_you_mean(key, [*aliases, *codes]))
 
 
@@ -69,7 +69,7 @@ def group_code(catalog: Catalog, text: str, place: str | None = None) -> str:
         raise NameProblem(f"group label {key!r} is ambiguous: {len(labelled)} groups carry it "
                           f"({', '.join(labelled)}); give a place, or write the group code")
     choices = [c for g in catalog.groups for c in (g.code, g.name, g.label)]
-    raise NameProblem(f"group {text!r} is not a group code, name or label in groups.yaml"
+    raise NameProblem(f"group {text!r} is not a known group code, name or label in groups.yaml"
                       + did_you_mean(key, dict.fromkeys(choices)))
 
 

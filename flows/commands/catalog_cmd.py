@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from flows.commands.common import EXIT_USAGE, console, err_console, state
 
@@ -26,7 +27,8 @@ def check(ctx: typer.Context) -> None:
     if any(problems.values()):
         for part, lines in problems.items():
             for line in lines:
-                err_console.print(f"{part}: {line}", highlight=False, soft_wrap=True)
+                err_console.print(Text.assemble(("error: ", "bold red"), f"{part}: {line}"), highlight=False,
+                                  soft_wrap=True)
         err_console.print(f"config has {sum(map(len, problems.values()))} problem(s); nothing was changed",
                           highlight=False)
         raise typer.Exit(EXIT_USAGE)
@@ -50,7 +52,7 @@ def check(ctx: typer.Context) -> None:
     table.add_row("benchmarks", str(len(cat.benchmarks)), ", ".join(b.focus for b in cat.benchmarks))
     table.add_row("sources", str(len(cat.sources)), ", ".join(s.code for s in cat.sources))
     console.print(table)
-    console.print(f"config OK: {', '.join(problems)}", style="green")
+    console.print(f"catalog OK; checked {', '.join(problems)}", style="green")
 
 
 def register(app: typer.Typer) -> None:
