@@ -83,3 +83,29 @@ def validation_hint(error: dict, fields: Iterable[str] = ()) -> str:
     expected = str((error.get("ctx") or {}).get("expected", ""))
     words = [w.strip(" '\"") for w in expected.replace(" or ", ",").split(",") if w.strip(" '\"")]
     return did_you_mean(error.get("input"), words)
+
+
+def indicator_code(catalog: Catalog, text: str) -> str:
+    """Code of an indicator written as its code, name or alias, or unambiguously shortened: a prefix
+    (固定, fixed), the initials of its code (fai = fixed_asset_investment), or part of its name."""
+    key = str(text).strip()
+    names: dict[str, str] = {}
+    for i in catalog.indicators:
+        for n in (i.code, i.name, *i.aliases):
+            names.setdefault(n.lower(), i.code)
+    if key.lower() in names:
+        return names[key.lower()]
+    tiers = (
+        lambda n, code: n.startswith(key.lower()),
+        lambda n, code: "".join(part[:1] for part in code.split("_")) == key.lower(),
+        lambda n, code: key.lower() in n,
+    )
+    for fits in tiers:
+        found = sorted({code for n, code in names.items() if fits(n, code)})
+        if len(found) == 1:
+            return found[0]
+        if found:
+            shown = ", ".join(f"{c} ({catalog.indicator(c).name})" for c in found[:6])
+            raise NameProblem(f"indicator {text!r} fits {len(found)} indicators: {shown}; write more of it")
+    raise NameProblem(f"indicator {text!r} is not a known indicator code, name or alias in indicators.yaml"
+                      + did_you_mean(key, names))

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from flows.commands.common import EXIT_REJECTED, console, fail, state
 from flows.settings import Settings
@@ -73,6 +74,7 @@ def brief_command(
 
     Example: bipin brief weekly --place 武义 --dry-run
     """
+    from flows.brief.delivery.config import DeliveryConfigError
     from flows.brief.plan import PlanError, check_request
     from flows.brief.recipients import RecipientError
     from flows.catalog import CatalogError
@@ -88,12 +90,13 @@ def brief_command(
         with marts_known_then(settings, as_of):
             results = run_brief(settings, kind=kind, period=period, week=week, places=place or None,
                                 recipients=recipient or None, dry_run=dry_run, resend=resend, as_of=as_of)
-    except (PlanError, RecipientError, CatalogError) as exc:
+    except (PlanError, RecipientError, CatalogError, DeliveryConfigError) as exc:
         fail(str(exc))
     except BriefingFailed as exc:
         fail(str(exc), code=EXIT_REJECTED)
     for r in results:
-        console.print(f"{r.status:<10} {r.email}  {r.subject}  [dim]{r.detail}[/]", highlight=False)
+        console.print(Text.assemble(f"{r.status:<10} {r.email}  {r.subject}  ", (r.detail or "", "dim")),
+                      highlight=False)
 
 
 def preview_command(

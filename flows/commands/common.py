@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
 from rich.text import Text
 
 from flows.catalog import Catalog, CatalogError, load_catalog
@@ -66,6 +68,23 @@ class AppState:
 
 def state(ctx: typer.Context) -> AppState:
     return ctx.find_root().obj
+
+
+def print_table(table: Table, out: Console = console) -> None:
+    """Print a table without cutting names: on a terminal long cells fold inside their column; piped
+    or redirected (where rich would assume 80 columns), the table gets the width it needs."""
+    for column in table.columns:
+        column.overflow = "fold"
+    if out.is_terminal:
+        out.print(table)
+        return
+    needed = Measurement.get(out, out.options.update_width(10_000), table).maximum
+    saved = out.width
+    out.width = max(saved, needed)
+    try:
+        out.print(table)
+    finally:
+        out.width = saved
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
