@@ -108,4 +108,4 @@ def indicator_code(catalog: Catalog, text: str) -> str:
             shown = ", ".join(f"{c} ({catalog.indicator(c).name})" for c in found[:6])
             raise NameProblem(f"indicator {text!r} fits {len(found)} indicators: {shown}; write more of it")
     raise NameProblem(f"indicator {text!r} is not a known indicator code, name or alias in indicators.yaml"
-                      + did_you_mean(key, names))
+                      + did_you_mean(key.lower(), names))

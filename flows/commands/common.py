@@ -79,12 +79,7 @@ def print_table(table: Table, out: Console = console) -> None:
         out.print(table)
         return
     needed = Measurement.get(out, out.options.update_width(10_000), table).maximum
-    saved = out.width
-    out.width = max(saved, needed)
-    try:
-        out.print(table)
-    finally:
-        out.width = saved
+    Console(stderr=out.stderr, markup=False, width=max(out.width, needed)).print(table)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:

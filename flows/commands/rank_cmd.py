@@ -101,8 +101,9 @@ def explain(
     catalog = state(ctx).catalog()
     place_code = resolve_place(catalog, place)
     indicator_code = resolve_indicator(catalog, indicator)
+    when = _parse_period_date(period) if period else None
     with _reader(ctx) as con:
-        when = _parse_period_date(period) if period else lookups.newest_period(con, place_code, indicator_code)
+        when = when or lookups.newest_period(con, place_code, indicator_code)
         if when is None:
             fail(f"{place} has no ranked {indicator} yet; run `bipin rank` after loading data")
         versions = lookups.observation_versions(con, place_code, indicator_code, when)
