@@ -39,14 +39,15 @@ def rank(
         from flows.rank import marts, report
         from flows.warehouse import open_warehouse
 
-        with open_warehouse(app_state.settings, catalog) as con:
+        with app_state.warehouse(), open_warehouse(app_state.settings, catalog) as con:
             summary = report.summarise(con, marts.build(con, as_of=moment, full=full))
     else:
         settings = app_state.prefect_ready()
         from flows.rank.flow import rank as rank_flow
 
-        summary = rank_flow(as_of=moment, full=full, config_dir=str(settings.config_dir),
-                            db_path=str(settings.db_path), home=str(settings.home))
+        with app_state.warehouse():  # says whom it waits for; the flow's own lock is then free to take
+            summary = rank_flow(as_of=moment, full=full, config_dir=str(settings.config_dir),
+                                db_path=str(settings.db_path), home=str(settings.home))
     _print_rank_summary(summary, catalog)
 
 
