@@ -31,31 +31,28 @@ def check_recipients(config_dir: Path, catalog: Catalog | None) -> list[str]:
 
     if catalog is None:
         return []  # judged against the catalog; its own problems are listed already
-    try:
-        load_recipients(config_dir, catalog)
-    except RecipientError as exc:
-        return [str(exc)]
-    return []
+    return _problems(lambda: load_recipients(config_dir, catalog), RecipientError)
 
 
 def check_delivery(config_dir: Path, catalog: Catalog | None) -> list[str]:
     """delivery.yaml (or `delivery:` in settings.yaml): mode, SMTP, limits."""
     from flows.brief.delivery.config import DeliveryConfigError, load_delivery_config
 
-    try:
-        load_delivery_config(config_dir)
-    except DeliveryConfigError as exc:
-        return [str(exc)]
-    return []
+    return _problems(lambda: load_delivery_config(config_dir), DeliveryConfigError)
 
 
 def check_schedules(config_dir: Path, catalog: Catalog | None) -> list[str]:
     """`schedules:` in settings.yaml: timezone and one cron string per job."""
     from flows.schedules import ScheduleError, load_schedules
 
+    return _problems(lambda: load_schedules(config_dir), ScheduleError)
+
+
+def _problems(load: Callable[[], object], error: type[Exception]) -> list[str]:
+    """A loader's complaint as the problem list (its message already names file, key and fix)."""
     try:
-        load_schedules(config_dir)
-    except ScheduleError as exc:
+        load()
+    except error as exc:
         return [str(exc)]
     return []
 

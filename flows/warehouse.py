@@ -53,11 +53,14 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
     if str(db_path) != ":memory:":
         db_path.parent.mkdir(parents=True, exist_ok=True)
     # Another process holding the file: wait for it, then fail naming it (flows/locking.py).
+    con = None
     try:
         con = open_with_wait(lambda: duckdb.connect(str(db_path), read_only=read_only), db_path)
         if not read_only:
             migrate(con)
     except duckdb.Error as exc:
+        if con is not None:
+            con.close()
         problem = unreadable(db_path, exc)
         if problem is None:
             raise
