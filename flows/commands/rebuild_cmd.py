@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -33,14 +34,16 @@ def rebuild(
     settings, catalog = app_state.settings, app_state.catalog()
     target = (to or default_target(settings.db_path)).resolve()
     with app_state.warehouse():
+        started = time.perf_counter()
         try:
             result = replay(settings, catalog, target)
         except RebuildError as exc:
             fail(str(exc))
+        replayed = time.perf_counter() - started
         for line in result.warnings + result.changed:
             err_console.print(f"warning: {line}", highlight=False, soft_wrap=True)
         console.print(f"rebuilt {target}: {result.n_files} archived file(s) replayed, {result.n_loaded} loaded, "
-                      f"{result.n_observations} observations; marts built in full", highlight=False)
+                      f"{result.n_observations} observations; marts built in full ({replayed:.1f} s)", highlight=False)
         if result.send_ledger_rows is None:
             err_console.print(f"warning: the send ledger could not be read from {settings.db_path}; the rebuilt "
                               "warehouse has none, so briefings already sent may go out again (use --dry-run first)",
@@ -49,6 +52,7 @@ def rebuild(
             console.print(f"send ledger: {result.send_ledger_rows} row(s) copied from the original")
         diff: list[str] | None = None
         if settings.db_path.exists():
+            started = time.perf_counter()
             try:
                 diff = differences(settings.db_path, target)
             except Exception as exc:  # a damaged original is the usual reason to rebuild
@@ -58,7 +62,8 @@ def rebuild(
             for line in diff:
                 err_console.print(f"differs: {line}", highlight=False, soft_wrap=True)
         elif diff is not None:
-            console.print(f"same as {settings.db_path}: staging rows, loaded files and every mart")
+            console.print(f"same as {settings.db_path}: staging rows, loaded files and every mart "
+                          f"(compared in {time.perf_counter() - started:.1f} s)")
         if replace and not diff and not result.changed:
             _swap(settings.db_path, target)
         elif replace:
