@@ -114,3 +114,23 @@ def test_check_lists_every_validator_when_all_is_well(config):
     code, lines = _check(config)
     assert code == 0
     assert lines[-1] == "catalog OK; checked catalog, recipients, delivery, schedules"
+
+
+def test_brief_with_a_bad_delivery_mode_stops_in_one_line_before_prefect(config, tmp_path):
+    (config / "delivery.yaml").write_text("delivery:\n  mode: outbx\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--config", str(config), "--home", str(tmp_path / "home"),
+                                      "brief", "weekly", "--dry-run"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "delivery.mode" in lines[0] and "did you mean 'outbox'" in lines[0]
+
+
+def test_a_csv_list_row_is_named_by_file_and_row(config):
+    (config / "office.csv").write_text("姓名,邮箱,关注地区,比较组,简报\n张三,zs@wuyi.example.gov.cn,武义,全市,每周\n"
+                                       "李四,ls@wuyi.example.gov.cn,武义,全市,weekley\n", encoding="utf-8")
+    text = (config / "recipients.yaml").read_text(encoding="utf-8").replace("csv_files: []", "csv_files: [office.csv]")
+    (config / "recipients.yaml").write_text(text, encoding="utf-8")
+    code, lines = _check(config)
+    assert code == 2
+    assert f"{config / 'office.csv'}: row 3 (email=ls@wuyi.example.gov.cn)" in lines[0]
+    assert "did you mean 'weekly'" in lines[0]

@@ -74,14 +74,15 @@ def brief_command(
 
     Example: bipin brief weekly --place 武义 --dry-run
     """
-    from flows.brief.delivery.config import DeliveryConfigError
+    from flows.brief.delivery.config import DeliveryConfigError, load_delivery_config
     from flows.brief.plan import PlanError, check_request
     from flows.brief.recipients import RecipientError
     from flows.catalog import CatalogError
 
-    try:  # usage mistakes first, before Prefect starts
+    try:  # usage and config mistakes first, before Prefect starts
         check_request(state(ctx).settings, kind, week, as_of, place or None, period)
-    except (PlanError, CatalogError) as exc:
+        load_delivery_config(state(ctx).settings.config_dir)
+    except (PlanError, CatalogError, DeliveryConfigError) as exc:
         fail(str(exc))
     settings = state(ctx).prefect_ready()
     from flows.brief.flow import BriefingFailed, run_brief
