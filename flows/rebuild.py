@@ -86,7 +86,8 @@ def _copy_send_ledger(con: duckdb.DuckDBPyConnection, original: Path) -> int | N
     except duckdb.Error:
         return None
     try:
-        con.execute("insert into delivery.send_ledger select * from original.delivery.send_ledger")
+        # by name: an original not yet migrated to the newest ledger columns still copies over
+        con.execute("insert into delivery.send_ledger by name select * from original.delivery.send_ledger")
         return con.execute("select count(*) from delivery.send_ledger").fetchall()[0][0]
     except duckdb.Error:
         return None

@@ -48,9 +48,17 @@ def _as_of(db, moment) -> list[tuple]:
 
 def test_rebuild_from_the_archive_gives_the_same_warehouse(tmp_path):
     s, between = _history(tmp_path)
+    con = duckdb.connect(str(s.db_path))
+    con.execute("insert into delivery.send_ledger (kind, period_key, recipient, content_hash, status, sent_at) "
+                "values ('weekly', '2026-W47', 'a@x.org', 'h', 'sent', '2026-11-16 08:01')")
+    con.close()
     target = tmp_path / "rebuilt.duckdb"
     result = rebuild(s, load_catalog(s.config_dir), target)
     assert result.n_files == 3 and result.n_loaded == 2 and result.changed == [] and result.warnings == []
+    # what was sent is not in the archive: carried over, so the rebuilt warehouse mails nothing twice
+    assert result.send_ledger_rows == 1
+    assert query(s.with_overrides(db_path=target), "select kind, period_key, recipient from delivery.send_ledger") == \
+        [("weekly", "2026-W47", "a@x.org")]
     assert differences(s.db_path, target) == []
     # the same loaded_at times, so the past reads the same: 武义 8.2 before the revision, 9.5 after
     assert _as_of(target, between) == _as_of(s.db_path, between)
