@@ -70,7 +70,7 @@ def rebuild(settings: Settings, catalog: Catalog, target: Path,
             if on_file:
                 on_file(outcome)
         con.execute("reset threads")
-        marts.build(con, full=True)
+        marts.build(con, full=True, timezone=settings.timezone)
         result.send_ledger_rows = _copy_send_ledger(con, settings.db_path)
     finally:
         con.close()

@@ -14,11 +14,12 @@ import duckdb
 import pyarrow as pa
 
 from flows.catalog import Catalog
-from flows.ingest import ledger, manifest, rules
+from flows.ingest import ledger, manifest, plausibility, rules
 from flows.ingest.formats import read_tables
 from flows.ingest.memory import RunMemory
 from flows.ingest.model import FileResult, Message, error
 from flows.ingest.normalise import clean
+from flows.ingest.periods_in_files import release_problems
 from flows.ingest.readers import ReadError
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver
 from flows.ingest.sources import SourceOptions, match_source, source_options
@@ -47,6 +48,7 @@ class IngestContext:
         # not fields: Prefect walks a task parameter's fields, and these hold ~10,000 entries and more
         self._ytd_previous: dict[tuple[str, date], date] | None = None
         self._memory: RunMemory | None = None
+        self._history: plausibility.LevelHistory | None = None
         self.short_names = {p.code: p.short_name for p in self.catalog.places}
 
     def memory(self, con: duckdb.DuckDBPyConnection) -> RunMemory:
@@ -54,6 +56,12 @@ class IngestContext:
         if self._memory is None:
             self._memory = RunMemory(con)
         return self._memory
+
+    def level_history(self, con: duckdb.DuckDBPyConnection) -> plausibility.LevelHistory:
+        """Each place's largest plausible level per indicator, read once per run (plausibility.py)."""
+        if self._history is None:
+            self._history = plausibility.LevelHistory(con)
+        return self._history
 
     def ytd_previous(self, con: duckdb.DuckDBPyConnection) -> dict[tuple[str, date], date]:
         """(indicator, period) -> the period before it in its year, for year-to-date indicators; read from
@@ -108,6 +116,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     layout = read_layout(grids, medium, src, path.name, ctx.indicators, places.is_total)
     result.n_rows = layout.n_rows
     messages = [*notes, *layout.messages]
+    if not _errors(messages):  # a period no release can carry, checked on the few distinct periods in hand
+        messages += release_problems(layout.periods, ctx.catalog.calendar_years, received_at, sheet)
     if not _errors(messages) and layout.n_rows == 0:
         messages.append(error("empty_file", "the table has a header but no data rows", sheet=sheet))
     if _errors(messages):
@@ -116,8 +126,13 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     messages += cleaned.messages
     if _errors(messages):
         return _reject(con, path, ctx, result, sha, size, received_at, messages)
-    rows = cleaned.rows
-    result.periods = sorted({r.period for r in rows})
+    result.periods = sorted({r.period for r in cleaned.rows})
+    checked = plausibility.check(cleaned.rows, ctx.catalog, ctx.level_history(con), ctx.short_names, sheet,
+                                 one_period=len(result.periods) == 1)
+    messages += checked.messages
+    if _errors(messages):
+        return _reject(con, path, ctx, result, sha, size, received_at, messages)
+    rows = cleaned.rows = checked.rows
     result.n_totals = cleaned.n_totals
     result.n_observations = len(rows)
     messages += rules.growth_out_of_range(rows, src.growth_limit_pct, sheet)
@@ -126,6 +141,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     previous_periods = [previous.get((r.indicator_code, r.period)) for r in rows]
     incoming = cleaned.table().append_column("ytd_previous_period", pa.array(previous_periods, pa.date32()))
     memory = ctx.memory(con)
+    messages += rules.missing_indicators(rows, memory.last_indicators.get(src.code), ctx.catalog, sheet)
     con.register("incoming_observations", incoming)
     try:
         if memory.knows_periods({p for p in previous_periods if p is not None}):
@@ -141,6 +157,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
         loaded = _commit(con, path, ctx, result, sha, size, received_at, revised)
         if loaded.status == "loaded":
             memory.remember(src.code, path.name, rows)
+            ctx.level_history(con).remember(rows)
         return loaded
     finally:
         con.unregister("incoming_observations")
