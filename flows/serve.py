@@ -155,7 +155,8 @@ def _wait(home: Path, record) -> None:
 
 
 def _stop_on(*signums: int) -> None:
-    """SIGTERM/SIGHUP end `make serve` like Ctrl-C does, so the server it started is stopped too."""
+    """SIGTERM/SIGHUP end `make serve` like Ctrl-C does, so the server it started is stopped too
+    (SIGINT too: a shell may start it with SIGINT ignored, and one Ctrl-C must stop it)."""
     def interrupt(signum, _frame):
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -170,7 +171,7 @@ def main(settings: Settings | None = None) -> None:
     while it serves and returns from serve() on it)."""
     settings = settings or load_settings()
     prepare_prefect_env(settings)
-    _stop_on(signal.SIGTERM, signal.SIGHUP)
+    _stop_on(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     try:
         with server_for_serving(int(os.environ.get("PREFECT_PORT", DEFAULT_PORT))) as url:
             os.environ["PREFECT_API_URL"] = url  # before Prefect is imported: it reads settings once

@@ -125,7 +125,7 @@ def wait_ready(home: Path, record: ServerRecord, timeout_s: float | None = None)
     timeout_s = start_timeout() if timeout_s is None else timeout_s
     deadline = time.monotonic() + timeout_s
     while not is_healthy(record.api_url):
-        if not process_alive(record.pid):
+        if not process_alive(record.pid, ours=False):
             _reap(record.pid)
             last = log_tail(record.log)
             raise ServerStartError(

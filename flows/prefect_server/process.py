@@ -75,7 +75,7 @@ def signal_and_wait(pid: int, timeout_s: float) -> bool:
         return True
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if not process_alive(pid):
+        if not process_alive(pid, ours=False):
             return True
         time.sleep(0.2)
     return False

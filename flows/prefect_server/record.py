@@ -74,21 +74,24 @@ def seconds_unused(prefect_home: Path, now: float) -> float:
         return 0.0
 
 
-def process_alive(pid: int) -> bool:
-    """True when `pid` runs and (where /proc tells) is one of bipin's processes, not a reused pid."""
+def process_alive(pid: int, ours: bool = True) -> bool:
+    """True when `pid` runs (not a zombie) and, with `ours`, is one of bipin's processes where /proc
+    tells (a record left by a crash may name a pid the system has since given to another program)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        return not ours
     try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
         stat = Path(f"/proc/{pid}/stat").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return True  # no /proc here: trust the signal check
-    zombie = stat.rsplit(")", 1)[-1].split()[0] == "Z"
-    return not zombie and (b"flows" in cmdline or b"bipin" in cmdline)
+    if stat.rsplit(")", 1)[-1].split()[0] == "Z":
+        return False
+    # an empty command line: a process between fork and exec, i.e. one we are starting right now
+    return not ours or not cmdline or b"flows" in cmdline or b"bipin" in cmdline
 
 
 def is_healthy(api_url: str, timeout_s: float = 2.0) -> bool:
