@@ -113,7 +113,7 @@ def plain_in_fresh_process() -> dict[str, float]:
 def run_plain() -> dict[str, float]:
     """The job of `pipeline(force=True)` as plain calls in a fresh home: demo, ingest, rank, each kind."""
     from flows.brief import plan as p
-    from flows.brief.digest import SendResult
+    from flows.brief.delivery.outcome import SendResult
     from flows.brief.session import warehouse_session
     from flows.catalog import load_catalog
     from flows.ingest.pipeline import discover, ingest_paths

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from flows.brief.delivery_config import DeliveryConfig, load_delivery_config, smtp_password
+from flows.brief.delivery.config import DeliveryConfig, load_delivery_config, smtp_password
 from flows.settings import PROJECT_ROOT, Settings, load_settings
 
 log = logging.getLogger("bipin.alerts")

@@ -10,11 +10,11 @@ import pytest
 from brief_smtp import PASSWORD, Mailbox, delivery_yaml, make_cert, start, start_implicit_tls
 from brief_world import AS_OF, world_settings
 
-from flows.brief import ledger
 from flows.brief import plan as p
-from flows.brief.deliver import deliver_batch
-from flows.brief.delivery_config import load_delivery_config
-from flows.brief.redact import RedactSecrets, protect
+from flows.brief.delivery import ledger
+from flows.brief.delivery.config import load_delivery_config
+from flows.brief.delivery.redact import RedactSecrets, protect
+from flows.brief.delivery.send import deliver_batch
 from flows.warehouse import connect
 
 MANY = "".join(f"  - {{name: 读者{i}, email: r{i}@example.gov.cn, place: 武义, kinds: [weekly]}}\n" for i in range(6))

@@ -171,7 +171,7 @@ def test_digest_kind_reports_the_week_from_the_ledger(tmp_path):
 def test_password_from_a_prefect_secret_block(prefect_harness, monkeypatch):
     from prefect.blocks.system import Secret
 
-    from flows.brief.delivery_config import SmtpConfig, smtp_password
+    from flows.brief.delivery.config import SmtpConfig, smtp_password
 
     Secret(value="from-the-block").save("bipin-test-smtp", overwrite=True)
     monkeypatch.delenv("BIPIN_SMTP_PASSWORD", raising=False)
@@ -195,7 +195,7 @@ def test_brief_command_usage_errors_stop_before_prefect(tmp_path, args, message)
 
 
 def test_failure_message_states_a_plan_problem_once_and_names_the_blocked():
-    from flows.brief.digest import SendResult
+    from flows.brief.delivery.outcome import SendResult
     from flows.brief.flow import failure_message
 
     failed = [SendResult("a@x.org", "A", "blocked", "marts missing"),

@@ -15,8 +15,8 @@ import pytest
 from brief_world import AS_OF, world_settings
 
 from flows.brief import plan as p
-from flows.brief import xlsx
-from flows.brief.digest import SendResult
+from flows.brief.delivery.outcome import SendResult
+from flows.brief.render import xlsx
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -120,7 +120,7 @@ def test_xlsx_holds_the_marts_numbers(world):
 
 
 def test_xlsx_neutralises_formulas():
-    from flows.brief.collect import Sheet
+    from flows.brief.content.collect import Sheet
 
     data = xlsx.workbook_bytes((Sheet("a/b:c", ("名称",), (("=HYPERLINK(\"x\")",), ("+1",), ("-2",), ("@x",), (3.5,))),),
                                AS_OF)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flows.brief import content, digest, tables, trends
-from flows.brief import wording as w
+from flows.brief.content import digest, tables, trends
+from flows.brief.content import weekly as content
+from flows.brief.content import wording as w
 
 P = date(2026, 10, 1)
 

@@ -9,7 +9,7 @@ from email import policy
 import pytest
 
 from flows.alerts import alert_operators, compose_alert, deliver_alert, operator_addresses
-from flows.brief.delivery_config import DeliveryConfig, SmtpConfig
+from flows.brief.delivery.config import DeliveryConfig, SmtpConfig
 from flows.settings import load_settings
 
 

@@ -172,7 +172,7 @@ def test_the_pipeline_reranks_when_only_the_catalog_changed(tmp_path):
 def test_briefings_refuse_marts_built_with_another_catalog():
     """The same staleness stops a briefing (run by hand after a config edit) with one clear line."""
     from flows.brief import guards
-    from flows.brief import queries as q
+    from flows.brief.content import queries as q
     from flows.warehouse import sync_catalog
 
     con = warehouse(catalog())

@@ -1,1 +1,4 @@
-"""Briefings: recipients, what to say (content), how it looks (render), how it travels (message, deliver)."""
+"""Briefings: content/ (what to say), render/ (how it looks), delivery/ (how it travels).
+
+At this level: recipients, guards, the plan the flow follows, the run's shared connection and `bipin preview`.
+"""

@@ -17,8 +17,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.brief import plan as p
 from flows.brief import session
-from flows.brief.collect import period_key
-from flows.brief.digest import SendResult
+from flows.brief.content.collect import period_key
+from flows.brief.delivery.outcome import SendResult
 from flows.settings import Settings, load_settings
 from flows.worktime import own_work
 

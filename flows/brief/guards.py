@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flows.brief.queries import WarehouseState
+from flows.brief.content.queries import WarehouseState
 
 
 def run_problems(state: WarehouseState, as_of: datetime, max_age_days: int) -> list[str]:

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field, is_dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flows.brief import collect, digest, guards, ledger, session
-from flows.brief import queries as q
-from flows.brief.compose import compose
-from flows.brief.deliver import Outgoing, deliver_batch
-from flows.brief.delivery_config import DeliveryConfig, load_delivery_config
-from flows.brief.message import content_hash
+from flows.brief import guards, session
+from flows.brief.content import collect, digest
+from flows.brief.content import queries as q
+from flows.brief.delivery import ledger
+from flows.brief.delivery.config import DeliveryConfig, load_delivery_config
+from flows.brief.delivery.message import content_hash
+from flows.brief.delivery.outcome import SendResult
+from flows.brief.delivery.send import Outgoing, deliver_batch
 from flows.brief.recipients import KINDS, Recipient, load_recipients, select
+from flows.brief.render.compose import compose
 from flows.catalog import Catalog, load_catalog
 from flows.periods import parse_period
 from flows.settings import Settings
@@ -237,7 +240,7 @@ def _capture(fn, *args):
         return exc
 
 
-def digest_outgoing(settings: Settings, plan: Plan, results: list[digest.SendResult]) -> list[Outgoing]:
+def digest_outgoing(settings: Settings, plan: Plan, results: list[SendResult]) -> list[Outgoing]:
     """The operators' digest for this run (or, for `brief digest`, the last digest_days of files and ledger)."""
     cfg = load_delivery_config(settings.config_dir)
     window = timedelta(days=cfg.digest_days) if plan.kind == "digest" else RUN_DIGEST_WINDOW
@@ -250,7 +253,7 @@ def digest_outgoing(settings: Settings, plan: Plan, results: list[digest.SendRes
         expected = q.fetch(con, "expected_periods", period_from=collect.months_back(until.date(), 12),
                            period_to=until.date())
         if plan.kind == "digest" and q.table_exists(con, "delivery.send_ledger"):
-            results = [digest.SendResult(r[0], r[0], r[1], r[2] or "") for r in con.execute(
+            results = [SendResult(r[0], r[0], r[1], r[2] or "") for r in con.execute(
                 "select recipient, status, last_error from delivery.send_ledger "
                 "where last_attempt_at > ? and last_attempt_at <= ? and kind <> 'digest' order by recipient",
                 [since, until]).fetchall()]
@@ -274,7 +277,7 @@ def digest_hash_key(ctx) -> str:
     return content_hash(replace(ctx, window="") if is_dataclass(ctx) and hasattr(ctx, "window") else ctx)[:12]
 
 
-def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bool) -> list[digest.SendResult]:
+def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bool) -> list[SendResult]:
     """Through the ledger to the outbox or SMTP; a dry run only says what it would do."""
     cfg = load_delivery_config(settings.config_dir)
     if dry_run:
@@ -285,7 +288,7 @@ def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bo
             for o in items:
                 row = ledger.lookup(con, o.kind, o.period_key, o.email) if has_ledger else None
                 decision, why = ledger.decide(row, resend)
-                out.append(digest.SendResult(o.email, o.name, "dry_run" if decision == "send" else "skipped",
+                out.append(SendResult(o.email, o.name, "dry_run" if decision == "send" else "skipped",
                                              why or "would send", o.subject))
             return out
         finally:

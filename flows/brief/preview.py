@@ -6,11 +6,11 @@ from datetime import datetime
 from pathlib import Path
 
 from flows.brief import plan as p
-from flows.brief.collect import BlankBriefing
-from flows.brief.compose import compose
-from flows.brief.deliver import browser_html
-from flows.brief.delivery_config import load_delivery_config
+from flows.brief.content.collect import BlankBriefing
+from flows.brief.delivery.config import load_delivery_config
+from flows.brief.delivery.send import browser_html
 from flows.brief.recipients import Recipient, RecipientError, load_recipients
+from flows.brief.render.compose import compose
 from flows.catalog import CatalogError, load_catalog
 from flows.settings import Settings
 

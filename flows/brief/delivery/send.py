@@ -20,10 +20,10 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from flows.brief import ledger
-from flows.brief.delivery_config import DeliveryConfig, smtp_password
-from flows.brief.digest import SendResult
-from flows.brief.redact import protect
+from flows.brief.delivery import ledger
+from flows.brief.delivery.config import DeliveryConfig, smtp_password
+from flows.brief.delivery.outcome import SendResult
+from flows.brief.delivery.redact import protect
 
 log = logging.getLogger("bipin.brief.deliver")
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flows.brief import charts, message, render, xlsx
-from flows.brief.collect import Briefing
-from flows.brief.deliver import Outgoing
-from flows.brief.delivery_config import DeliveryConfig
+from flows.brief.content.collect import Briefing
+from flows.brief.delivery import message
+from flows.brief.delivery.config import DeliveryConfig
+from flows.brief.delivery.send import Outgoing
+from flows.brief.render import charts, xlsx
+from flows.brief.render import html as render
 
 
 def compose(b: Briefing, cfg: DeliveryConfig, as_of: datetime, to_name: str, to_address: str,

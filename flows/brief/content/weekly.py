@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flows.brief import wording as w
-from flows.brief.trends import Chart, HeatMap
+from flows.brief.content import wording as w
+from flows.brief.content.trends import Chart, HeatMap
 from flows.periods import Period
 
 MAX_MOVERS = 3

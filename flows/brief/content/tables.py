@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flows.brief import wording as w
-from flows.brief.trends import heat_colour
+from flows.brief.content import wording as w
+from flows.brief.content.trends import heat_colour
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Text that a spreadsheet could run as a formula (starting with = + - @, or a tab/CR) is neutralised
 with a leading apostrophe, so a place alias cannot become a formula in a leader's Excel.
-The workbook is written directly as SpreadsheetML (flows/brief/xlsx_parts.py): strings inline, one
+The workbook is written directly as SpreadsheetML (flows/brief/render/xlsx_parts.py): strings inline, one
 header style, frozen header row. xlsxwriter spent ~3 us a cell (~50 ms a monthly workbook, eight a run).
 """
 
@@ -12,8 +12,8 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
-from flows.brief import xlsx_parts
-from flows.brief.collect import Sheet
+from flows.brief.content.collect import Sheet
+from flows.brief.render import xlsx_parts
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")

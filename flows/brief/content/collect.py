@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flows.brief import content, tables, trends
-from flows.brief import queries as q
+from flows.brief.content import queries as q
+from flows.brief.content import tables, trends
+from flows.brief.content import weekly as content
 from flows.brief.recipients import Recipient
 from flows.catalog import Catalog
 from flows.periods import Period

@@ -95,10 +95,17 @@ def warehouse_state(con, as_of: datetime) -> WarehouseState:
 
 
 def rank_catalog_is_stale(con) -> bool:
-    """Whether ref (the catalog as synced now) differs from the catalog the marts were built with."""
-    from flows.rank.marts import catalog_changed_since_build
+    """Whether ref (the catalog as synced now) differs from the catalog the marts were built with.
 
-    return catalog_changed_since_build(con)
+    Read from the warehouse (meta.rank_state and the same fingerprint model rank stores), not by asking
+    flows.rank: the stages meet only in the warehouse.
+    """
+    if not table_exists(con, "meta.rank_state"):
+        return False
+    row = con.execute("select catalog_fingerprint from meta.rank_state").fetchone()
+    if row is None:
+        return False
+    return row[0] != con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
 
 
 def rank_watermark(con) -> datetime | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flows.brief import wording as w
+from flows.brief.content import wording as w
 
 
 @dataclass(frozen=True)

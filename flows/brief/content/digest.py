@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flows.brief.delivery.outcome import SendResult
+
 MAX_WARNINGS = 20
 
 
@@ -26,16 +28,6 @@ class DigestContext:
     problems: tuple[str, ...]
     generated_at: str
 
-
-@dataclass(frozen=True)
-class SendResult:
-    """One recipient's outcome in a run; the digest and the flow's final state read it."""
-
-    email: str
-    name: str
-    status: str          # sent / skipped / dry_run / blocked / failed_transient / failed_permanent
-    detail: str = ""
-    subject: str = ""
 
 
 def _where(m: dict) -> str:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from flows.brief.trends import Chart
+from flows.brief.content.trends import Chart
 
 # eight clearly different hues (Okabe-Ito plus two), so the key indicators never share a colour
 COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#000000", "#8c564b")

@@ -1,0 +1,1 @@
+"""How a briefing looks: Jinja2 HTML/text, the chart, the XLSX attachment, composed into an outgoing email."""
