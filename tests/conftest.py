@@ -14,6 +14,9 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.pop("PREFECT_API_URL", None)
+# Commands in tests run on the session's test server (prefect_harness) or Prefect's temporary one,
+# never leaving bipin's background server behind; tests of that server set it back themselves.
+os.environ["BIPIN_PREFECT_SERVER"] = "temporary"
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
