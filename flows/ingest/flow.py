@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
+from prefect.utilities.annotations import quote
 
 from flows.catalog import Catalog, load_catalog
 from flows.ingest import pipeline, report
@@ -74,14 +75,15 @@ def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_pat
     with own_work("ingest"):
         settings = load_settings(config_dir, db_path, home)
         catalog = load_catalog(settings.config_dir)
-    files = discover_task(paths, settings, catalog)
+    # quote(): Prefect would walk the catalog's every field looking for futures, for each task call
+    files = discover_task(paths, settings, quote(catalog))
     with own_work("ingest"):
         ctx = IngestContext(settings, catalog)
         # One connection for the whole run: every close checkpoints the file, which cost ~0.1 s a file.
         con = connect(settings.db_path)
     try:
         con.execute("set threads = 1")  # many tiny statements: one thread avoids scheduling overhead
-        results = [load_one_file_task(path, ctx, con) for path in files]
+        results = [load_one_file_task(path, quote(ctx), quote(con)) for path in files]
     finally:
         with own_work("ingest"):
             con.close()
