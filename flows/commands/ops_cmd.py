@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date, datetime
 from typing import Annotated
@@ -54,7 +55,6 @@ def run(
 
     from flows import worktime
     from flows.ops import ensure_demo_inbox, own_work_seconds, sends_since
-
     from flows.prefect_server.connect import begin
 
     begin()  # a Prefect server starting in the background meanwhile, if none is running yet
@@ -122,6 +122,10 @@ def _print_summary(settings, stages: list[dict], sends: list[dict]) -> None:
     console.print(f"outbox     {settings.outbox} ({n_eml} .eml files, .html previews beside them)")
     console.print(f"database   {settings.db_path}   (duckdb {settings.db_path} -c 'from marts.top3_counts')")
     console.print(f"quarantine {settings.quarantine}")
+    api = os.environ.get("PREFECT_API_URL")
+    if api:  # where the run's logs and artifacts are; the server keeps running for the next commands
+        console.print(f"prefect    {api.removesuffix('/api')}/runs   (`bipin server status`; `bipin server stop` ends it)",
+                      highlight=False, soft_wrap=True)
 
 
 def status(

@@ -59,7 +59,12 @@ def start(ctx: typer.Context) -> None:
 
     Example: bipin server start
     """
-    from flows.prefect_server.connect import ServerStartError, configured_elsewhere, start_background, wait_ready
+    from flows.prefect_server.connect import (
+        ServerStartError,
+        configured_elsewhere,
+        start_background,
+        wait_ready,
+    )
 
     home = _home(ctx)
     chosen = configured_elsewhere()

@@ -26,8 +26,16 @@ from pathlib import Path
 
 from flows.prefect_server import process
 from flows.prefect_server.record import (
-    LOG_NAME, ServerRecord, free_port, is_healthy, log_tail, mark_used, process_alive, read_record,
-    remove_record, write_record,
+    LOG_NAME,
+    ServerRecord,
+    free_port,
+    is_healthy,
+    log_tail,
+    mark_used,
+    process_alive,
+    read_record,
+    remove_record,
+    write_record,
 )
 from flows.settings import PROJECT_ROOT
 
