@@ -170,6 +170,9 @@ def main(settings: Settings | None = None) -> None:
     Ctrl-C or SIGTERM stops the deployments, then the server (Prefect's runner takes over SIGTERM
     while it serves and returns from serve() on it)."""
     settings = settings or load_settings()
+    # served runs load their settings from the environment: hand them this command's --home/--config/--db
+    os.environ.update({"BIPIN_HOME": str(settings.home), "BIPIN_CONFIG_DIR": str(settings.config_dir),
+                       "BIPIN_DB": str(settings.db_path)})
     prepare_prefect_env(settings)
     _stop_on(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     try:

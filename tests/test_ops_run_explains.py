@@ -50,6 +50,7 @@ def test_ingest_run_with_a_rejected_file_says_so_in_state_logs_and_artifact(pref
     run_id = state.state_details.flow_run_id
     logs = "\n".join(_run_logs(run_id))
     assert "rejected city_bad_202610.csv" in logs
+    assert "loaded city_good_202610.csv: 2026年1-10月" in logs
     rejection = next(line for line in logs.splitlines() if "city_bad_202610.csv: error" in line)
     assert "武义新城" in rejection and "row 9" in rejection, rejection  # the reason, with its row
 
