@@ -30,16 +30,21 @@ class AppState:
                 fail(str(exc))
         return self._catalog
 
+    def prefect_env(self) -> Settings:
+        """Prefect's environment for this command (home, quiet console); before Prefect is imported."""
+        # bipin prints its own summaries and one-line errors; Prefect's console lines (tracebacks
+        # included) still reach the run's logs in the API/UI. Set the variable to see them here too.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+        prepare_prefect_env(self.settings)
+        return self.settings
+
     def prefect_ready(self) -> Settings:
         """Point Prefect at bipin's own home and at a running server before anything imports it.
 
         The server is the one PREFECT_API_URL names, else `make serve`'s or bipin's background
         server under the home, started on first use (flows/prefect_server/connect.py).
         """
-        # bipin prints its own summaries and one-line errors; Prefect's console lines (tracebacks
-        # included) still reach the run's logs in the API/UI. Set the variable to see them here too.
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-        prepare_prefect_env(self.settings)
+        self.prefect_env()
         from flows.prefect_server.connect import ServerStartError, connect
 
         try:

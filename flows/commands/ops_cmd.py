@@ -13,7 +13,6 @@ from rich.table import Table
 
 from flows.commands.common import EXIT_REJECTED, console, fail, state
 from flows.schedules import BRIEF_KINDS, ScheduleError, load_schedules
-from flows.settings import prepare_prefect_env
 
 
 def _progress() -> Progress:
@@ -36,8 +35,7 @@ def run(
     """
     started = time.perf_counter()
     app = state(ctx)
-    settings = app.settings
-    prepare_prefect_env(settings)
+    settings = app.prefect_env()
     catalog = app.catalog()
     unknown = sorted(set(kind or []) - set(BRIEF_KINDS))
     if unknown:
@@ -63,9 +61,10 @@ def run(
         demo_start = time.perf_counter()
         n_demo = ensure_demo_inbox(settings, catalog, date.today())
         demo_seconds = time.perf_counter() - demo_start
-        progress.update(job, description="connecting to Prefect")
+        progress.update(job, description="starting Prefect")
+        from flows.pipeline import pipeline  # imports prefect (counted as start-up) while the server boots
+
         app.prefect_ready()
-        from flows.pipeline import pipeline  # imports prefect: counted as start-up
 
         progress.update(job, description="pipeline: ingest -> rank -> briefings")
         run_start = settings.local_now()  # the ledger's times are local to the configured zone

@@ -148,17 +148,30 @@ def wait_ready(home: Path, record: ServerRecord, timeout_s: float | None = None)
     mark_used(home)
 
 
+_pending: list[ServerRecord] = []  # begun by begin(), waited for by connect()
+
+
 def begin() -> None:
-    """Start the background server now if a command will need it, without waiting (`bipin run`
-    writes the demo files meanwhile); connect() later waits for it."""
+    """Start the background server now if a command will need it, without waiting, and point this
+    process at it: `bipin run` writes the demo files and imports Prefect while it boots (its address
+    is known from the start); connect() then waits for it to answer."""
     if configured_elsewhere() is None:
-        start_background(prefect_home())
+        record, _ = start_background(prefect_home())
+        os.environ["PREFECT_API_URL"] = record.api_url
+        _pending.append(record)
 
 
 def connect(announce: Callable[[str], None] | None = None) -> Choice:
     """Decide the server for this process and point Prefect at it (call before importing prefect).
 
     `announce` hears one line when this command has to wait for a server to start."""
+    if _pending:
+        record = _pending.pop()
+        if announce is not None and not is_healthy(record.api_url):
+            announce(f"waiting for Prefect's local server to start in the background ({record.ui_url}; "
+                     "later commands reuse it, `bipin server stop` stops it)")
+        wait_ready(prefect_home(), record)
+        return Choice(record.api_url, record.owner, record)
     choice = configured_elsewhere()
     if choice is not None:
         return choice
