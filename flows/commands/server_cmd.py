@@ -10,6 +10,11 @@ server_app = typer.Typer(help="The Prefect server bipin's commands use (started 
                          no_args_is_help=True)
 
 
+def _say(text: str) -> None:
+    """One line as is: no wrapping at 80 columns, no markup read in paths or addresses."""
+    console.print(text, highlight=False, soft_wrap=True, markup=False)
+
+
 def _home(ctx: typer.Context):
     from flows.prefect_server.connect import prefect_home
     from flows.settings import prepare_prefect_env
@@ -31,26 +36,25 @@ def status(ctx: typer.Context) -> None:
     chosen = configured_elsewhere()
     if chosen is not None:
         if chosen.api_url is None:
-            console.print(f"commands use Prefect's temporary server, one per command ({chosen.source}); nothing runs between them")
+            _say(f"commands use Prefect's temporary server, one per command ({chosen.source}); nothing runs between them")
         else:
             answers = "answers" if is_healthy(chosen.api_url) else "does NOT answer"
-            console.print(f"commands use {chosen.api_url} ({chosen.source}); it {answers}", highlight=False)
+            _say(f"commands use {chosen.api_url} ({chosen.source}); it {answers}")
         return
     record = running(home)
     if record is None:
-        console.print(f"no Prefect server running under {home}; the next ingest, rank, brief or run starts one "
-                      "in the background (or: bipin server start)", highlight=False)
+        _say(f"no Prefect server running under {home}; the next ingest, rank, brief or run starts one "
+                      "in the background (or: bipin server start)")
         return
     import time
 
     answers = "answers" if is_healthy(record.api_url) else "is still starting (or not answering)"
-    console.print(f"{record.owner} Prefect server, pid {record.pid}, since {record.started_at}: {answers}",
-                  highlight=False)
-    console.print(f"  API {record.api_url}   UI {record.ui_url}", highlight=False)
-    console.print(f"  database {home / 'prefect.db'}   log {record.log}", highlight=False)
+    _say(f"{record.owner} Prefect server, pid {record.pid}, since {record.started_at}: {answers}")
+    _say(f"  API {record.api_url}   UI {record.ui_url}")
+    _say(f"  database {home / 'prefect.db'}   log {record.log}")
     if record.owner == "background" and record.idle_stop_s:
         left = max(0.0, record.idle_stop_s - seconds_unused(home, time.time()))
-        console.print(f"  stops by itself when unused for {record.idle_stop_s / 60:.0f} min ({left / 60:.0f} min left)")
+        _say(f"  stops by itself when unused for {record.idle_stop_s / 60:.0f} min ({left / 60:.0f} min left)")
 
 
 @server_app.command("start")
@@ -76,7 +80,7 @@ def start(ctx: typer.Context) -> None:
     except ServerStartError as exc:
         fail(str(exc))
     what = "started" if started else f"already running ({record.owner})"
-    console.print(f"Prefect server {what}: UI {record.ui_url}, API {record.api_url}", highlight=False)
+    _say(f"Prefect server {what}: UI {record.ui_url}, API {record.api_url}")
 
 
 @server_app.command("stop")
@@ -95,9 +99,9 @@ def stop(ctx: typer.Context) -> None:
     except ServerStartError as exc:
         fail(str(exc))
     if record is None:
-        console.print(f"no Prefect server running under {home}", highlight=False)
+        _say(f"no Prefect server running under {home}")
     else:
-        console.print(f"stopped the {record.owner} Prefect server (pid {record.pid}, {record.api_url})", highlight=False)
+        _say(f"stopped the {record.owner} Prefect server (pid {record.pid}, {record.api_url})")
 
 
 def register(app: typer.Typer) -> None:
