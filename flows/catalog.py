@@ -75,6 +75,9 @@ class Group(_Model):
     members: tuple[Membership, ...] = ()
     members_with_parent: str | None = None  # shorthand: every county-level place under this parent
     members_all_counties: bool = False      # shorthand: every county-level place in the catalog
+    # share of the members valid on a period that must have an observation row (a value or the
+    # publisher's missing marker) before the group's slice is published (docs/RULES.md, coverage)
+    min_coverage: float = Field(default=1.0, gt=0, le=1)
 
 
 class Indicator(_Model):
@@ -88,6 +91,22 @@ class Indicator(_Model):
     jan_feb_combined: bool = True
     is_key: bool = False
     aliases: tuple[str, ...] = ()
+    # Plausibility limits (docs/RULES.md, "Ingest checks"): beyond them a value is flagged (kept, never ranked) or,
+    # with implausible: reject, rejects its file. Growth in percent; levels in the indicator's unit.
+    plausible_growth_pct: tuple[float, float] = (-100.0, 1000.0)
+    plausible_min: float | None = None
+    plausible_max: float | None = None
+    plausible_history_factor: float | None = Field(default=100.0, gt=1)  # x the place's usual magnitude
+    implausible: Literal["flag", "reject"] = "flag"
+
+    @model_validator(mode="after")
+    def _limits_ordered(self) -> Indicator:
+        low, high = self.plausible_growth_pct
+        if low >= high:
+            raise ValueError(f"indicator {self.code}: plausible_growth_pct {[low, high]} must be [low, high]")
+        if self.plausible_min is not None and self.plausible_max is not None and self.plausible_min >= self.plausible_max:
+            raise ValueError(f"indicator {self.code}: plausible_min must be below plausible_max")
+        return self
 
     @property
     def calendar(self) -> str:
@@ -110,9 +129,9 @@ class Source(_Model):
     model_config = ConfigDict(extra="allow", frozen=True)
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str = ""
-    pattern: str  # glob on the file name
+    pattern: str | tuple[str, ...]  # glob(s) on the file name
     layout: Literal["wide", "long"]
-    format: Literal["auto", "csv", "xlsx", "parquet"] = "auto"
+    format: Literal["auto", "csv", "xlsx", "xls", "html", "pdf", "parquet"] = "auto"
     encoding: str | None = None  # None = detect
     values: Literal["ytd", "monthly"] = "ytd"
     unit_scale: dict[str, float] = Field(default_factory=dict)
@@ -173,6 +192,12 @@ class Catalog(_Model):
         if problems:
             raise ValueError("\n  ".join(problems))
         return self
+
+    @property
+    def calendar_years(self) -> tuple[int, int]:
+        """First and last year of the release calendar (settings.yaml calendar_years; default 2000 to next year)."""
+        years = self.settings.get("calendar_years", [2000, date.today().year + 1])
+        return int(years[0]), int(years[1])
 
     # -- lookups -------------------------------------------------------------
     def place(self, code: str) -> Place:

@@ -7,7 +7,6 @@ Stages meet here and only here: they read and write tables with stated columns
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date
 from functools import cache
 from hashlib import sha256
 from pathlib import Path
@@ -95,8 +94,8 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Replace the `ref` tables with the catalog, in one transaction (the YAML is the source of truth)."""
     places = [(p.code, p.name, p.short_name, p.division_code, p.parent, p.level) for p in catalog.places]
     aliases = sorted({(name, code) for name, code in catalog.alias_map().items()})
-    groups = [(g.code, g.name, g.label, g.first_tier_size, g.scoring.method, g.scoring.default_weight, i)
-              for i, g in enumerate(catalog.groups)]
+    groups = [(g.code, g.name, g.label, g.first_tier_size, g.scoring.method, g.scoring.default_weight, i,
+               g.min_coverage) for i, g in enumerate(catalog.groups)]
     members = [(g.code, m.place, m.valid_from, m.valid_to) for g in catalog.groups for m in catalog.memberships(g)]
     weights = [(g.code, ind, w) for g in catalog.groups for ind, w in g.scoring.weights.items()]
     indicators = [(i.code, i.name, i.unit, i.kind, i.basis, i.direction, i.frequency, i.calendar, i.is_key, n)
@@ -107,8 +106,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
             benchmarks.append((b.focus, b.learn_from, "learn_from", b.learn_from_group))
         if b.overtake:
             benchmarks.append((b.focus, b.overtake, "overtake", b.overtake_group))
-    years = catalog.settings.get("calendar_years", [2000, date.today().year + 1])
-    calendar = calendar_rows(int(years[0]), int(years[1]))
+    calendar = calendar_rows(*catalog.calendar_years)
     tables = (
         ("ref.places", places), ("ref.place_aliases", aliases), ("ref.groups", groups),
         ("ref.group_members", members), ("ref.group_weights", weights), ("ref.indicators", indicators),

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -71,6 +72,7 @@ class Serve:
         env.update({"BIPIN_HOME": str(self.home), "PREFECT_HOME": str(self.home / "prefect"),
                     "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
         # STAMP= : the virtualenv is the one running this test, no install step
+        self.env = env
         self.make = subprocess.Popen(["make", "-s", "serve", f"PREFECT_PORT={self.port}", "STAMP="], cwd=ROOT,
                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      start_new_session=True)
@@ -105,7 +107,11 @@ def test_make_serve_stops_both_processes_on_ctrl_c_and_on_sigterm(tmp_path):
         before = {"ctrl_c": ctrl_c.processes(), "term": term.processes()}
         for procs in before.values():
             assert procs["flows.serve"] and procs["server"], before  # both processes were up
-        assert (ctrl_c.home / "prefect" / "bipin-server.json").exists()
+        # commands under the same home use make serve's server (they start none of their own)
+        status = subprocess.run([sys.executable, "-m", "flows.cli", "server", "status"], cwd=ROOT, env=ctrl_c.env,
+                                capture_output=True, text=True, timeout=120)
+        assert "make serve Prefect server" in status.stdout and f"127.0.0.1:{ctrl_c.port}/api" in status.stdout
+        assert "answers" in status.stdout
 
         os.killpg(ctrl_c.make.pid, signal.SIGINT)   # Ctrl-C in a terminal: the foreground process group
         os.kill(term.make.pid, signal.SIGTERM)      # kill <make's pid>: make passes it to its child

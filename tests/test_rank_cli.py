@@ -135,3 +135,8 @@ def test_rank_flow_runs_under_prefect(world, prefect_harness, monkeypatch):
     assert [(r["place"], r["top3"], r["first"]) for r in top] == [("甲", 1, 1), ("乙", 1, 1), ("丙", 1, 1), ("丁", 0, 0)]
     again = rank(config_dir=cfg, db_path=db, home=home)
     assert again["mode"] == "unchanged"
+    # a parameter with a UTC offset is converted where it enters the flow, on both sides of the 04-20 09:00 load
+    before = rank(as_of="2025-04-19T17:59:00-07:00", config_dir=cfg, db_path=db, home=home)
+    assert before["as_of"] == "2025-04-20 08:59:00"
+    after = rank(as_of="2025-04-20T01:01:00+00:00", config_dir=cfg, db_path=db, home=home)
+    assert after["as_of"] == "2025-04-20 09:01:00" and after["mode"] == "incremental"

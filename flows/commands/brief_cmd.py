@@ -38,7 +38,7 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
         # only when the marts hold later loads (or another moment's view); never built: nothing to do
         rewind = before is not None and (before.as_of is not None or (before.watermark or moment) > moment)
         if rewind:
-            marts.build(con, as_of=moment)
+            marts.build(con, as_of=moment, timezone=settings.timezone)
     if not rewind:
         yield
         return
@@ -46,7 +46,7 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
         yield
     finally:
         with open_warehouse(settings, catalog) as con:
-            marts.build(con, as_of=before.as_of if before else None)
+            marts.build(con, as_of=before.as_of if before else None, timezone=settings.timezone)
 
 
 def state_catalog(settings: Settings):

@@ -14,13 +14,16 @@ from rich.table import Table
 from flows.catalog import Catalog
 from flows.commands.common import console, fail, state
 from flows.periods import PeriodError, parse_period
+from flows.settings import to_local
 
 NO_PREFECT_ENV = "BIPIN_RANK_NO_PREFECT"
 
 
 def rank(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Only observations loaded by then, e.g. '2026-03-01 08:00'.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=(
+        "Only observations loaded by then, e.g. '2026-03-01 08:00' (local time of settings.timezone) "
+        "or 2026-11-29T05:43:20-08:00 (converted into it)."))] = None,
     full: Annotated[bool, typer.Option("--full", help="Rebuild every period, not only the changed ones.")] = False,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", envvar=NO_PREFECT_ENV,
                                              help="Run the plain functions without starting Prefect.")] = False,
@@ -33,14 +36,15 @@ def rank(
     Example: bipin rank --as-of "2026-11-01 08:00"
     """
     app_state = state(ctx)
-    moment = _parse_moment(as_of) if as_of else None
+    moment = _parse_moment(as_of, app_state.settings.timezone) if as_of else None
     catalog = app_state.catalog()
     if no_prefect:
         from flows.rank import marts, report
         from flows.warehouse import open_warehouse
 
         with open_warehouse(app_state.settings, catalog) as con:
-            summary = report.summarise(con, marts.build(con, as_of=moment, full=full))
+            built = marts.build(con, as_of=moment, full=full, timezone=app_state.settings.timezone)
+            summary = report.summarise(con, built)
     else:
         settings = app_state.prefect_ready()
         from flows.rank.flow import rank as rank_flow
@@ -173,11 +177,13 @@ def _parse_period_date(text: str):
         fail(str(exc))
 
 
-def _parse_moment(text: str) -> datetime:
+def _parse_moment(text: str, timezone: str) -> datetime:
+    """--as-of as the warehouse's naive local time (an offset is converted into the configured zone)."""
     try:
-        return datetime.fromisoformat(text.strip())
+        return to_local(text, timezone)
     except ValueError:
-        fail(f"cannot read --as-of {text!r}: expected e.g. '2026-03-01 08:00' or 2026-03-01")
+        fail(f"cannot read --as-of {text!r}: expected e.g. '2026-03-01 08:00' (local time of settings.timezone), "
+             "2026-03-01 or 2026-11-29T05:43:20-08:00")
 
 
 @contextmanager
@@ -218,6 +224,9 @@ def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
         console.print(table)
     else:
         console.print("published ranks: no disagreement")
+    for row in summary.get("partial", []):
+        console.print(f"partial, not published until complete: {row['group']} {row['period']}, "
+                      f"{row['indicators']} indicator(s), {row['reported']} members reported")
 
 
 def _metric(r: dict) -> str:
@@ -227,9 +236,11 @@ def _metric(r: dict) -> str:
 
 
 def _rank_text(r: dict) -> str:
+    # a slice below its group's coverage is shown, marked, but is not published (docs/RULES.md, 11)
+    partial = "" if r["is_complete"] else f" (partial: {r['n_reported']}/{r['n_members']} reported)"
     if r["rank"] is None:
-        return f"—/{r['n_ranked']}"
-    return f"{'并列' if r['is_tied'] else ''}{r['rank']}/{r['n_ranked']}"
+        return f"—/{r['n_ranked']}{partial}"
+    return f"{'并列' if r['is_tied'] else ''}{r['rank']}/{r['n_ranked']}{partial}"
 
 
 def _change(change) -> str:

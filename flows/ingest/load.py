@@ -14,14 +14,16 @@ import duckdb
 import pyarrow as pa
 
 from flows.catalog import Catalog
-from flows.ingest import ledger, rules
-from flows.ingest.layouts import read_long, read_wide
+from flows.ingest import ledger, plausibility, rules
+from flows.ingest.formats import read_tables
 from flows.ingest.memory import RunMemory
 from flows.ingest.model import FileResult, Message, error
 from flows.ingest.normalise import clean
-from flows.ingest.readers import ReadError, read_grid
+from flows.ingest.periods_in_files import release_problems
+from flows.ingest.readers import ReadError
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver
 from flows.ingest.sources import SourceOptions, match_source, source_options
+from flows.ingest.tables import file_sheet, read_layout
 from flows.settings import Settings
 from flows.warehouse import load_sql
 
@@ -42,6 +44,7 @@ class IngestContext:
         # not fields: Prefect walks a task parameter's fields, and these hold ~10,000 entries and more
         self._ytd_previous: dict[tuple[str, date], date] | None = None
         self._memory: RunMemory | None = None
+        self._history: plausibility.LevelHistory | None = None
         self.short_names = {p.code: p.short_name for p in self.catalog.places}
 
     def memory(self, con: duckdb.DuckDBPyConnection) -> RunMemory:
@@ -49,6 +52,12 @@ class IngestContext:
         if self._memory is None:
             self._memory = RunMemory(con)
         return self._memory
+
+    def level_history(self, con: duckdb.DuckDBPyConnection) -> plausibility.LevelHistory:
+        """Each place's largest plausible level per indicator, read once per run (plausibility.py)."""
+        if self._history is None:
+            self._history = plausibility.LevelHistory(con)
+        return self._history
 
     def ytd_previous(self, con: duckdb.DuckDBPyConnection) -> dict[tuple[str, date], date]:
         """(indicator, period) -> the period before it in its year, for year-to-date indicators; read from
@@ -83,23 +92,25 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     if earlier is not None:
         return _duplicate(con, path, ctx, result, sha, size, received_at, earlier)
     if src is None:
-        patterns = ", ".join(f"{s.code}: {s.pattern}" for s in ctx.sources) or "none configured"
+        patterns = ", ".join(f"{s.code}: {s.pattern if isinstance(s.pattern, str) else ' '.join(s.pattern)}"
+                             for s in ctx.sources) or "none configured"
         return _reject(con, path, ctx, result, sha, size, received_at, [error(
             "unknown_source", f"no source in sources.yaml matches the file name (patterns: {patterns}); "
             "rename the file or add a source")])
     try:
-        grid = read_grid(path, src)
+        grids, notes, medium = read_tables(path, src)  # formats.py: the content tells the format
     except ReadError as exc:
         return _reject(con, path, ctx, result, sha, size, received_at, [error(exc.code, exc.text)])
-    sheet = grid.sheet
+    sheet = file_sheet(grids)  # None for tables on several pages: each record then knows its own (tables.py)
     places = ctx.places(src)
-    if not any(str(c).strip() for row in grid.rows for c in row if c is not None):
+    if medium is None and not any(str(c).strip() for g in grids for row in g.rows for c in row if c is not None):
         return _reject(con, path, ctx, result, sha, size, received_at,
-                       [error("empty_file", "the file has no data (no non-blank cell)", sheet=sheet)])
-    reader = read_wide if src.layout == "wide" else read_long
-    layout = reader(grid, src, path.name, ctx.indicators, places.is_total)
+                       [*notes, error("empty_file", "the file has no data (no non-blank cell)", sheet=sheet)])
+    layout = read_layout(grids, medium, src, path.name, ctx.indicators, places.is_total)
     result.n_rows = layout.n_rows
-    messages = list(layout.messages)
+    messages = [*notes, *layout.messages]
+    if not _errors(messages):  # a period no release can carry, checked on the few distinct periods in hand
+        messages += release_problems(layout.periods, ctx.catalog.calendar_years, received_at, sheet)
     if not _errors(messages) and layout.n_rows == 0:
         messages.append(error("empty_file", "the table has a header but no data rows", sheet=sheet))
     if _errors(messages):
@@ -108,8 +119,13 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     messages += cleaned.messages
     if _errors(messages):
         return _reject(con, path, ctx, result, sha, size, received_at, messages)
-    rows = cleaned.rows
-    result.periods = sorted({r.period for r in rows})
+    result.periods = sorted({r.period for r in cleaned.rows})
+    checked = plausibility.check(cleaned.rows, ctx.catalog, ctx.level_history(con), ctx.short_names, sheet,
+                                 one_period=len(result.periods) == 1)
+    messages += checked.messages
+    if _errors(messages):
+        return _reject(con, path, ctx, result, sha, size, received_at, messages)
+    rows = cleaned.rows = checked.rows
     result.n_totals = cleaned.n_totals
     result.n_observations = len(rows)
     messages += rules.growth_out_of_range(rows, src.growth_limit_pct, sheet)
@@ -118,6 +134,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     previous_periods = [previous.get((r.indicator_code, r.period)) for r in rows]
     incoming = cleaned.table().append_column("ytd_previous_period", pa.array(previous_periods, pa.date32()))
     memory = ctx.memory(con)
+    messages += rules.missing_indicators(rows, memory.last_indicators.get(src.code), ctx.catalog, sheet)
     con.register("incoming_observations", incoming)
     try:
         if memory.knows_periods({p for p in previous_periods if p is not None}):
@@ -133,6 +150,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
         loaded = _commit(con, path, ctx, result, sha, size, received_at, revised)
         if loaded.status == "loaded":
             memory.remember(src.code, path.name, rows)
+            ctx.level_history(con).remember(rows)
         return loaded
     finally:
         con.unregister("incoming_observations")

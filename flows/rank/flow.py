@@ -25,7 +25,7 @@ from flows.worktime import own_work
 def build_marts_task(settings: Settings, catalog: Catalog, as_of: datetime | None, full: bool) -> dict:
     """Mirror the catalog, rebuild what changed (or everything), return the run's summary."""
     with own_work("rank"), open_warehouse(settings, catalog) as con:
-        built = marts.build(con, as_of=as_of, full=full)
+        built = marts.build(con, as_of=as_of, full=full, timezone=settings.timezone)
         return report.summarise(con, built)
 
 
@@ -57,14 +57,19 @@ def _label(period: str | None) -> str:
 
 
 @flow(name="rank", log_prints=True)
-def rank(as_of: datetime | None = None, full: bool = False, config_dir: str | None = None,
+def rank(as_of: datetime | str | None = None, full: bool = False, config_dir: str | None = None,
          db_path: str | None = None, home: str | None = None) -> dict:
-    """Rebuild the rank marts as of `as_of` (None = now); `full` rebuilds everything. Returns the summary."""
+    """Rebuild the rank marts as of `as_of` (None = now; an ISO time, local to settings.timezone unless
+    it has a UTC offset); `full` rebuilds everything. Returns the summary."""
     with own_work("rank"):
         settings = load_settings(config_dir, db_path, home)
         catalog = load_catalog(settings.config_dir)
-    summary = build_marts_task(settings, catalog, as_of, full)
+        moment = settings.to_local(as_of)  # the edge: from here on, naive local time only
+    summary = build_marts_task(settings, catalog, moment, full)
     publish_top3_task(summary)
     print(f"rank: {summary['mode']}, {summary['n_slices']} slice(s), {summary['n_rankings']} rankings, "
           f"{summary['n_disagreements']} rank disagreement(s) in {summary['seconds']} s")
+    for row in summary["partial"][:10]:
+        print(f"rank: {row['group']} {row['period']}: {row['indicators']} indicator(s) partial "
+              f"({row['reported']} members reported), not published until complete")
     return summary
