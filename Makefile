@@ -43,7 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
 
 clean:
-	-@[ -x $(BIN)/bipin ] && $(BIN)/bipin server stop
+	@if [ -x $(BIN)/bipin ]; then $(BIN)/bipin server stop || true; fi
 	rm -rf var
 
 # make serve: a local Prefect server on 127.0.0.1 (SQLite under var/prefect, telemetry off) and every
