@@ -6,6 +6,7 @@ rejected as a whole, so a half-read table never reaches staging.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -24,6 +25,7 @@ OBSERVATION_SCHEMA = pa.schema([
     ("value", pa.float64()), ("growth_pct", pa.float64()), ("published_rank", pa.int32()), ("is_total", pa.bool_()),
     ("sheet", pa.string()), ("row_number", pa.int32()), ("value_column", pa.string()),
     ("growth_column", pa.string()), ("raw_value", pa.string()), ("raw_growth", pa.string()),
+    ("is_preliminary", pa.bool_()), ("quality_flag", pa.string()),
 ])
 
 
@@ -43,6 +45,8 @@ class Obs(NamedTuple):
     growth_column: str | None
     raw_value: str | None
     raw_growth: str | None
+    is_preliminary: bool = False
+    quality_flag: str | None = None  # 'implausible' (plausibility.py) or None
 
 
 @dataclass
@@ -77,19 +81,20 @@ def clean(layout: Layout, src: SourceOptions, catalog: Catalog, places: PlaceRes
                 bad_place_rows.add(rec.row)
                 text = places.unknown_message(rec.place_text) if rec.place_text else \
                     "the row has values but no place name; fill in the place or delete the row"
-                out.messages.append(error("unknown_place", text, sheet=sheet, row=rec.row))
+                out.messages.append(error("unknown_place", text, sheet=rec.sheet or sheet, row=rec.row))
             # still check its cells, so the errors file lists every problem in one go
-            _observation(rec, "", False, src, units, factors, sheet, out.messages)
+            _observation(rec, "", False, src, units, factors, rec.sheet or sheet, out.messages)
             continue
         key = (code, rec.indicator_code, rec.period)
         if key in seen:
-            if seen[key] != rec.row:
+            if seen[key] != (rec.sheet, rec.row):
                 out.messages.append(error(
                     "duplicate_observation", f"{rec.place_text} / {rec.indicator_code} / {rec.period:%Y-%m} appears "
-                    f"twice in the file (rows {seen[key]} and {rec.row}); keep one", sheet=sheet, row=rec.row))
+                    f"twice in the file ({_rows(seen[key], (rec.sheet, rec.row))}); keep one",
+                    sheet=rec.sheet or sheet, row=rec.row))
             continue
-        seen[key] = rec.row
-        row = _observation(rec, code, False, src, units, factors, sheet, out.messages)
+        seen[key] = (rec.sheet, rec.row)
+        row = _observation(rec, code, False, src, units, factors, rec.sheet or sheet, out.messages)
         if row is not None:
             out.rows.append(row)
     county_codes = {r[0] for r in out.rows}
@@ -97,12 +102,19 @@ def clean(layout: Layout, src: SourceOptions, catalog: Catalog, places: PlaceRes
         code = places.total_code(rec.place_text, county_codes, src.total_place)
         if code is None or (code, rec.indicator_code, rec.period) in seen:
             continue  # a total the catalog has no place for is dropped (see DATA_CONTRACT.md)
-        seen[(code, rec.indicator_code, rec.period)] = rec.row
-        row = _observation(rec, code, True, src, units, factors, sheet, out.messages)
+        seen[(code, rec.indicator_code, rec.period)] = (rec.sheet, rec.row)
+        row = _observation(rec, code, True, src, units, factors, rec.sheet or sheet, out.messages)
         if row is not None:
             out.rows.append(row)
             out.n_totals += 1
     return out
+
+
+def _rows(first: tuple, second: tuple) -> str:
+    """'rows 5 and 9', or 'page 3 row 5 and page 4 row 5' when a file's tables sit on several pages (PDF, HTML)."""
+    if first[0] == second[0]:
+        return f"rows {first[1]} and {second[1]}"
+    return f"{first[0]} row {first[1]} and {second[0]} row {second[1]}"
 
 
 def _number(cell, rec: Record, sheet: str | None, messages: list[Message]) -> tuple[float | None, bool]:
@@ -143,9 +155,15 @@ def _observation(rec: Record, code: str, is_total: bool, src: SourceOptions, uni
         if factors[fkey] is None:
             return None
         value = value * factors[fkey]
+        if not math.isfinite(value):  # a huge number times a unit factor overflows; never store inf
+            messages.append(error("not_numeric", f"{value_cell.text!r} in {rec.unit or 'the indicator unit'} "
+                                  "is not a finite number once converted", sheet=sheet, row=rec.row,
+                                  column=value_cell.column))
+            return None
     if not ok:
         return None
     return Obs(code, rec.indicator_code, rec.period, value, growth,
                int(rank) if rank is not None and not is_total else None, is_total, sheet, rec.row,
                value_cell.column if value_cell else None, growth_cell.column if growth_cell else None,
-               raw_text(value_cell.text) if value_cell else None, raw_text(growth_cell.text) if growth_cell else None)
+               raw_text(value_cell.text) if value_cell else None, raw_text(growth_cell.text) if growth_cell else None,
+               rec.is_preliminary)

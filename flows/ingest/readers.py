@@ -15,6 +15,7 @@ from pathlib import Path
 from flows.ingest.sources import SourceOptions, file_format
 
 DETECT_ORDER = ("utf-8", "gb18030")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 class ReadError(Exception):
@@ -47,29 +48,35 @@ class Grid:
         return letters
 
 
-def read_grid(path: Path, src: SourceOptions) -> Grid:
-    """The file's table as a grid; ReadError when the bytes do not fit the declared format."""
-    fmt = file_format(path, src)
-    if fmt == "xlsx":
-        return _read_xlsx(path, src.sheet)
+def read_grid(path: Path, src: SourceOptions, fmt: str | None = None) -> Grid:
+    """The file's table as a grid; ReadError when the bytes do not fit the format (formats.py tells it)."""
+    fmt = fmt or file_format(path, src)
+    if fmt in ("xlsx", "xls"):
+        return _read_xlsx(path, src.sheet, fmt)
     if fmt == "parquet":
         return _read_parquet(path)
     return _read_csv(path, src.encoding, src.delimiter)
 
 
 def decode_text(data: bytes, declared: str | None) -> tuple[str, str]:
-    """(text, encoding): the declared encoding, else UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
+    """(text, encoding): a byte-order mark's encoding, else the declared one, else UTF-8, else GB18030 (GBK).
+
+    A BOM wins over the declaration: it is unambiguous, and Excel's "CSV UTF-8" re-save adds one to a
+    file whose source still declares gb18030."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ReadError("bad_encoding", f"the file starts with a {enc} byte-order mark but does not "
+                                f"decode as {enc} ({exc}); re-save it") from None
     if declared:
         try:
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError) as exc:
             raise ReadError("bad_encoding", f"the source declares encoding {declared!r} but the file does "
                             f"not decode with it ({exc}); fix 'encoding' in sources.yaml or re-save the file") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ("utf-8-sig",)
-    else:
-        candidates = DETECT_ORDER
-    for enc in candidates:
+    for enc in DETECT_ORDER:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
@@ -90,14 +97,19 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> Grid:
     return Grid(rows=rows, encoding=used)
 
 
-def _read_xlsx(path: Path, sheet: str | int | None) -> Grid:
+def _read_xlsx(path: Path, sheet: str | int | None, fmt: str = "xlsx") -> Grid:
+    """XLSX and Excel 97-2003 .xls alike: calamine reads both, merged cells holding their text in the first cell."""
     from python_calamine import CalamineWorkbook
 
+    kind = "XLSX" if fmt == "xlsx" else "Excel 97-2003 (.xls)"
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for zip/xml problems
-        raise ReadError("unreadable_file", f"not a readable XLSX workbook ({type(exc).__name__}: {exc}); "
-                        "open it in Excel and save it again as .xlsx") from None
+        if path.suffix.lower() in ((".xlsx", ".xlsm") if fmt == "xlsx" else (".xls",)):
+            book = CalamineWorkbook.from_path(str(path))
+        else:  # calamine picks its reader by the extension on a path, by the content on bytes
+            book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    except Exception as exc:  # calamine raises its own error types for zip/xml/OLE2 problems
+        raise ReadError("unreadable_file", f"not a readable {kind} workbook ({type(exc).__name__}: {exc}); "
+                        f"open it in Excel and save it again as .{fmt}") from None
     names = book.sheet_names
     if isinstance(sheet, str):
         if sheet not in names:

@@ -37,9 +37,9 @@ class SourceOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     code: str
     name: str = ""
-    pattern: str
+    pattern: str | tuple[str, ...]            # glob(s) on the file name
     layout: Literal["wide", "long"]
-    format: Literal["auto", "csv", "xlsx", "parquet"] = "auto"
+    format: Literal["auto", "csv", "xlsx", "xls", "html", "pdf", "parquet"] = "auto"
     encoding: str | None = None
     values: Literal["ytd", "monthly"] = "ytd"
     unit_scale: dict[str, float] = Field(default_factory=dict)  # indicator code -> multiplier applied first
@@ -57,6 +57,11 @@ class SourceOptions(BaseModel):
     indicator: str | None = None              # long layout with one fixed indicator (code or name)
     value_columns: dict[str, str] = Field(default_factory=dict)  # long layout: column -> indicator code
     growth_limit_pct: float = 100.0
+    # where the publisher marks first estimates (docs/RULES.md, "Ingest checks"): a long table's column
+    # (true/yes/1/p/快报/初步数 = preliminary; blank/false/no/0/final/正式 = final), and/or words that mark a
+    # whole wide table preliminary when its title or its notes (rows after the table) contain one
+    preliminary_column: str | None = None
+    preliminary_words: tuple[str, ...] = ()
 
 
 def source_options(catalog: Catalog) -> list[SourceOptions]:
@@ -83,7 +88,8 @@ def source_options(catalog: Catalog) -> list[SourceOptions]:
 def match_source(path: Path, sources: list[SourceOptions]) -> SourceOptions | None:
     """The first source whose pattern matches the file name (config order decides)."""
     for src in sources:
-        if fnmatch.fnmatch(path.name, src.pattern):
+        patterns = (src.pattern,) if isinstance(src.pattern, str) else src.pattern
+        if any(fnmatch.fnmatch(path.name, p) for p in patterns):
             return src
     return None
 

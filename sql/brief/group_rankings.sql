@@ -1,8 +1,9 @@
 -- Every place's rank on every indicator in some groups for one period: the monthly bulletin's full tables.
 -- one row per indicator x group x place for $period (ties in official order: division code)
 with rankings as (
+    -- published slices only: a partial one is named in coverage_notes instead (docs/RULES.md 11)
     select * from marts.rankings
-    where period = $period and list_contains($groups, group_code)
+    where is_complete and period = $period and list_contains($groups, group_code)
 ),
 
 ties as (
@@ -33,6 +34,7 @@ final as (
         ties.is_top3,
         ties.prev_rank,
         ties.rank_change,
+        ties.is_preliminary,
     from ties
     inner join ref.indicators as ind using (indicator_code)
     inner join ref.groups as grp using (group_code)

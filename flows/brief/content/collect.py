@@ -76,6 +76,21 @@ def ranking_sheets(con, groups: tuple[str, ...], period: date, rows: list[dict] 
                  for g in by_group.values())
 
 
+def focus_period(con, kind: str, period: date, period_label: str, groups: tuple[str, ...]) -> tuple[date, str]:
+    """A recipient's period: the newest one complete in its groups, at most the run's (the newest complete
+    anywhere): a city table in before the province's moves the city's readers on, not the province's
+    (docs/RULES.md 11)."""
+    found = q.newest_period(con, period, quarter_only=(kind == "quarterly"), groups=list(groups))
+    if found is None:
+        raise BlankBriefing(f"no complete period by {period_label} in groups {', '.join(groups)}")
+    return found
+
+
+def coverage_lines(con, period: date, groups: tuple[str, ...]) -> tuple[str, ...]:
+    """The recipient's groups whose briefing period or a newer one is still partial (docs/RULES.md 11)."""
+    return content.coverage_notes(q.coverage(con, period, list(groups)))
+
+
 def _as_of_line(con, period: date, label: str, as_of: datetime) -> tuple[str, datetime | None]:
     row = (q.fetch(con, "data_as_of", period=period, as_of=as_of) or [None])[0]
     return content.data_as_of_line(label, row), (row or {}).get("loaded_at")
@@ -136,6 +151,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
         heatmap=trends.heat_map(window, r.groups[0], periods),
         chart=trends.trend_chart(window, r.groups[0], periods),
         data_as_of=as_of_text, generated_at=content.format_moment(as_of),
+        coverage_notes=coverage_lines(con, period, r.groups),
     )
     ctx = replace(ctx, headings=content.weekly_headings(ctx))
     subject = f"【{KIND_TITLES['weekly']}】{place_name} {period_label} {ctx.week_label}"
@@ -161,7 +177,7 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
         tables.monthly_sections(rankings, counts, cards, r.place, place_name, short),
         as_of_text, content.format_moment(as_of),
         leader=leader.leader_block([x | {"period": period} for x in mine], counts, gaps, r.place, short_name, period),
-        benchmarks=benchmarks.benchmark_blocks(gaps, short_name))
+        benchmarks=benchmarks.benchmark_blocks(gaps, short_name), coverage_notes=coverage_lines(con, period, r.groups))
     ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
     return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,

@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flows.brief.content import wording as w
 from flows.brief.delivery.outcome import SendResult
+from flows.periods import Period
 
 MAX_WARNINGS = 20
+MAX_MISSING_NAMES = 20
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,19 @@ def overdue_lines(expected: list[dict], loaded_periods: set[date], as_of: dateti
         if due < as_of.date() and p not in loaded_periods:
             out.append(f"{e['period_label']}（{e['calendar_code']}）应于{due:%Y-%m-%d}前到达，尚未收到")
     return tuple(dict.fromkeys(out))
+
+
+def partial_lines(coverage: list[dict]) -> tuple[str, ...]:
+    """Periods held back for want of coverage (sql/brief/coverage.sql rows), naming who has not reported:
+    山区26县2026年1-10月数据尚未发布齐（已到2/5），未到：磐安、浦江、遂昌."""
+    out = []
+    for r in coverage:
+        names = list(r["missing_names"])
+        shown = "、".join(names[:MAX_MISSING_NAMES]) + (f"等{len(names)}个" if len(names) > MAX_MISSING_NAMES else "")
+        label = Period(r["period"].year, r["period"].month, 1).label()
+        note = w.coverage_note(r["group_label"], label, r["n_reported"], r["n_members"], r["n_complete"])
+        out.append(note + (f"，未到：{shown}" if names else ""))
+    return tuple(out)
 
 
 def briefing_lines(results: list[SendResult]) -> tuple[str, ...]:

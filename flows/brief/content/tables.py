@@ -61,6 +61,7 @@ class TablesContext:
     headlines: tuple[str, ...] = ()              # quarterly: growth and ranks of the quarterly indicators
     benchmarks: tuple[BenchmarkBlock, ...] = ()
     headings: dict[str, str] = field(default_factory=dict)
+    coverage_notes: tuple[str, ...] = ()  # newer periods still partial, one line each
 
 
 def tables_headings(ctx: TablesContext) -> dict[str, str]:
@@ -86,7 +87,7 @@ def focus_table(rows: list[dict], place: str) -> Table:
     """The focus place on every indicator of one group: value, rank (ties marked) and the move."""
     mine = sorted((r for r in rows if r["place_code"] == place), key=lambda r: r["indicator_order"])
     out = tuple(TableRow(w.indicator_label(r["indicator_name"], r["basis"]), (
-        Cell(w.table_metric(r["metric"], r["basis"], r["unit"])),
+        Cell(w.table_metric(r["metric"], r["basis"], r["unit"]) + w.preliminary_mark(r.get("is_preliminary"))),
         Cell(w.short_rank(r["rank"], r["is_tied"]), "top" if r["is_top3"] else ""),
         Cell(w.short_change(r["rank_change"], r["prev_rank"] is not None)),
     )) for r in mine)

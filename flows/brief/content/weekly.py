@@ -64,6 +64,7 @@ class WeeklyContext:
     generated_at: str
     headings: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = field(default=())
+    coverage_notes: tuple[str, ...] = field(default=())  # newer periods still partial, one line each
 
 
 def weekly_headings(ctx: WeeklyContext) -> dict[str, str]:
@@ -92,8 +93,8 @@ def top3_groups(rankings: list[dict], streaks: list[dict], period: date) -> tupl
         g = [r for r in rows if r["group_code"] == code]
         shown, parts = g[:MAX_TOP3_NAMES], []
         for rank_text in dict.fromkeys(w.short_rank(r["rank"], r["is_tied"]) for r in shown):
-            names = [w.indicator_label(r["indicator_name"], r["basis"]) for r in shown
-                     if w.short_rank(r["rank"], r["is_tied"]) == rank_text]
+            names = [w.indicator_label(r["indicator_name"], r["basis"]) + w.preliminary_mark(r.get("is_preliminary"))
+                     for r in shown if w.short_rank(r["rank"], r["is_tied"]) == rank_text]
             parts.append(f"{rank_text}：{'、'.join(names)}")
         text = "；".join(parts) + (f"……等{len(g)}项（全部见附件）" if len(g) > len(shown) else "")
         long_runs = sorted((runs[(r["indicator_code"], code)] | {"label": w.indicator_label(r["indicator_name"], r["basis"])}
@@ -167,6 +168,12 @@ def revision_note(files: list[dict]) -> str:
     labels = [Period(p.year, p.month, 1).label() for p in periods]
     more = f"等{len(labels)}期" if len(labels) > 3 else ""
     return f"本周修订{'、'.join(labels[:3])}{more}数据"
+
+
+def coverage_notes(rows: list[dict]) -> tuple[str, ...]:
+    """One line per group and period not published yet for want of coverage (sql/brief/coverage.sql rows)."""
+    return tuple(w.coverage_note(r["group_label"], Period(r["period"].year, r["period"].month, 1).short_label(),
+                                 r["n_reported"], r["n_members"], r["n_complete"]) for r in rows)
 
 
 def data_as_of_line(period_label: str, as_of_row: dict | None) -> str:
