@@ -149,7 +149,10 @@ def settings_section(config_dir: str | Path, key: str, model, error: type[Except
     try:
         return model.model_validate(section)
     except ValidationError as exc:
-        where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        from flows.names import validation_hint
+
+        where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}{validation_hint(e, model.model_fields)}"
+                          for e in exc.errors())
         raise error(f"{path}: {where}") from None
 
 

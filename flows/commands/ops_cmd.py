@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import date, datetime
 from typing import Annotated
@@ -113,7 +114,10 @@ def _print_summary(settings, stages: list[dict], sends: list[dict]) -> None:
         console.print(sent)
     n_eml = len(list(settings.outbox.rglob("*.eml"))) if settings.outbox.exists() else 0
     console.print(f"outbox     {settings.outbox} ({n_eml} .eml files, .html previews beside them)")
-    console.print(f"database   {settings.db_path}   (duckdb {settings.db_path} -c 'from marts.top3_counts')")
+    # the duckdb shell is not installed with bipin: point at bipin's commands and its own Python
+    console.print(f"database   {settings.db_path}   (read it with `bipin show PLACE`, `bipin explain PLACE INDICATOR`, "
+                  f"or {sys.executable} -c \"import duckdb; duckdb.connect('{settings.db_path}', read_only=True)"
+                  f".sql('from marts.top3_counts').show()\")", soft_wrap=True)
     console.print(f"quarantine {settings.quarantine}")
 
 
@@ -144,7 +148,8 @@ def status(
            {"name": "indicator", "newest_period_label": "newest period", "last_loaded_at": "loaded",
             "n_periods": "periods"})
     _table(f"schedules ({load_schedules(settings.config_dir).timezone})", info.schedule,
-           {"job": "job", "cron": "cron", "last": "last", "next": "next", "due_now": "due now"})
+           {"job": "job", "cron": "cron", "last": "last", "next": "next", "last_sent": "last sent",
+            "due_now": "due now"})
 
 
 def _table(title: str, rows: list[dict], columns: dict[str, str]) -> None:
