@@ -40,8 +40,8 @@ class AppState:
                 fail(str(exc))
         return self._catalog
 
-    def prefect_ready(self) -> Settings:
-        """Point Prefect at bipin's own home before anything imports it."""
+    def prefect_env(self) -> Settings:
+        """Prefect's environment for this command (home, quiet console); before Prefect is imported."""
         # bipin prints its own summaries and one-line errors; Prefect's console lines (tracebacks
         # included) still reach the run's logs in the API/UI. Set the variable to see them here too.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
@@ -64,6 +64,21 @@ class AppState:
                 yield
         except WarehouseBusy as exc:
             fail(str(exc))
+
+    def prefect_ready(self) -> Settings:
+        """Point Prefect at bipin's own home and at a running server before anything imports it.
+
+        The server is the one PREFECT_API_URL names, else `make serve`'s or bipin's background
+        server under the home, started on first use (flows/prefect_server/connect.py).
+        """
+        self.prefect_env()
+        from flows.prefect_server.connect import ServerStartError, connect
+
+        try:
+            connect(announce=lambda line: err_console.print(line, highlight=False, markup=False))
+        except ServerStartError as exc:
+            fail(str(exc))
+        return self.settings
 
 
 def state(ctx: typer.Context) -> AppState:
