@@ -13,6 +13,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from flows.names import NameProblem, did_you_mean, validation_hint
+
 CATALOG_FILES = ("places", "groups", "indicators", "benchmarks", "sources")
 
 
@@ -158,15 +160,16 @@ class Catalog(_Model):
     @model_validator(mode="after")
     def _references(self) -> Catalog:
         places = {p.code for p in self.places}
-        groups = {g.code for g in self.groups}
         problems = []
         for p in self.places:
             if p.parent and p.parent not in places:
-                problems.append(f"places.yaml: place {p.code}: parent {p.parent!r} is not a place code")
+                problems.append(f"places.yaml: place {p.code}: parent {p.parent!r} is not a place code"
+                                + did_you_mean(p.parent, places))
         for g in self.groups:
             for m in g.members:
                 if m.place not in places:
-                    problems.append(f"groups.yaml: group {g.code}: member {m.place!r} is not a place code")
+                    problems.append(f"groups.yaml: group {g.code}: member {m.place!r} is not a place code"
+                                    + did_you_mean(m.place, places))
             if g.members_with_parent and g.members_with_parent not in places:
                 problems.append(f"groups.yaml: group {g.code}: members_with_parent {g.members_with_parent!r} is not a place code")
         codes = {i.code for i in self.indicators}
@@ -174,15 +177,10 @@ class Catalog(_Model):
             for ind in g.scoring.weights:
                 if ind not in codes:
                     problems.append(f"groups.yaml: group {g.code}: scoring weight for unknown indicator {ind!r}")
-        for b in self.benchmarks:
-            for field_name in ("focus", "learn_from", "overtake"):
-                v = getattr(b, field_name)
-                if v and v not in places:
-                    problems.append(f"benchmarks.yaml: benchmark {b.focus}: {field_name} {v!r} is not a place code")
-            for field_name in ("learn_from_group", "overtake_group"):
-                v = getattr(b, field_name)
-                if v and v not in groups:
-                    problems.append(f"benchmarks.yaml: benchmark {b.focus}: {field_name} {v!r} is not a group code")
+        # benchmarks.yaml takes names or codes (flows/names.py); stored as codes from here on
+        benchmarks, found = _benchmark_codes(self)
+        self.__dict__["benchmarks"] = benchmarks
+        problems += found
         names: dict[str, str] = {}
         for p in self.places:
             for n in p.all_names:
@@ -231,6 +229,23 @@ class Catalog(_Model):
         return out
 
 
+def _benchmark_codes(catalog: Catalog) -> tuple[tuple[Benchmark, ...], list[str]]:
+    from flows.names import group_code, place_code
+
+    out, problems = [], []
+    for b in catalog.benchmarks:
+        values = b.model_dump()
+        for field_name in ("focus", "learn_from", "overtake", "learn_from_group", "overtake_group"):
+            if values[field_name]:
+                try:
+                    values[field_name] = (group_code(catalog, values[field_name], values["focus"])
+                                          if field_name.endswith("_group") else place_code(catalog, values[field_name]))
+                except NameProblem as exc:
+                    problems.append(f"benchmarks.yaml: benchmark {b.focus}: {field_name}: {exc}")
+        out.append(Benchmark(**values))
+    return tuple(out), problems
+
+
 def load_catalog(config_dir: str | Path) -> Catalog:
     """Read and validate config/*.yaml; raise CatalogError naming file and key."""
     config_dir = Path(config_dir)
@@ -269,7 +284,7 @@ def _describe(exc: ValidationError, origin: dict[str, Path], data: dict[str, Any
         if not loc:  # cross-file references: each problem already names its file and entry
             lines.append(err["msg"].removeprefix("Value error, "))
             continue
-        lines.append(f"{prefix}{where}: {err['msg']}")
+        lines.append(f"{prefix}{where}: {err['msg']}{validation_hint(err)}")
     return "invalid catalog:\n  " + "\n  ".join(lines)
 
 

@@ -119,7 +119,10 @@ def prepare_prefect_env(settings: Settings) -> None:
     """
     os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # INFO: what each run did (files rejected and why, who was sent what) reaches its logs in the UI;
+    # the `bipin.*` loggers of the plain functions too. The CLI keeps its console quiet (commands/common.py).
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "bipin")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_UI_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -149,7 +152,10 @@ def settings_section(config_dir: str | Path, key: str, model, error: type[Except
     try:
         return model.model_validate(section)
     except ValidationError as exc:
-        where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        from flows.names import validation_hint
+
+        where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}{validation_hint(e, model.model_fields)}"
+                          for e in exc.errors())
         raise error(f"{path}: {where}") from None
 
 

@@ -21,6 +21,23 @@ from flows.settings import SQL_DIR, Settings
 from flows.targets import Target, load_targets
 
 
+class WarehouseUnreadable(RuntimeError):
+    """The DuckDB file is damaged, not a DuckDB database, or cannot be read: one line says what to do."""
+
+
+def unreadable(db_path: str | Path, exc: BaseException) -> WarehouseUnreadable | None:
+    """The operator's message for a DuckDB error that means the file itself is bad, else None."""
+    text = str(exc)
+    bad = ("not a valid DuckDB database file", "Corrupt database file", "Permission denied",
+           "Is a directory", "Cannot read", "database file has been written by a newer")
+    if not any(marker.lower() in text.lower() for marker in bad):
+        return None
+    detail = text.splitlines()[0] if text else type(exc).__name__
+    return WarehouseUnreadable(
+        f"{db_path}: the warehouse cannot be read ({detail}). Nothing was changed. Keep the file for "
+        f"inspection and rebuild it from the archive: `bipin rebuild --replace` (docs/OPERATIONS.md)")
+
+
 @cache
 def load_sql(name: str) -> str:
     """Text of sql/<name>.sql, e.g. load_sql('marts/rankings')."""
@@ -36,9 +53,18 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
     if str(db_path) != ":memory:":
         db_path.parent.mkdir(parents=True, exist_ok=True)
     # Another process holding the file: wait for it, then fail naming it (flows/locking.py).
-    con = open_with_wait(lambda: duckdb.connect(str(db_path), read_only=read_only), db_path)
-    if not read_only:
-        migrate(con)
+    con = None
+    try:
+        con = open_with_wait(lambda: duckdb.connect(str(db_path), read_only=read_only), db_path)
+        if not read_only:
+            migrate(con)
+    except duckdb.Error as exc:
+        if con is not None:
+            con.close()
+        problem = unreadable(db_path, exc)
+        if problem is None:
+            raise
+        raise problem from None
     return con
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -62,14 +63,19 @@ def test_golden_digest(world):
 
 def test_weekly_says_what_the_marts_say(world):
     text = leader_email(world, "weekly").message.get_body(("plain",)).get_content()
-    assert "1-10月5项指标中3项居全市前三，与上月持平" in text
-    assert "1-10月5项指标中4项居山区26县前三，比上月增加1项" in text
-    assert "固定资产投资增速居全市第2位（增长10.1%），连续13个月居全市前三" in text
-    assert "一般公共预算收入增速居全市并列第3位" in text
+    lead = text[text.index("一、要点"):text.index("二、")]
+    assert "1-10月5项指标中3项居全市前三，与上月持平" in lead
+    assert "1-10月5项指标中4项居山区26县（现5县）前三，比上月增加1项" in lead  # the fixture's group has 5
+    assert "新进前三（全市）：出口总额（第2位）" in lead
+    assert "跌出前三（全市）：规上工业增加值增速（第4位）" in lead
+    assert "学义乌（全市）：5项指标中武义领先3项、落后2项" in lead and "超永康（全市）" in lead
+    assert "【全市3项】第2位：固定资产投资增速、出口总额；并列第3位：一般公共预算收入增速" in text
     assert "规上工业增加值增速此前连续9个月居全市前三，本期居全市第4位" in text
     assert "出口总额：全市第5位→第2位，进3位" in text
-    assert "修订2026年1-9月数据" in text
-    assert "数据截至2026年1-10月；最新文件2026-11-20 09:30入库" in text
+    assert "一般公共预算收入增速：9.2%，永康9.2%，持平（并列第3位对并列第3位）" in text
+    assert "数据截至2026年1-10月，2026-11-20 09:30更新；本周修订2026年1-9月数据" in text
+    # file and source detail is the operators' digest's, not the leader's
+    assert "项数值" not in text and "来源" not in text and "synthetic_" not in text
 
 
 def test_message_structure_and_headers(world):
@@ -93,7 +99,10 @@ def test_message_structure_and_headers(world):
 def test_html_is_mail_client_safe(world):
     html = leader_email(world, "weekly").html
     assert "<script" not in html and "<link" not in html and "http://" not in html and "https://" not in html
-    assert "<style" not in html and 'style="' in html  # CSS inlined onto the elements
+    # layout rules inlined (clients that drop <style> keep the layout), cell rules as classes in the head
+    assert re.search(r'<table class="page"[^>]*style="[^"]*max-width: 680px;table-layout: fixed', html)
+    assert "<style" in html and "td.top {" in html and 'class="top"' in html
+    assert html.count('style="') < 120
     assert "<table" in html and "位次热力图" in html
 
 

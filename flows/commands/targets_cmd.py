@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from flows.commands.common import console, fail, state
+from flows.commands.common import console, fail, print_table, state
 from flows.commands.rank_cmd import _parse_period_date, _reader, resolve_place
 
 NEEDED_REASONS = {
@@ -55,7 +55,7 @@ def targets(
         table.add_row(escape(r["indicator_name"]), r["period_label"] or str(r["period"]), _target(r), _metric(r),
                       _num(r["gap"], "+.2f"), _num(r["time_progress"], ".1f", "%"),
                       _num(r["value_progress"], ".1f", "%"), status, _needed(r))
-    console.print(table)
+    print_table(table)
     console.print(f"{len(rows)}项目标指标中{ahead}项快于序时进度", highlight=False)
 
 

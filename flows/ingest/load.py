@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from flows.catalog import Catalog
-from flows.ingest import ledger, plausibility, rules
+from flows.ingest import ledger, manifest, plausibility, rules
 from flows.ingest.formats import read_tables
 from flows.ingest.memory import RunMemory
 from flows.ingest.model import FileResult, Message, error
@@ -35,6 +35,10 @@ class IngestContext:
     settings: Settings
     catalog: Catalog
     sources: list[SourceOptions] = field(default_factory=list)
+    # False when replaying the archive (`bipin rebuild`): the files are the archived copies already
+    keep_copies: bool = True
+    # times stamp() hands out before reading the clock: a rebuild replays each file's original times
+    replay: list[datetime] = field(default_factory=list)
     _places: dict = field(default_factory=dict)
     _last_stamp: datetime | None = None
 
@@ -74,6 +78,9 @@ class IngestContext:
 
     def stamp(self) -> datetime:
         """Wall-clock time in the configured zone, strictly increasing so as-of reads can tell files apart."""
+        if self.replay:
+            self._last_stamp = self.replay.pop(0)
+            return self._last_stamp
         now = self.settings.local_now()
         if self._last_stamp is not None and now <= self._last_stamp:
             now = self._last_stamp + timedelta(microseconds=1)
@@ -169,8 +176,10 @@ def _commit(con, path, ctx, result, sha, size, received_at, revised: int | None 
         result.file_id = ledger.next_file_id(con)
         result.n_revised = (revised if revised is not None
                             else con.execute(load_sql("staging/count_revisions")).fetchall()[0][0])
-        target = ledger.archive_path(path, ctx.settings, received_at, result.file_id) if move else None
-        result.stored_path = str(target) if target else None
+        # every loaded file is kept in the archive (files named elsewhere as a copy): the warehouse
+        # must never be the only copy of the data
+        target = ledger.archive_path(path, ctx.settings, received_at, result.file_id) if ctx.keep_copies else None
+        result.stored_path = str(target) if target else str(path)
         ledger.record_file(con, result, path, sha, size, received_at, loaded_at)
         con.execute(load_sql("staging/insert_observations"), {"file_id": result.file_id, "loaded_at": loaded_at})
         con.execute("commit")
@@ -180,7 +189,8 @@ def _commit(con, path, ctx, result, sha, size, received_at, revised: int | None 
         return _reject(con, path, ctx, result, sha, size, received_at,
                        [error("load_failed", f"the database refused the file ({type(exc).__name__}: {exc})")])
     if target is not None:
-        ledger.put_away(path, target, move=True)
+        ledger.put_away(path, target, move=move)
+        manifest.record(ctx.settings.home, target, path.name, sha, "loaded", received_at, loaded_at)
     return result
 
 
@@ -200,6 +210,7 @@ def _duplicate(con, path, ctx, result, sha, size, received_at, earlier) -> FileR
         raise
     if target is not None:
         ledger.put_away(path, target, move=True)
+        manifest.record(ctx.settings.home, target, path.name, sha, "duplicate", received_at, None)
     return result
 
 

@@ -7,13 +7,14 @@ exercise without Prefect. Import this module only after settings.prepare_prefect
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.catalog import Catalog, load_catalog
+from flows.periods import Period
 from flows.rank import marts, report
 from flows.settings import Settings, load_settings
 from flows.warehouse import open_warehouse
@@ -32,6 +33,7 @@ def build_marts_task(settings: Settings, catalog: Catalog, as_of: datetime | Non
 def publish_top3_task(summary: dict) -> int:
     """One table artifact per group: top-three counts in its newest period."""
     for group_code, rows in summary["top3"].items():
+        rows = [{**row, "period": _label(row["period"])} for row in rows]
         create_table_artifact(
             key="rank-top3-" + re.sub(r"[^a-z0-9-]", "-", group_code.lower()),
             table=rows,
@@ -40,10 +42,18 @@ def publish_top3_task(summary: dict) -> int:
     if summary["n_disagreements"]:
         create_table_artifact(
             key="rank-disagreements",
-            table=summary["disagreements"],
+            table=[{**row, "period": _label(row["period"])} for row in summary["disagreements"]],
             description=f"# {summary['n_disagreements']} published rank(s) differ from the computed ones",
         )
     return len(summary["top3"])
+
+
+def _label(period: str | None) -> str:
+    """2026-10-01 -> 2026年1-10月, as the bureaus print it (artifacts are read by operators)."""
+    if not period:
+        return ""
+    day = date.fromisoformat(str(period)[:10])
+    return Period(day.year, day.month).label()
 
 
 @flow(name="rank", log_prints=True)

@@ -1,5 +1,5 @@
 -- Every place's rank on every indicator in some groups for one period: the monthly bulletin's full tables.
--- one row per indicator x group x place for $period
+-- one row per indicator x group x place for $period (ties in official order: division code)
 with rankings as (
     -- published slices only: a partial one is named in coverage_notes instead (docs/RULES.md 11)
     select * from marts.rankings
@@ -22,19 +22,24 @@ final as (
         ind.name as indicator_name,
         ind.unit,
         ind.basis,
+        ind.direction,
+        ind.frequency,
+        ind.sort_order as indicator_order,
         ties.place_code,
         pl.short_name as place_name,
+        pl.division_code,
         ties.metric,
         ties.rank,
         ties.is_tied,
         ties.is_top3,
+        ties.prev_rank,
         ties.rank_change,
         ties.is_preliminary,
     from ties
     inner join ref.indicators as ind using (indicator_code)
     inner join ref.groups as grp using (group_code)
     inner join ref.places as pl using (place_code)
-    order by grp.sort_order, ind.sort_order, ties.rank, pl.place_code
+    order by grp.sort_order, ind.sort_order, ties.rank, pl.division_code nulls last, pl.place_code
 )
 
 select * from final
