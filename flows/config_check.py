@@ -48,6 +48,15 @@ def check_schedules(config_dir: Path, catalog: Catalog | None) -> list[str]:
     return _problems(lambda: load_schedules(config_dir), ScheduleError)
 
 
+def check_targets(config_dir: Path, catalog: Catalog | None) -> list[str]:
+    """targets.yaml when it exists: year, place, indicator, growth or level with its unit."""
+    from flows.targets import validate_targets
+
+    if catalog is None:
+        return []  # judged against the catalog; its own problems are listed already
+    return validate_targets(config_dir, catalog)
+
+
 def _problems(load: Callable[[], object], error: type[Exception]) -> list[str]:
     """A loader's complaint as the problem list (its message already names file, key and fix)."""
     try:
@@ -62,6 +71,7 @@ VALIDATORS: list[tuple[str, Validator]] = [
     ("recipients", check_recipients),
     ("delivery", check_delivery),
     ("schedules", check_schedules),
+    ("targets", check_targets),
 ]
 
 

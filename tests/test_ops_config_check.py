@@ -113,7 +113,7 @@ def test_benchmarks_take_names_or_codes_and_suggest(config):
 def test_check_lists_every_validator_when_all_is_well(config):
     code, lines = _check(config)
     assert code == 0
-    assert lines[-1] == "catalog OK; checked catalog, recipients, delivery, schedules"
+    assert lines[-1] == "catalog OK; checked catalog, recipients, delivery, schedules, targets"
 
 
 def test_brief_with_a_bad_delivery_mode_stops_in_one_line_before_prefect(config, tmp_path):
@@ -134,3 +134,11 @@ def test_a_csv_list_row_is_named_by_file_and_row(config):
     assert code == 2
     assert f"{config / 'office.csv'}: row 3 (email=ls@wuyi.example.gov.cn)" in lines[0]
     assert "did you mean 'weekly'" in lines[0]
+
+
+def test_targets_are_checked_with_the_rest(config):
+    text = (config / "targets.yaml").read_text(encoding="utf-8")
+    (config / "targets.yaml").write_text(text.replace("place: wuyi", "place: wuyii", 1), encoding="utf-8")
+    code, lines = _check(config)
+    assert code == 2
+    assert any(line.startswith("error: targets:") and "wuyii" in line for line in lines)
