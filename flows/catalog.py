@@ -13,7 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from flows.names import NameProblem, did_you_mean, validation_hint
+from flows.names import NameProblem, describe_errors, did_you_mean
 
 CATALOG_FILES = ("places", "groups", "indicators", "benchmarks", "sources")
 
@@ -270,37 +270,5 @@ def load_catalog(config_dir: str | Path) -> Catalog:
     try:
         return Catalog.model_validate(data)
     except ValidationError as exc:
-        raise CatalogError(_describe(exc, origin, data)) from None
+        raise CatalogError("invalid catalog:\n  " + "\n  ".join(describe_errors(exc, origin, data))) from None
 
-
-def _describe(exc: ValidationError, origin: dict[str, Path], data: dict[str, Any]) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        file_key = loc[0] if loc and loc[0] in origin else None
-        path = origin.get(file_key) if file_key else None
-        where = _key_path(loc, data)
-        prefix = f"{path}: " if path else ""
-        if not loc:  # cross-file references: each problem already names its file and entry
-            lines.append(err["msg"].removeprefix("Value error, "))
-            continue
-        lines.append(f"{prefix}{where}: {err['msg']}{validation_hint(err)}")
-    return "invalid catalog:\n  " + "\n  ".join(lines)
-
-
-def _key_path(loc: list, data: dict[str, Any]) -> str:
-    """places[3] -> places[3] (code=wuyi) so the operator can find the entry."""
-    parts, node = [], data
-    for item in loc:
-        if isinstance(item, int):
-            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
-            try:
-                node = node[item]
-                if isinstance(node, dict) and "code" in node:
-                    parts[-1] += f" (code={node['code']})"
-            except (IndexError, KeyError, TypeError):
-                node = None
-        else:
-            parts.append(str(item))
-            node = node.get(item) if isinstance(node, dict) else None
-    return ".".join(parts) or "(top level)"

@@ -12,9 +12,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the catalog imports this module to resolve benchmark names
+    from pydantic import ValidationError
+
     from flows.catalog import Catalog
 
 
@@ -109,3 +112,37 @@ def indicator_code(catalog: Catalog, text: str) -> str:
             raise NameProblem(f"indicator {text!r} fits {len(found)} indicators: {shown}; write more of it")
     raise NameProblem(f"indicator {text!r} is not a known indicator code, name or alias in indicators.yaml"
                       + did_you_mean(key.lower(), names))
+
+
+def describe_errors(exc: ValidationError, origin: dict[str, Path], data: dict[str, Any]) -> list[str]:
+    """One line per problem of a config model: its file, the key path to the entry, the message, a hint."""
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        file_key = loc[0] if loc and loc[0] in origin else None
+        path = origin.get(file_key) if file_key else None
+        where = key_path(loc, data)
+        prefix = f"{path}: " if path else ""
+        if not loc:  # cross-file references: each problem already names its file and entry
+            lines.append(err["msg"].removeprefix("Value error, "))
+            continue
+        lines.append(f"{prefix}{where}: {err['msg']}{validation_hint(err)}")
+    return lines
+
+
+def key_path(loc: list, data: dict[str, Any]) -> str:
+    """places[3] -> places[3] (code=wuyi) so the operator can find the entry."""
+    parts, node = [], data
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
+            try:
+                node = node[item]
+                if isinstance(node, dict) and "code" in node:
+                    parts[-1] += f" (code={node['code']})"
+            except (IndexError, KeyError, TypeError):
+                node = None
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"
