@@ -103,24 +103,8 @@ def test_same_data_renders_the_same_bytes(world):
     assert a.message_id == b.message_id
 
 
-def test_xlsx_holds_the_marts_numbers(world):
-    import duckdb
-
-    out = leader_email(world, "monthly")
-    (attachment,) = list(out.message.iter_attachments())
-    wb = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
-    assert wb.sheetnames == ["金华市各县（市、区）", "山区26县"]
-    rows = list(wb["金华市各县（市、区）"].iter_rows(values_only=True))
-    assert rows[0] == ("指标", "单位", "地区", "数值", "位次", "是否前三", "位次变化")
-    con = duckdb.connect(str(world.db_path), read_only=True)
-    expected = con.execute("select metric, rank from marts.rankings where group_code = 'city_jinhua' and "
-                           "period = '2026-10-01' and place_code = 'wuyi' and indicator_code = 'exports'").fetchone()
-    con.close()
-    assert ("出口总额", "亿元", "武义", expected[0], expected[1], "是", 3) in rows
-
-
 def test_xlsx_neutralises_formulas():
-    from flows.brief.content.collect import Sheet
+    from flows.brief.content.sheets import Sheet
 
     data = xlsx.workbook_bytes((Sheet("a/b:c", ("名称",), (("=HYPERLINK(\"x\")",), ("+1",), ("-2",), ("@x",), (3.5,))),),
                                AS_OF)

@@ -1,0 +1,48 @@
+-- The rows of the XLSX attachment: every place's value, growth and rank on every indicator in some groups
+-- for one period. The ranked number (growth or level) is the marts' metric; the other one comes from the
+-- current observation (staging.observations_current), so the 本年累计 value sits beside the growth.
+-- one row per group x indicator x place for $period
+with rankings as (
+    select * from marts.rankings
+    where period = $period and list_contains($groups, group_code)
+),
+
+observations as (
+    select place_code, indicator_code, value, growth_pct,
+    from staging.observations_current
+    where period = $period
+),
+
+ties as (
+    select
+        *,
+        rank is not null and count(*) over (partition by indicator_code, group_code, rank) > 1 as is_tied,
+    from rankings
+),
+
+final as (
+    select
+        ties.group_code,
+        grp.name as group_name,
+        ties.period_label,
+        ties.indicator_code,
+        ind.name as indicator_name,
+        ind.unit,
+        ind.basis,
+        ties.place_code,
+        pl.short_name as place_name,
+        case when ind.basis = 'level' then ties.metric else obs.value end as value,
+        case when ind.basis = 'growth' then ties.metric else obs.growth_pct end as growth_pct,
+        ties.rank,
+        ties.is_tied,
+        ties.is_top3,
+        ties.rank_change,
+    from ties
+    inner join ref.indicators as ind using (indicator_code)
+    inner join ref.groups as grp using (group_code)
+    inner join ref.places as pl using (place_code)
+    left join observations as obs using (place_code, indicator_code)
+    order by grp.sort_order, ind.sort_order, ties.rank nulls last, pl.division_code, pl.place_code
+)
+
+select * from final
