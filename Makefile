@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: run test serve lint bench clean
+.PHONY: run test browser serve lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	PREFECT_HOME=$(CURDIR)/var/prefect $(BIN)/bipin run
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Tests render every email in Debian's chromium at phone width and print PDFs with it; CJK glyphs
+# come from fonts-wqy-microhei. Installed once (needs root, as on the CI image).
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+	  echo "bipin: installing chromium and fonts-wqy-microhei (apt)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q chromium fonts-wqy-microhei >/dev/null \
+	    || { apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null; }; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
