@@ -128,3 +128,27 @@ def start_implicit_tls(mailbox: Mailbox, cert: Path, key: Path) -> Controller:
     mailbox.controller = controller
     controller.start()
     return controller
+
+
+def weekly_items(settings) -> list:
+    """The test world's weekly emails, rendered and ready to deliver."""
+    from brief_world import AS_OF
+
+    from flows.brief import plan as p
+
+    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
+    return [p.render_for(settings, plan, r).outgoing for r in plan.recipients]
+
+
+def send(settings, items, resend: bool = False) -> list:
+    """deliver_batch as the flow calls it, without waiting between retries."""
+    from flows.brief.delivery.config import load_delivery_config
+    from flows.brief.delivery.send import deliver_batch
+    from flows.warehouse import connect
+
+    con = connect(settings.db_path)
+    try:
+        return deliver_batch(items, load_delivery_config(settings.config_dir), con, settings.outbox,
+                             resend=resend, sleep=lambda s: None)
+    finally:
+        con.close()

@@ -7,14 +7,20 @@ import logging
 
 import openpyxl
 import pytest
-from brief_smtp import PASSWORD, Mailbox, delivery_yaml, make_cert, start, start_implicit_tls
+from brief_smtp import (
+    PASSWORD,
+    Mailbox,
+    delivery_yaml,
+    make_cert,
+    send,
+    start,
+    start_implicit_tls,
+    weekly_items,
+)
 from brief_world import AS_OF, world_settings
 
-from flows.brief import plan as p
 from flows.brief.delivery import ledger
-from flows.brief.delivery.config import load_delivery_config
 from flows.brief.delivery.redact import RedactSecrets, protect
-from flows.brief.delivery.send import deliver_batch
 from flows.warehouse import connect
 
 MANY = "".join(f"  - {{name: 读者{i}, email: r{i}@example.gov.cn, place: 武义, kinds: [weekly]}}\n" for i in range(6))
@@ -36,20 +42,6 @@ def smtp_world(tmp_path, cert, mailbox, recipients: str | None = None, retries: 
     if recipients:
         (settings.config_dir / "recipients.yaml").write_text("recipients:\n" + recipients, encoding="utf-8")
     return settings, controller
-
-
-def weekly_items(settings):
-    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
-    return [p.render_for(settings, plan, r).outgoing for r in plan.recipients]
-
-
-def send(settings, items, resend=False):
-    con = connect(settings.db_path)
-    try:
-        return deliver_batch(items, load_delivery_config(settings.config_dir), con, settings.outbox,
-                             resend=resend, sleep=lambda s: None)
-    finally:
-        con.close()
 
 
 def ledger_rows(settings, kind="weekly", key="2026-W48"):

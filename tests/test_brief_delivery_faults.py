@@ -7,14 +7,12 @@ import logging
 
 import duckdb
 import pytest
-from brief_smtp import USER, Mailbox, delivery_yaml, make_cert, start
-from brief_world import AS_OF, world_settings
+from brief_smtp import USER, Mailbox, delivery_yaml, make_cert, send, start
+from brief_smtp import weekly_items as items
+from brief_world import world_settings
 from typer.testing import CliRunner
 
-from flows.brief import plan as p
 from flows.brief.delivery import ledger, smtp_client
-from flows.brief.delivery.config import load_delivery_config
-from flows.brief.delivery.send import deliver_batch
 from flows.cli import app
 from flows.warehouse import connect
 
@@ -36,20 +34,6 @@ def password(monkeypatch):
 def world(tmp_path, cert, box):
     controller = start(box, *cert)
     return world_settings(tmp_path, delivery_yaml(controller.port, cert[0])), controller
-
-
-def items(settings):
-    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
-    return [p.render_for(settings, plan, r).outgoing for r in plan.recipients]
-
-
-def send(settings, outgoing, resend=False):
-    con = connect(settings.db_path)
-    try:
-        return deliver_batch(outgoing, load_delivery_config(settings.config_dir), con, settings.outbox,
-                             resend=resend, sleep=lambda s: None)
-    finally:
-        con.close()
 
 
 def ledger_table(settings) -> list[tuple]:

@@ -28,8 +28,7 @@ def fetch(con: duckdb.DuckDBPyConnection | RunReads, model: str, **params) -> li
 
 # models whose rows for a set of groups (places) are the union of their rows for each one alone:
 # parameter -> the column naming it in the rows
-SPLIT_MODELS = {"group_rankings": ("groups", "group_code"), "sheet_rankings": ("groups", "group_code"),
-                "top3_counts": ("groups", "group_code"),
+SPLIT_MODELS = {"group_rankings": ("groups", "group_code"), "top3_counts": ("groups", "group_code"),
                 "scorecards": ("groups", "group_code"), "benchmark_gaps": ("places", "focus_place_code")}
 
 

@@ -31,7 +31,7 @@ class Sheet:
 
 
 def ranking_sheet(name: str, rows: list[dict]) -> Sheet:
-    """One group's sheet from sheet_rankings rows (already in indicator and rank order)."""
+    """One group's sheet from group_rankings rows (already in indicator and rank order)."""
     return Sheet(name, RANKING_COLUMNS, tuple(
         (r["period_label"], r["indicator_name"], r["place_name"], r["value"], r["unit"], r["growth_pct"], r["rank"],
          "并列" if r["is_tied"] else "", "是" if r["is_top3"] else "", r["rank_change"])
@@ -51,7 +51,7 @@ def workbook_sheets(con, groups: list[tuple[str, str]], period: date, period_lab
     """The attachment of any kind of briefing: `groups` as (code, name) in the recipient's order; a group
     without ranks this period still gets its (empty) sheet, so the workbook's shape never changes."""
     codes = [code for code, _ in groups]
-    rows = q.fetch(con, "sheet_rankings", period=period, groups=codes)
+    rows = q.fetch(con, "group_rankings", period=period, groups=codes)
     cards = q.fetch(con, "scorecards", period=period, previous_period=previous_period, groups=codes)
     by_group: dict[str, list[dict]] = {code: [] for code in codes}
     for r in rows:
