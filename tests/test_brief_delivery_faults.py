@@ -171,3 +171,19 @@ def test_password_echoed_by_the_server_is_stored_printed_logged_and_returned_now
     leaked = [where for where, text in places.items()
               if SECRET in text or SECRET.encode("utf-8").hex() in text or repr(SECRET.encode())[2:-1] in text]
     assert leaked == []
+
+
+def test_a_logged_traceback_quoting_the_password_is_redacted():
+    import sys
+
+    from flows.brief.delivery.redact import RedactSecrets
+
+    f = RedactSecrets()
+    f.add(SECRET, user=USER)
+    try:
+        raise RuntimeError(f"535 5.7.8 bad password {SECRET} ({SECRET.encode()!r})")
+    except RuntimeError:
+        record = logging.LogRecord("bipin", logging.ERROR, __file__, 1, "sending failed", (), sys.exc_info())
+    f.filter(record)
+    shown = logging.Formatter().format(record)
+    assert "RuntimeError: 535 5.7.8 bad password *** (b'***')" in shown and SECRET not in shown

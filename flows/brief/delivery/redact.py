@@ -46,6 +46,10 @@ class RedactSecrets(logging.Filter):
         clean = self.redact(message)
         if clean != message:
             record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            # formatted now, so the traceback's text (which may quote a server's reply) is redacted too;
+            # handlers reuse exc_text instead of formatting exc_info again
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
         return True
