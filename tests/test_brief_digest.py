@@ -107,3 +107,11 @@ def test_a_clean_run_sends_no_digest_and_a_failure_is_told_once(tmp_path):
     (repeat,) = operators.digests_for(settings, again, failed)
     assert repeat.period_key == out.period_key
     assert [r.status for r in p.deliver(settings, [repeat], False, False)] == ["skipped"]
+
+
+def test_a_recipient_whose_place_has_no_ranks_is_a_problem_of_its_own(tmp_path):
+    settings = world_settings(tmp_path)
+    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
+    blank = SendResult("city@example.gov.cn", "金华市领导", "blocked", "not sent: 金华市 has no ranked indicator")
+    (out,) = operators.digests_for(settings, plan, [blank])
+    assert "金华市领导 <city@example.gov.cn>：未发送，not sent: 金华市 has no ranked indicator" in text_of(out)

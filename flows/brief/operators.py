@@ -34,10 +34,11 @@ def digests_for(settings: Settings, plan: p.Plan, results: list[SendResult], res
     if plan.kind == "digest" and (resend or not _day_digest_sent(settings, plan, day)):
         return _build(settings, plan, results, daily=True, key=day)
     trouble = [r for r in results if r.status in dw.TROUBLE]
+    if plan.problems:  # recipients a guard held back are the guard's news, said once for every kind that met it
+        trouble = [r for r in trouble if r.status != "blocked"]
     if not plan.problems and not trouble:
         return []
-    # recipients a guard held back are the guard's news, said once (the same for every kind that met it)
-    return _build(settings, plan, [r for r in trouble if r.status != "blocked"], daily=False, key=day)
+    return _build(settings, plan, trouble, daily=False, key=day)
 
 
 def _day_digest_sent(settings: Settings, plan: p.Plan, day: str) -> bool:
