@@ -110,9 +110,9 @@ class Source(_Model):
     model_config = ConfigDict(extra="allow", frozen=True)
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str = ""
-    pattern: str  # glob on the file name
+    pattern: str | tuple[str, ...]  # glob(s) on the file name
     layout: Literal["wide", "long"]
-    format: Literal["auto", "csv", "xlsx", "parquet"] = "auto"
+    format: Literal["auto", "csv", "xlsx", "xls", "html", "pdf", "parquet"] = "auto"
     encoding: str | None = None  # None = detect
     values: Literal["ytd", "monthly"] = "ytd"
     unit_scale: dict[str, float] = Field(default_factory=dict)

@@ -24,7 +24,8 @@ def ingest(
         "--no-prefect", envvar=NO_PREFECT_ENV,
         help="Run the flow's plain functions without starting Prefect (same steps, no run record).")] = False,
 ) -> None:
-    """Load monthly indicator files: CSV (UTF-8 / BOM / GBK), XLSX or Parquet, as config/sources.yaml describes.
+    """Load monthly indicator files (XLSX, Excel 97-2003 .xls, web pages, text PDFs, CSV in UTF-8 / BOM / GBK, or
+    Parquet; the content tells which) as config/sources.yaml describes.
 
     Loaded inbox files move to <home>/archive/YYYY/MM/; rejected files go to <home>/quarantine/ with
     <name>.errors.txt. Exit code 0 = all loaded (or already loaded), 1 = some file rejected, 2 = usage error.

@@ -15,13 +15,14 @@ import pyarrow as pa
 
 from flows.catalog import Catalog
 from flows.ingest import ledger, rules
-from flows.ingest.layouts import read_long, read_wide
+from flows.ingest.formats import read_tables
 from flows.ingest.memory import RunMemory
 from flows.ingest.model import FileResult, Message, error
 from flows.ingest.normalise import clean
-from flows.ingest.readers import ReadError, read_grid
+from flows.ingest.readers import ReadError
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver
 from flows.ingest.sources import SourceOptions, match_source, source_options
+from flows.ingest.tables import file_sheet, read_layout
 from flows.settings import Settings
 from flows.warehouse import load_sql
 
@@ -83,23 +84,23 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     if earlier is not None:
         return _duplicate(con, path, ctx, result, sha, size, received_at, earlier)
     if src is None:
-        patterns = ", ".join(f"{s.code}: {s.pattern}" for s in ctx.sources) or "none configured"
+        patterns = ", ".join(f"{s.code}: {s.pattern if isinstance(s.pattern, str) else ' '.join(s.pattern)}"
+                             for s in ctx.sources) or "none configured"
         return _reject(con, path, ctx, result, sha, size, received_at, [error(
             "unknown_source", f"no source in sources.yaml matches the file name (patterns: {patterns}); "
             "rename the file or add a source")])
     try:
-        grid = read_grid(path, src)
+        grids, notes, medium = read_tables(path, src)  # formats.py: the content tells the format
     except ReadError as exc:
         return _reject(con, path, ctx, result, sha, size, received_at, [error(exc.code, exc.text)])
-    sheet = grid.sheet
+    sheet = file_sheet(grids)  # None for tables on several pages: each record then knows its own (tables.py)
     places = ctx.places(src)
-    if not any(str(c).strip() for row in grid.rows for c in row if c is not None):
+    if medium is None and not any(str(c).strip() for g in grids for row in g.rows for c in row if c is not None):
         return _reject(con, path, ctx, result, sha, size, received_at,
-                       [error("empty_file", "the file has no data (no non-blank cell)", sheet=sheet)])
-    reader = read_wide if src.layout == "wide" else read_long
-    layout = reader(grid, src, path.name, ctx.indicators, places.is_total)
+                       [*notes, error("empty_file", "the file has no data (no non-blank cell)", sheet=sheet)])
+    layout = read_layout(grids, medium, src, path.name, ctx.indicators, places.is_total)
     result.n_rows = layout.n_rows
-    messages = list(layout.messages)
+    messages = [*notes, *layout.messages]
     if not _errors(messages) and layout.n_rows == 0:
         messages.append(error("empty_file", "the table has a header but no data rows", sheet=sheet))
     if _errors(messages):

@@ -55,6 +55,7 @@ class Record:
     growth: Cell | None = None
     rank: Cell | None = None
     unit: str | None = None  # unit the value is printed in (None = the indicator's own)
+    sheet: str | None = None  # where a file has several tables (web page, PDF): the page / table it is on
 
 
 @dataclass

@@ -77,19 +77,20 @@ def clean(layout: Layout, src: SourceOptions, catalog: Catalog, places: PlaceRes
                 bad_place_rows.add(rec.row)
                 text = places.unknown_message(rec.place_text) if rec.place_text else \
                     "the row has values but no place name; fill in the place or delete the row"
-                out.messages.append(error("unknown_place", text, sheet=sheet, row=rec.row))
+                out.messages.append(error("unknown_place", text, sheet=rec.sheet or sheet, row=rec.row))
             # still check its cells, so the errors file lists every problem in one go
-            _observation(rec, "", False, src, units, factors, sheet, out.messages)
+            _observation(rec, "", False, src, units, factors, rec.sheet or sheet, out.messages)
             continue
         key = (code, rec.indicator_code, rec.period)
         if key in seen:
-            if seen[key] != rec.row:
+            if seen[key] != (rec.sheet, rec.row):
                 out.messages.append(error(
                     "duplicate_observation", f"{rec.place_text} / {rec.indicator_code} / {rec.period:%Y-%m} appears "
-                    f"twice in the file (rows {seen[key]} and {rec.row}); keep one", sheet=sheet, row=rec.row))
+                    f"twice in the file ({_rows(seen[key], (rec.sheet, rec.row))}); keep one",
+                    sheet=rec.sheet or sheet, row=rec.row))
             continue
-        seen[key] = rec.row
-        row = _observation(rec, code, False, src, units, factors, sheet, out.messages)
+        seen[key] = (rec.sheet, rec.row)
+        row = _observation(rec, code, False, src, units, factors, rec.sheet or sheet, out.messages)
         if row is not None:
             out.rows.append(row)
     county_codes = {r[0] for r in out.rows}
@@ -97,12 +98,19 @@ def clean(layout: Layout, src: SourceOptions, catalog: Catalog, places: PlaceRes
         code = places.total_code(rec.place_text, county_codes, src.total_place)
         if code is None or (code, rec.indicator_code, rec.period) in seen:
             continue  # a total the catalog has no place for is dropped (see DATA_CONTRACT.md)
-        seen[(code, rec.indicator_code, rec.period)] = rec.row
-        row = _observation(rec, code, True, src, units, factors, sheet, out.messages)
+        seen[(code, rec.indicator_code, rec.period)] = (rec.sheet, rec.row)
+        row = _observation(rec, code, True, src, units, factors, rec.sheet or sheet, out.messages)
         if row is not None:
             out.rows.append(row)
             out.n_totals += 1
     return out
+
+
+def _rows(first: tuple, second: tuple) -> str:
+    """'rows 5 and 9', or 'page 3 row 5 and page 4 row 5' when a file's tables sit on several pages (PDF, HTML)."""
+    if first[0] == second[0]:
+        return f"rows {first[1]} and {second[1]}"
+    return f"{first[0]} row {first[1]} and {second[0]} row {second[1]}"
 
 
 def _number(cell, rec: Record, sheet: str | None, messages: list[Message]) -> tuple[float | None, bool]:

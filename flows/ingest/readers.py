@@ -47,11 +47,11 @@ class Grid:
         return letters
 
 
-def read_grid(path: Path, src: SourceOptions) -> Grid:
-    """The file's table as a grid; ReadError when the bytes do not fit the declared format."""
-    fmt = file_format(path, src)
-    if fmt == "xlsx":
-        return _read_xlsx(path, src.sheet)
+def read_grid(path: Path, src: SourceOptions, fmt: str | None = None) -> Grid:
+    """The file's table as a grid; ReadError when the bytes do not fit the format (formats.py tells it)."""
+    fmt = fmt or file_format(path, src)
+    if fmt in ("xlsx", "xls"):
+        return _read_xlsx(path, src.sheet, fmt)
     if fmt == "parquet":
         return _read_parquet(path)
     return _read_csv(path, src.encoding, src.delimiter)
@@ -90,14 +90,19 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> Grid:
     return Grid(rows=rows, encoding=used)
 
 
-def _read_xlsx(path: Path, sheet: str | int | None) -> Grid:
+def _read_xlsx(path: Path, sheet: str | int | None, fmt: str = "xlsx") -> Grid:
+    """XLSX and Excel 97-2003 .xls alike: calamine reads both, merged cells holding their text in the first cell."""
     from python_calamine import CalamineWorkbook
 
+    kind = "XLSX" if fmt == "xlsx" else "Excel 97-2003 (.xls)"
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for zip/xml problems
-        raise ReadError("unreadable_file", f"not a readable XLSX workbook ({type(exc).__name__}: {exc}); "
-                        "open it in Excel and save it again as .xlsx") from None
+        if path.suffix.lower() in ((".xlsx", ".xlsm") if fmt == "xlsx" else (".xls",)):
+            book = CalamineWorkbook.from_path(str(path))
+        else:  # calamine picks its reader by the extension on a path, by the content on bytes
+            book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    except Exception as exc:  # calamine raises its own error types for zip/xml/OLE2 problems
+        raise ReadError("unreadable_file", f"not a readable {kind} workbook ({type(exc).__name__}: {exc}); "
+                        f"open it in Excel and save it again as .{fmt}") from None
     names = book.sheet_names
     if isinstance(sheet, str):
         if sheet not in names:

@@ -24,7 +24,7 @@ def growth_out_of_range(rows: list[Obs], limit: float, sheet: str | None) -> lis
     """Growth rates beyond +-limit percent, one warning per cell."""
     return [warning("growth_out_of_range", f"{r.place_code} / {r.indicator_code} / {r.period:%Y-%m}: growth "
                     f"{r.growth_pct:g}% is outside +-{limit:g}%; check the unit and the base period",
-                    sheet=sheet, row=r.row_number, column=r.growth_column)
+                    sheet=r.sheet or sheet, row=r.row_number, column=r.growth_column)
             for r in rows if r.growth_pct is not None and abs(r.growth_pct) > limit]
 
 
@@ -51,7 +51,8 @@ def rank_disagreements(rows: list[Obs], catalog: Catalog, sheet: str | None) -> 
             if rank != r.published_rank:
                 out.append(warning(
                     "rank_disagrees", f"{r.place_code} / {ind.name}: published rank {r.published_rank} but the "
-                    f"file's data ranks it {rank} of {len(scores)} by {ind.basis}", sheet=sheet, row=r.row_number,
+                    f"file's data ranks it {rank} of {len(scores)} by {ind.basis}", sheet=r.sheet or sheet,
+                    row=r.row_number,
                     column=r.growth_column if by_growth else r.value_column))
     return sorted(out, key=lambda m: (m.row or 0))
 

@@ -37,9 +37,9 @@ class SourceOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     code: str
     name: str = ""
-    pattern: str
+    pattern: str | tuple[str, ...]            # glob(s) on the file name
     layout: Literal["wide", "long"]
-    format: Literal["auto", "csv", "xlsx", "parquet"] = "auto"
+    format: Literal["auto", "csv", "xlsx", "xls", "html", "pdf", "parquet"] = "auto"
     encoding: str | None = None
     values: Literal["ytd", "monthly"] = "ytd"
     unit_scale: dict[str, float] = Field(default_factory=dict)  # indicator code -> multiplier applied first
@@ -83,7 +83,8 @@ def source_options(catalog: Catalog) -> list[SourceOptions]:
 def match_source(path: Path, sources: list[SourceOptions]) -> SourceOptions | None:
     """The first source whose pattern matches the file name (config order decides)."""
     for src in sources:
-        if fnmatch.fnmatch(path.name, src.pattern):
+        patterns = (src.pattern,) if isinstance(src.pattern, str) else src.pattern
+        if any(fnmatch.fnmatch(path.name, p) for p in patterns):
             return src
     return None
 
