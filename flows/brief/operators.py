@@ -61,7 +61,7 @@ def _build(settings: Settings, plan: p.Plan, results: list[SendResult], daily: b
     since = until - timedelta(days=cfg.digest_days)
     con = p.open_db(settings, read_only=plan.dry_run)
     try:
-        held = (*plan.problems, "因此没有发送简报") if plan.problems else ()
+        held = (*plan.problems, "因此没有发送简报") if plan.problems and plan.kind != "digest" else plan.problems
         extra = [digest.problem("stale", held)]
         files, messages = [], []
         if daily:
