@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# bipin's commands record their runs on a local Prefect server kept in the background under var/prefect
+# (started by the first command, reused after; `bipin server stop` or `make clean` stops it).
 run: $(STAMP)
-	PREFECT_HOME=$(CURDIR)/var/prefect $(BIN)/bipin run
+	$(BIN)/bipin run
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
@@ -41,20 +43,12 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
 
 clean:
+	@if [ -x $(BIN)/bipin ]; then $(BIN)/bipin server stop || true; fi
 	rm -rf var
 
 # make serve: a local Prefect server on 127.0.0.1 (SQLite under var/prefect, telemetry off) and every
-# deployment served on its schedule (flows/serve.py waits for the server, prints the UI address).
-# Ctrl-C stops both. See docs/OPERATIONS.md.
+# deployment served on its schedule, from one process (flows/serve.py) that owns the server: Ctrl-C or
+# SIGTERM stops both. It reuses bipin's background server when one is running. See docs/OPERATIONS.md.
 PREFECT_PORT ?= 4200
-SERVE_HOME := $(CURDIR)/var/prefect
 serve: $(STAMP)
-	@mkdir -p $(SERVE_HOME)
-	@echo "bipin: starting Prefect server on 127.0.0.1:$(PREFECT_PORT) (database $(SERVE_HOME)/prefect.db, log $(SERVE_HOME)/server.log)"
-	@export PREFECT_HOME=$(SERVE_HOME) \
-	  PREFECT_API_DATABASE_CONNECTION_URL="sqlite+aiosqlite:///$(SERVE_HOME)/prefect.db" \
-	  PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api; \
-	PREFECT_UI_ENABLED=true $(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT) \
-	  > $(SERVE_HOME)/server.log 2>&1 & server=$$!; \
-	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python -m flows.serve
+	@PREFECT_PORT=$(PREFECT_PORT) exec $(BIN)/python -m flows.serve

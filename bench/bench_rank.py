@@ -167,7 +167,7 @@ def main() -> None:
                 con.execute("checkpoint")
             incrementals.append(marts.build(con))
     full, incremental = median_run(fulls), median_run(incrementals)
-    n_rankings = con.execute("select coalesce(sum(n_members), 0) from mart_store.published_periods").fetchone()[0]
+    n_rankings = con.execute("select coalesce(sum(n_reported), 0) from marts.periods").fetchone()[0]
     n_streaks = con.execute("select count(*) from mart_store.streaks where not is_first").fetchone()[0]
     n_top3 = con.execute("select count(*) from mart_store.top3").fetchone()[0]
     ours = dict(con.execute("""

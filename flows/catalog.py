@@ -13,6 +13,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from flows.names import NameProblem, did_you_mean, validation_hint
+
 CATALOG_FILES = ("places", "groups", "indicators", "benchmarks", "sources")
 
 
@@ -75,6 +77,9 @@ class Group(_Model):
     members: tuple[Membership, ...] = ()
     members_with_parent: str | None = None  # shorthand: every county-level place under this parent
     members_all_counties: bool = False      # shorthand: every county-level place in the catalog
+    # share of the members valid on a period that must have an observation row (a value or the
+    # publisher's missing marker) before the group's slice is published (docs/RULES.md, coverage)
+    min_coverage: float = Field(default=1.0, gt=0, le=1)
 
 
 class Indicator(_Model):
@@ -88,6 +93,22 @@ class Indicator(_Model):
     jan_feb_combined: bool = True
     is_key: bool = False
     aliases: tuple[str, ...] = ()
+    # Plausibility limits (docs/RULES.md, "Ingest checks"): beyond them a value is flagged (kept, never ranked) or,
+    # with implausible: reject, rejects its file. Growth in percent; levels in the indicator's unit.
+    plausible_growth_pct: tuple[float, float] = (-100.0, 1000.0)
+    plausible_min: float | None = None
+    plausible_max: float | None = None
+    plausible_history_factor: float | None = Field(default=100.0, gt=1)  # x the place's usual magnitude
+    implausible: Literal["flag", "reject"] = "flag"
+
+    @model_validator(mode="after")
+    def _limits_ordered(self) -> Indicator:
+        low, high = self.plausible_growth_pct
+        if low >= high:
+            raise ValueError(f"indicator {self.code}: plausible_growth_pct {[low, high]} must be [low, high]")
+        if self.plausible_min is not None and self.plausible_max is not None and self.plausible_min >= self.plausible_max:
+            raise ValueError(f"indicator {self.code}: plausible_min must be below plausible_max")
+        return self
 
     @property
     def calendar(self) -> str:
@@ -139,15 +160,16 @@ class Catalog(_Model):
     @model_validator(mode="after")
     def _references(self) -> Catalog:
         places = {p.code for p in self.places}
-        groups = {g.code for g in self.groups}
         problems = []
         for p in self.places:
             if p.parent and p.parent not in places:
-                problems.append(f"places.yaml: place {p.code}: parent {p.parent!r} is not a place code")
+                problems.append(f"places.yaml: place {p.code}: parent {p.parent!r} is not a place code"
+                                + did_you_mean(p.parent, places))
         for g in self.groups:
             for m in g.members:
                 if m.place not in places:
-                    problems.append(f"groups.yaml: group {g.code}: member {m.place!r} is not a place code")
+                    problems.append(f"groups.yaml: group {g.code}: member {m.place!r} is not a place code"
+                                    + did_you_mean(m.place, places))
             if g.members_with_parent and g.members_with_parent not in places:
                 problems.append(f"groups.yaml: group {g.code}: members_with_parent {g.members_with_parent!r} is not a place code")
         codes = {i.code for i in self.indicators}
@@ -155,15 +177,10 @@ class Catalog(_Model):
             for ind in g.scoring.weights:
                 if ind not in codes:
                     problems.append(f"groups.yaml: group {g.code}: scoring weight for unknown indicator {ind!r}")
-        for b in self.benchmarks:
-            for field_name in ("focus", "learn_from", "overtake"):
-                v = getattr(b, field_name)
-                if v and v not in places:
-                    problems.append(f"benchmarks.yaml: benchmark {b.focus}: {field_name} {v!r} is not a place code")
-            for field_name in ("learn_from_group", "overtake_group"):
-                v = getattr(b, field_name)
-                if v and v not in groups:
-                    problems.append(f"benchmarks.yaml: benchmark {b.focus}: {field_name} {v!r} is not a group code")
+        # benchmarks.yaml takes names or codes (flows/names.py); stored as codes from here on
+        benchmarks, found = _benchmark_codes(self)
+        self.__dict__["benchmarks"] = benchmarks
+        problems += found
         names: dict[str, str] = {}
         for p in self.places:
             for n in p.all_names:
@@ -173,6 +190,12 @@ class Catalog(_Model):
         if problems:
             raise ValueError("\n  ".join(problems))
         return self
+
+    @property
+    def calendar_years(self) -> tuple[int, int]:
+        """First and last year of the release calendar (settings.yaml calendar_years; default 2000 to next year)."""
+        years = self.settings.get("calendar_years", [2000, date.today().year + 1])
+        return int(years[0]), int(years[1])
 
     # -- lookups -------------------------------------------------------------
     def place(self, code: str) -> Place:
@@ -204,6 +227,23 @@ class Catalog(_Model):
             for n in p.all_names:
                 out.setdefault(n, p.code)
         return out
+
+
+def _benchmark_codes(catalog: Catalog) -> tuple[tuple[Benchmark, ...], list[str]]:
+    from flows.names import group_code, place_code
+
+    out, problems = [], []
+    for b in catalog.benchmarks:
+        values = b.model_dump()
+        for field_name in ("focus", "learn_from", "overtake", "learn_from_group", "overtake_group"):
+            if values[field_name]:
+                try:
+                    values[field_name] = (group_code(catalog, values[field_name], values["focus"])
+                                          if field_name.endswith("_group") else place_code(catalog, values[field_name]))
+                except NameProblem as exc:
+                    problems.append(f"benchmarks.yaml: benchmark {b.focus}: {field_name}: {exc}")
+        out.append(Benchmark(**values))
+    return tuple(out), problems
 
 
 def load_catalog(config_dir: str | Path) -> Catalog:
@@ -244,7 +284,7 @@ def _describe(exc: ValidationError, origin: dict[str, Path], data: dict[str, Any
         if not loc:  # cross-file references: each problem already names its file and entry
             lines.append(err["msg"].removeprefix("Value error, "))
             continue
-        lines.append(f"{prefix}{where}: {err['msg']}")
+        lines.append(f"{prefix}{where}: {err['msg']}{validation_hint(err)}")
     return "invalid catalog:\n  " + "\n  ".join(lines)
 
 

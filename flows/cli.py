@@ -9,10 +9,12 @@ import typer
 
 from flows.commands import COMMAND_MODULES
 from flows.commands.common import AppState
+from flows.commands.guard import GuardedGroup
 from flows.settings import load_settings
 
 app = typer.Typer(
     name="bipin",
+    cls=GuardedGroup,
     help="比拼 bipin: rank counties on monthly indicators and brief leaders by email.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -52,8 +52,13 @@ def lock_path(db_path: str | Path) -> Path:
 
 
 @contextmanager
-def warehouse_lock(db_path: str | Path, timeout: float | None = None, use_server: bool | None = None) -> Iterator[None]:
-    """Hold the right to use the database file for the duration of the block (reentrant)."""
+def warehouse_lock(db_path: str | Path, timeout: float | None = None, use_server: bool | None = None,
+                   on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the right to use the database file for the duration of the block (reentrant).
+
+    `on_wait(holder)` is called once if another bipin process holds the file lock, before waiting
+    for it, so a command can say who it waits for.
+    """
     if str(db_path) == ":memory:":
         yield
         return
@@ -68,7 +73,7 @@ def warehouse_lock(db_path: str | Path, timeout: float | None = None, use_server
         server = _server_url() if use_server is None else use_server
         if server:
             stack.enter_context(_prefect_limit(_remaining(deadline)))
-        stack.enter_context(_file_lock(Path(key), _remaining(deadline)))
+        stack.enter_context(_file_lock(Path(key), _remaining(deadline), on_wait))
         token = _held.set(_held.get() | {key})
         try:
             yield
@@ -93,13 +98,20 @@ def _process_lock(key: str, timeout: float) -> Iterator[None]:
 
 
 @contextmanager
-def _file_lock(db_path: Path, timeout: float) -> Iterator[None]:
+def _file_lock(db_path: Path, timeout: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     path = lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     owner = path.with_name(path.name + ".owner")
     lock = FileLock(str(path), timeout=timeout)
     try:
-        lock.acquire()
+        if on_wait is not None:
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                on_wait(_read_owner(owner))
+                lock.acquire()
+        else:
+            lock.acquire()
     except Timeout:
         raise WarehouseBusy(
             f"{db_path}: still locked after {timeout:.0f} s by {_read_owner(owner)}; wait for it to finish, "

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -73,14 +74,25 @@ class Status:
 
 
 def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status:
-    """Last runs (raw.files, delivery.send_ledger), data freshness per indicator, what is due next."""
+    """Last runs (raw.files, delivery.send_ledger), data freshness per indicator, what is due next.
+
+    A briefing kind is due now when its schedule says so and nothing of that kind was sent since its
+    last scheduled time (so right after Monday's weekly went out, weekly is not due).
+    """
     schedules = load_schedules(settings.config_dir)
     due = set(due_kinds(schedules, now))
-    schedule = [
-        {"job": job, "cron": schedules.cron(job), "last": schedules.last_run(job, now),
-         "next": schedules.next_run(job, now), "due_now": job in due}
-        for job in SCHEDULED_JOBS
-    ]
+    last_sent: dict[str, datetime] = {}
+    if settings.db_path.exists():
+        with open_warehouse(settings, read_only=True) as con:
+            last_sent = {r["kind"]: r["last_sent_at"] for r in _rows(con, "ops/last_sent")}
+    zone = ZoneInfo(settings.timezone)
+    schedule = []
+    for job in SCHEDULED_JOBS:
+        last = schedules.last_run(job, now)
+        sent = last_sent.get(job)
+        done = sent is not None and sent >= last.astimezone(zone).replace(tzinfo=None)
+        schedule.append({"job": job, "cron": schedules.cron(job), "last": last, "next": schedules.next_run(job, now),
+                         "last_sent": sent, "due_now": job in due and not done})
     if not settings.db_path.exists():
         return Status([], [], [], schedule)
     with open_warehouse(settings, read_only=True) as con:

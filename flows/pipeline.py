@@ -15,10 +15,12 @@ from datetime import datetime
 import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
+from prefect.states import Completed
 
 from flows.alerts import alert_operators
 from flows.brief.flow import brief
 from flows.ingest.flow import ingest
+from flows.ingest.report import REJECTED_STATE
 from flows.locking import warehouse_lock
 from flows.rank.flow import rank
 from flows.rank.marts import catalog_changed_since_build
@@ -107,7 +109,10 @@ def pipeline(
     config_dir: str | None = None,
     db: str | None = None,
 ) -> dict:
-    """Ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`)."""
+    """Ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`).
+
+    Ends Failed when a stage failed (a send, a guard), "Completed with rejections" when files were rejected.
+    """
     with own_work("pipeline"):
         settings = load_settings(config_dir, db, home)
         where = {"home": str(settings.home), "config_dir": str(settings.config_dir)}
@@ -115,6 +120,7 @@ def pipeline(
         to_send = choose_kinds(kinds, force, now, settings)
     rows: list[dict] = []
     failed: list[str] = []
+    flagged: list[str] = []  # stages that completed but need an operator (rejected files)
 
     def stage(name: str, call) -> object:
         started = time.perf_counter()
@@ -122,7 +128,11 @@ def pipeline(
             state = call()
         seconds = round(time.perf_counter() - started, 3)
         ok = not state.is_failed() and not state.is_crashed()
-        rows.append({"stage": name, "outcome": "ok" if ok else f"failed: {state.message}", "seconds": seconds})
+        outcome = "ok" if ok else f"failed: {state.message}"
+        if ok and state.name != "Completed":  # a named Completed (ingest's "Completed with rejections")
+            outcome = f"{state.name.lower()}: {state.message}"
+            flagged.append(f"{name}: {state.message}")
+        rows.append({"stage": name, "outcome": outcome, "seconds": seconds})
         if not ok:
             failed.append(name)
         return state.result(raise_on_failure=False) if ok else None
@@ -149,5 +159,8 @@ def pipeline(
     if failed:
         reasons = dict.fromkeys(r["outcome"].removeprefix("failed: ") for r in rows if r["outcome"].startswith("failed"))
         raise PipelineError(f"stage(s) failed: {', '.join(failed)}: {' | '.join(reasons)}")
-    return {"kinds": to_send, "ingest": ingest_result, "ranked": rank_result is not None,
-            "rank": rank_result, "briefings": briefings, "stages": rows}
+    result = {"kinds": to_send, "ingest": ingest_result, "ranked": rank_result is not None,
+              "rank": rank_result, "briefings": briefings, "stages": rows}
+    if flagged:
+        return Completed(name=REJECTED_STATE, message="; ".join(flagged), data=result)
+    return result

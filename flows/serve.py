@@ -8,17 +8,22 @@ their cron strings and timezone from config/settings.yaml `schedules:` (flows/sc
 from __future__ import annotations
 
 import importlib
+import os
+import signal
 import time
-import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 from flows.schedules import Schedules, load_schedules
-from flows.settings import PROJECT_ROOT, load_settings, prepare_prefect_env
+from flows.settings import PROJECT_ROOT, Settings, load_settings, prepare_prefect_env
 
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
+DEFAULT_PORT = 4200
 
 
 @dataclass(frozen=True)
@@ -94,34 +99,95 @@ def prefect_yaml_mismatches(schedules: Schedules, path: Path = PREFECT_YAML) -> 
 
 def wait_for_server(api_url: str, timeout_s: float = 90.0) -> None:
     """Block until the Prefect API answers its health check (a server started a moment ago)."""
+    from flows.prefect_server.record import is_healthy
+
     deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
+    while not is_healthy(api_url):
         if time.monotonic() > deadline:
             raise SystemExit(f"bipin: no Prefect server answered at {api_url} within {timeout_s:.0f} s "
-                             "(see var/prefect/server.log, or unset PREFECT_API_URL)")
+                             "(unset PREFECT_API_URL to let bipin start its own)")
         time.sleep(0.5)
 
 
-def main() -> None:
-    settings = load_settings()
-    prepare_prefect_env(settings)
-    from prefect import serve
-    from prefect.settings import get_current_settings
+@contextmanager
+def server_for_serving(port: int) -> Iterator[str]:
+    """The API to serve against: PREFECT_API_URL's, the one recorded under PREFECT_HOME (a background
+    server), or a server this process starts on 127.0.0.1:`port` and stops on the way out."""
+    from flows.prefect_server import connect, process
+    from flows.prefect_server.record import LOG_NAME, ServerRecord, port_free, remove_record, write_record
 
-    for problem in prefect_yaml_mismatches(load_schedules(settings.config_dir)):
-        print(f"warning: prefect.yaml out of step with config: {problem}")
-    url = get_current_settings().api.url
-    if url:
-        wait_for_server(url)
-        print(f"bipin: Prefect UI at {url.removesuffix('/api')}")
-    print(f"bipin: serving {len(DEPLOYMENTS)} deployments against {url or 'a temporary local server'}")
-    serve(*build_deployments(settings.config_dir))
+    chosen = connect.configured_elsewhere()
+    if chosen is not None and chosen.api_url:
+        wait_for_server(chosen.api_url, connect.start_timeout())
+        yield chosen.api_url
+        return
+    home = connect.prefect_home()
+    record = connect.running(home)
+    if record is not None:
+        print(f"bipin: using the {record.owner} Prefect server already running (pid {record.pid})")
+        _wait(home, record)
+        yield record.api_url
+        return
+    if not port_free(port, process.HOST):
+        raise SystemExit(f"bipin: port {port} on {process.HOST} is taken; choose another: PREFECT_PORT=4300 make serve")
+    log = home / LOG_NAME
+    print(f"bipin: starting Prefect server on {process.HOST}:{port} (database {home}/prefect.db, log {log})")
+    server = process.launch(home, port, log)
+    record = ServerRecord(pid=os.getpid(), port=port, api_url=f"http://{process.HOST}:{port}/api",
+                          started_at=datetime.now().isoformat(timespec="seconds"), log=str(log), owner="make serve")
+    write_record(home, record)
+    try:
+        _wait(home, record)
+        yield record.api_url
+    finally:
+        print("bipin: stopping the Prefect server")
+        process.stop(server)
+        remove_record(home, os.getpid())
+
+
+def _wait(home: Path, record) -> None:
+    from flows.prefect_server.connect import ServerStartError, wait_ready
+
+    try:
+        wait_ready(home, record)
+    except ServerStartError as exc:
+        raise SystemExit(f"bipin: {exc}") from None
+
+
+def _stop_on(*signums: int) -> None:
+    """SIGTERM/SIGHUP end `make serve` like Ctrl-C does, so the server it started is stopped too
+    (SIGINT too: a shell may start it with SIGINT ignored, and one Ctrl-C must stop it)."""
+    def interrupt(signum, _frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for signum in signums:
+        signal.signal(signum, interrupt)
+
+
+def main(settings: Settings | None = None) -> None:
+    """`make serve` / `bipin serve`: one process serves every deployment and owns the server it started.
+
+    Ctrl-C or SIGTERM stops the deployments, then the server (Prefect's runner takes over SIGTERM
+    while it serves and returns from serve() on it)."""
+    settings = settings or load_settings()
+    # served runs load their settings from the environment: hand them this command's --home/--config/--db
+    os.environ.update({"BIPIN_HOME": str(settings.home), "BIPIN_CONFIG_DIR": str(settings.config_dir),
+                       "BIPIN_DB": str(settings.db_path)})
+    prepare_prefect_env(settings)
+    _stop_on(signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    try:
+        with server_for_serving(int(os.environ.get("PREFECT_PORT", DEFAULT_PORT))) as url:
+            os.environ["PREFECT_API_URL"] = url  # before Prefect is imported: it reads settings once
+            from prefect import serve
+
+            for problem in prefect_yaml_mismatches(load_schedules(settings.config_dir)):
+                print(f"warning: prefect.yaml out of step with config: {problem}")
+            print(f"bipin: Prefect UI at {url.removesuffix('/api')}")
+            print(f"bipin: serving {len(DEPLOYMENTS)} deployments against {url} (Ctrl-C stops)")
+            serve(*build_deployments(settings.config_dir))
+    except KeyboardInterrupt:
+        pass
+    print("bipin: stopped")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = PROJECT_ROOT / "sql"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Settings:
     home: Path
     config_dir: Path
     db_path: Path
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     extra: dict = field(default_factory=dict)
 
     @property
@@ -46,7 +47,11 @@ class Settings:
 
     def local_now(self) -> datetime:
         """Now as a naive local time of the configured zone, as the warehouse stores times."""
-        return datetime.now(ZoneInfo(self.timezone)).replace(tzinfo=None)
+        return local_now(self.timezone)
+
+    def to_local(self, moment: str | datetime | None) -> datetime | None:
+        """A time given to the CLI, a flow or a deployment, as the warehouse stores times (see to_local)."""
+        return to_local(moment, self.timezone)
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -77,7 +82,34 @@ def configured_timezone(config_dir: Path) -> str:
     except yaml.YAMLError:
         content = None  # the catalog check reports the broken file with its line
     zone = content.get("timezone") if isinstance(content, dict) else None
-    return str(zone) if zone else "Asia/Shanghai"
+    return str(zone) if zone else DEFAULT_TIMEZONE
+
+
+def local_now(timezone: str = DEFAULT_TIMEZONE) -> datetime:
+    """Now as a naive local time of `timezone`."""
+    return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def to_local(moment: str | datetime | None, timezone: str) -> datetime | None:
+    """Naive local time of `timezone`: the one form every stored and compared time takes.
+
+    Called once, where a time enters (CLI options, flow and deployment parameters): an ISO text or a
+    datetime with a UTC offset is converted into the zone (2026-11-29T05:43:20-08:00 ->
+    2026-11-29 21:43:20 in Asia/Shanghai); a naive one is taken as already local. Raises ValueError
+    naming the text when it is no ISO date or time.
+    """
+    if moment is None or isinstance(moment, datetime):
+        parsed = moment
+    else:
+        text = str(moment).strip()
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"cannot read the time {text!r}: expected e.g. 2026-03-01, '2026-03-01 08:00' "
+                             "or 2026-11-29T05:43:20-08:00") from None
+    if parsed is None or parsed.tzinfo is None:
+        return parsed
+    return parsed.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
 def prepare_prefect_env(settings: Settings) -> None:
@@ -87,7 +119,10 @@ def prepare_prefect_env(settings: Settings) -> None:
     """
     os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # INFO: what each run did (files rejected and why, who was sent what) reaches its logs in the UI;
+    # the `bipin.*` loggers of the plain functions too. The CLI keeps its console quiet (commands/common.py).
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "bipin")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_UI_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -117,5 +152,26 @@ def settings_section(config_dir: str | Path, key: str, model, error: type[Except
     try:
         return model.model_validate(section)
     except ValidationError as exc:
-        where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        from flows.names import validation_hint
+
+        where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}{validation_hint(e, model.model_fields)}"
+                          for e in exc.errors())
         raise error(f"{path}: {where}") from None
+
+
+class SettingsError(Exception):
+    """config/settings.yaml that cannot be used; the message names the file and key."""
+
+
+def release_lag_days(config_dir: str | Path) -> dict[str, int]:
+    """`release_lag_days:` of config/settings.yaml: per frequency, the greatest number of days between
+    a period's last day and its release (defaults: monthly 45, quarterly 60). Data older than the
+    newest period these say is out is stale (flows/brief/guards.py)."""
+    from pydantic import BaseModel, ConfigDict, Field
+
+    class ReleaseLags(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        monthly: int = Field(default=45, ge=0, le=3660)
+        quarterly: int = Field(default=60, ge=0, le=3660)
+
+    return settings_section(config_dir, "release_lag_days", ReleaseLags, SettingsError).model_dump()

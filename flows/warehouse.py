@@ -7,7 +7,6 @@ Stages meet here and only here: they read and write tables with stated columns
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date
 from functools import cache
 from hashlib import sha256
 from pathlib import Path
@@ -19,6 +18,23 @@ from flows.catalog import Catalog
 from flows.locking import open_with_wait, warehouse_lock
 from flows.periods import calendar_rows
 from flows.settings import SQL_DIR, Settings
+
+
+class WarehouseUnreadable(RuntimeError):
+    """The DuckDB file is damaged, not a DuckDB database, or cannot be read: one line says what to do."""
+
+
+def unreadable(db_path: str | Path, exc: BaseException) -> WarehouseUnreadable | None:
+    """The operator's message for a DuckDB error that means the file itself is bad, else None."""
+    text = str(exc)
+    bad = ("not a valid DuckDB database file", "Corrupt database file", "Permission denied",
+           "Is a directory", "Cannot read", "database file has been written by a newer")
+    if not any(marker.lower() in text.lower() for marker in bad):
+        return None
+    detail = text.splitlines()[0] if text else type(exc).__name__
+    return WarehouseUnreadable(
+        f"{db_path}: the warehouse cannot be read ({detail}). Nothing was changed. Keep the file for "
+        f"inspection and rebuild it from the archive: `bipin rebuild --replace` (docs/OPERATIONS.md)")
 
 
 @cache
@@ -36,9 +52,18 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
     if str(db_path) != ":memory:":
         db_path.parent.mkdir(parents=True, exist_ok=True)
     # Another process holding the file: wait for it, then fail naming it (flows/locking.py).
-    con = open_with_wait(lambda: duckdb.connect(str(db_path), read_only=read_only), db_path)
-    if not read_only:
-        migrate(con)
+    con = None
+    try:
+        con = open_with_wait(lambda: duckdb.connect(str(db_path), read_only=read_only), db_path)
+        if not read_only:
+            migrate(con)
+    except duckdb.Error as exc:
+        if con is not None:
+            con.close()
+        problem = unreadable(db_path, exc)
+        if problem is None:
+            raise
+        raise problem from None
     return con
 
 
@@ -95,8 +120,8 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Replace the `ref` tables with the catalog, in one transaction (the YAML is the source of truth)."""
     places = [(p.code, p.name, p.short_name, p.division_code, p.parent, p.level) for p in catalog.places]
     aliases = sorted({(name, code) for name, code in catalog.alias_map().items()})
-    groups = [(g.code, g.name, g.label, g.first_tier_size, g.scoring.method, g.scoring.default_weight, i)
-              for i, g in enumerate(catalog.groups)]
+    groups = [(g.code, g.name, g.label, g.first_tier_size, g.scoring.method, g.scoring.default_weight, i,
+               g.min_coverage) for i, g in enumerate(catalog.groups)]
     members = [(g.code, m.place, m.valid_from, m.valid_to) for g in catalog.groups for m in catalog.memberships(g)]
     weights = [(g.code, ind, w) for g in catalog.groups for ind, w in g.scoring.weights.items()]
     indicators = [(i.code, i.name, i.unit, i.kind, i.basis, i.direction, i.frequency, i.calendar, i.is_key, n)
@@ -107,8 +132,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
             benchmarks.append((b.focus, b.learn_from, "learn_from", b.learn_from_group))
         if b.overtake:
             benchmarks.append((b.focus, b.overtake, "overtake", b.overtake_group))
-    years = catalog.settings.get("calendar_years", [2000, date.today().year + 1])
-    calendar = calendar_rows(int(years[0]), int(years[1]))
+    calendar = calendar_rows(*catalog.calendar_years)
     tables = (
         ("ref.places", places), ("ref.place_aliases", aliases), ("ref.groups", groups),
         ("ref.group_members", members), ("ref.group_weights", weights), ("ref.indicators", indicators),

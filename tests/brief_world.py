@@ -88,9 +88,13 @@ def build(db_path: Path, config_dir: Path = CONFIG) -> duckdb.DuckDBPyConnection
         prev_rank integer, rank_change integer, gap_to_leader double, gap_to_third double,
         gap_to_next_above double, published_rank integer)""")
     con.executemany("insert into marts.rankings values (" + ", ".join("?" * 15) + ")", ranking_rows())
+    # every slice of this world is complete (docs/RULES.md 11); coverage tests mark some partial
+    con.execute("alter table marts.rankings add column is_complete boolean default true")
+    con.execute("alter table marts.rankings add column is_preliminary boolean default false")
     con.execute("""create or replace table marts.periods as
         select period, any_value(period_label) as period_label, indicator_code, group_code,
-               count(*)::integer as n_members, count(rank)::integer as n_ranked, 1 as n_months,
+               count(*)::integer as n_members, count(*)::integer as n_reported, count(rank)::integer as n_ranked,
+               true as is_complete, 1 as n_months,
                row_number() over (partition by indicator_code, group_code order by period)::integer as pub_idx
         from marts.rankings group by period, indicator_code, group_code""")
     con.execute("""create or replace table marts.top3_counts as

@@ -11,9 +11,12 @@ import pytest
 _PREFECT_HOME = tempfile.mkdtemp(prefix="bipin-test-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"  # as bipin runs: what each run did reaches its logs
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ.pop("PREFECT_API_URL", None)
+# Commands in tests run on the session's test server (prefect_harness) or Prefect's temporary one,
+# never leaving bipin's background server behind; tests of that server set it back themselves.
+os.environ["BIPIN_PREFECT_SERVER"] = "temporary"
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 from brief_world import AS_OF, world_settings
+from test_brief_coverage import make_partial
 
 from flows.brief import operators
 from flows.brief import plan as p
@@ -47,7 +48,7 @@ def test_problems_come_first_in_a_fixed_order_and_others_categories_after():
         "运维摘要", AS_OF - timedelta(days=1), AS_OF, files, [], results,
         [digest.Problem("implausible", "可疑数值", ("武义 出口总额增速 900%",)),
          digest.problem("stale", ["2026年1-9月（月度累计数据）应于2026-10-25前到达，尚未收到"]),
-         digest.problem("partial", ["山区26县 2026年1-10月：1项指标只有部分成员有数据（固定资产投资 4/5）"])],
+         digest.problem("partial", ["山区26县2026年1-10月数据尚未发布齐（已到2/5），未到：浦江、磐安、遂昌"])],
         NAMES, {"s": "金华市统计局"})
     assert [x.category for x in ctx.problems] == ["rejected", "partial", "stale", "failed_sends", "implausible"]
     assert ctx.problems[3].lines == ("乙 <b@x.org>：状态不明（未确认是否送达，不会自动重发），connection lost",)
@@ -65,8 +66,7 @@ def test_daily_digest_names_places_and_groups_not_codes(tmp_path):
     sql(settings, "update raw.files set loaded_at = '2026-11-22 14:00' where file_id = 21")  # within the day
     sql(settings, "insert into raw.file_messages values (21, 'warning', 'growth_out_of_range', 'Sheet1', 9, 'C', "
                   "'wuyi / fai / 2026-09: growth 99.0% is outside -50..80')")
-    sql(settings, "update marts.periods set n_ranked = 4 where group_code = 'mountain26' and indicator_code = 'fai' "
-                  "and period = '2026-10-01'")
+    make_partial(settings, "mountain26", ("wuyi", "jingning"))
     plan = p.make_plan(settings, "digest", as_of=AS_OF)
     (out,) = operators.digests_for(settings, plan, [])
     text = text_of(out)
@@ -74,7 +74,7 @@ def test_daily_digest_names_places_and_groups_not_codes(tmp_path):
     assert "synthetic_zhejiang_wide_202610_bad.csv：有地区名称不在地名表中" in text
     assert "unknown_place" not in text
     assert "增速超出合理范围（请核对原表）：1条，如 synthetic_jinhua_wide_202609_revised.xlsx 表Sheet1第9行C列：武义 / 固定资产投资" in text
-    assert "山区26县 2026年1-10月：1项指标只有部分成员有数据（固定资产投资 4/5）" in text
+    assert "【需处理】数据不全的比拼组\n  - 山区26县2026年1-10月数据尚未发布齐（已到2/5），未到：浦江、磐安、遂昌" in text
     assert text.index("拒收的文件") < text.index("数据不全的比拼组") < text.index("收到的文件（按来源）")
 
 

@@ -168,8 +168,11 @@ def broken_config(tmp_path):
          r"groups\.yaml: groups\[11\] \(code=mountain26\)\.first_tier_size: .*integer"),
         ("places.yaml", "aliases: [景宁县, 景宁畲族县]", "aliases: [景宁县, 武义]",
          r"places\.yaml: name '武义' is used by both wuyi and jingning"),
+        ("groups.yaml", "first_tier_size: 9", "first_tier_size: 9\n    min_coverage: 1.5",
+         r"groups\.yaml: groups\[11\] \(code=mountain26\)\.min_coverage: .*less than or equal to 1"),
     ],
-    ids=["unknown parent", "bad valid_to", "valid_to before valid_from", "missing key", "wrong type", "duplicate alias"],
+    ids=["unknown parent", "bad valid_to", "valid_to before valid_from", "missing key", "wrong type", "duplicate alias",
+         "coverage above 1"],
 )
 def test_broken_config_names_file_and_entry(broken_config, file_name, old, new, expected):
     folder = broken_config(file_name, old, new)

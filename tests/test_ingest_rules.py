@@ -143,7 +143,8 @@ def test_ytd_value_lower_than_previous_period(tmp_path):
 
 def test_growth_outside_plus_minus_100(tmp_path):
     s = settings_for(tmp_path)
-    path = write_csv(s.inbox / "city_202610.csv", wide_grid(rows_with({(3, 5): "-130.5"})))
+    # beyond +-100 % but within the plausible -100 .. 1000 % (below -100 % is implausible_value)
+    path = write_csv(s.inbox / "city_202610.csv", wide_grid(rows_with({(3, 5): "130.5"})))
     [result] = ingest(s, path)
     assert result.status == "loaded"
     assert codes(result) == [("warning", "growth_out_of_range", 7, "F (社会消费品零售总额(亿元) 增长(%))")]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from flows.ingest.periods_in_files import calendar_problem, file_period, period_in_file_name, period_in_text
+from flows.ingest.periods_in_files import (
+    PeriodConflict,
+    calendar_problem,
+    file_period,
+    period_in_file_name,
+    period_in_text,
+)
 from flows.ingest.sources import SourceOptions
 from flows.ingest.values import NotANumber, parse_number, unit_factor, unit_in_header
 from flows.periods import Period, PeriodError
@@ -81,9 +87,15 @@ def test_period_in_file_names():
 
 def test_file_period_uses_title_then_file_name_then_says_where_it_looked():
     src = _src()
-    assert file_period("2026年1-10月主要指标", "x_202609.csv", src) == Period(2026, 10, 1)
+    assert file_period("2026年1-10月主要指标", "x_202610.csv", src) == Period(2026, 10, 1)
     assert file_period("主要指标", "x_202609.csv", src).month == 9
-    assert file_period("1-8月主要指标", "x_202609.csv", src) == Period(2026, 8, 1)  # year from the name
+    assert file_period("1-9月主要指标", "x_202609.csv", src) == Period(2026, 9, 1)  # year from the name
+    # title and file name that disagree are refused, naming both readings (issue 9, item 2)
+    with pytest.raises(PeriodConflict, match=r"^title says 2026年1-10月, file name says 2026-09: they disagree; "
+                                              r"fix the file name or the title$"):
+        file_period("2026年1-10月主要指标", "x_202609.csv", src)
+    with pytest.raises(PeriodConflict, match="title says 1-8月, file name says 2026-09"):
+        file_period("1-8月主要指标", "x_202609.csv", src)
     with pytest.raises(PeriodError, match="title '主要指标' or file name 'x.csv'"):
         file_period("主要指标", "x.csv", src)
     assert file_period("", "x.csv", _src(period_from=("fixed",), period="2026年1-3月")) == Period(2026, 3, 1)

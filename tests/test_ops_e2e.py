@@ -115,6 +115,25 @@ def _query(settings, sql: str, params=()) -> list[tuple]:
         con.close()
 
 
+def _logs_of_run_and_subflows(flow_run_id) -> list[str]:
+    """Every log line of a flow run and its subflows, as the Prefect UI shows them."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterParentFlowRunId,
+        LogFilter,
+        LogFilterFlowRunId,
+    )
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()
+    with get_client(sync_client=True) as client:
+        children = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])))
+        ids = [flow_run_id, *(c.id for c in children)]
+        return [log.message for log in client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=ids)))]
+
+
 def _sent_in_ledger(settings) -> Counter:
     return Counter(r for (r,) in _query(settings, "select recipient from delivery.send_ledger where status = 'sent'"))
 
@@ -124,6 +143,12 @@ def test_pipeline_delivers_exactly_the_briefings_owed(prefect_harness, site, mai
 
     first = pipeline(force=True, return_state=True)
     assert first.is_completed(), first.message
+    # the demo's deliberately bad file: the run says so in its state, and its stages' logs say who got what
+    bad_name = demo_inbox[1].bad_file.name
+    assert first.name == "Completed with rejections" and bad_name in first.message
+    logs = _logs_of_run_and_subflows(first.state_details.flow_run_id)
+    assert any(f"rejected {bad_name}" in line for line in logs)
+    assert any(line.startswith("weekly ") and f"to 武义县领导 <{LEADER}>: sent" in line for line in logs), logs
 
     # exactly the briefings owed, each once
     assert sorted(_kind(m) for m in mailbox.to(LEADER)) == ["monthly", "quarterly", "weekly"]

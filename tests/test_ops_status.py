@@ -76,3 +76,17 @@ def test_run_rejects_a_bad_as_of(bipin_home):
     result = CliRunner().invoke(app, ["run", "--as-of", "next monday"])
     assert result.exit_code == 2
     assert "--as-of 'next monday' is not a date/time" in " ".join(result.output.split())
+
+
+def test_weekly_is_not_due_right_after_it_was_sent(bipin_home, shipped_catalog):
+    _warehouse(bipin_home, shipped_catalog)
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)  # Monday, an hour after the weekly's 08:00 slot
+    assert {j["job"]: j["due_now"] for j in gather_status(bipin_home, now).schedule}["weekly"]  # W47's only
+    con = connect(bipin_home.db_path)
+    con.execute("""insert into delivery.send_ledger (kind, period_key, recipient, content_hash, status, sent_at, last_attempt_at)
+                   values ('weekly', '2026-W48', 'a@x.org', 'h', 'sent', '2026-11-23 08:01', '2026-11-23 08:01')""")
+    con.close()
+    weekly = {j["job"]: j for j in gather_status(bipin_home, now).schedule}["weekly"]
+    assert not weekly["due_now"] and weekly["last_sent"] == datetime(2026, 11, 23, 8, 1)
+    output = " ".join(CliRunner().invoke(app, ["status"]).output.split())
+    assert "11-23 08:01" in output

@@ -221,10 +221,12 @@ def test_benchmark_gaps_events_and_what_is_needed():
     bench = Benchmark(focus="aa", learn_from="bb", learn_from_group="city")
     con = warehouse(small_catalog(benchmarks=(bench,)))
     loader = Loader(con)
-    loader.load([("aa", "gdp", FEB, 110.0, 10.0), ("bb", "gdp", FEB, 200.0, 12.0), ("cc", "gdp", FEB, 50.0, 1.0)],
-                at(2025, 3, 10))
-    loader.load([("aa", "gdp", MAR, 126.0, 5.0), ("bb", "gdp", MAR, 220.0, 4.0), ("cc", "gdp", MAR, 50.0, 1.0)],
-                at(2025, 4, 10))
+    # dd and ee print the missing marker: reported, so the city's slices are complete
+    blank = [(p, "gdp", period, None, None) for period in (FEB, MAR) for p in ("dd", "ee")]
+    loader.load([("aa", "gdp", FEB, 110.0, 10.0), ("bb", "gdp", FEB, 200.0, 12.0), ("cc", "gdp", FEB, 50.0, 1.0),
+                 *blank[:2]], at(2025, 3, 10))
+    loader.load([("aa", "gdp", MAR, 126.0, 5.0), ("bb", "gdp", MAR, 220.0, 4.0), ("cc", "gdp", MAR, 50.0, 1.0),
+                 *blank[2:]], at(2025, 4, 10))
     marts.build(con)
     rows = con.execute("""
         select period, focus_metric, benchmark_metric, diff, focus_rank, benchmark_rank, event,
@@ -246,8 +248,8 @@ def test_benchmark_was_overtaken():
     bench = Benchmark(focus="aa", overtake="bb", overtake_group="city")
     con = warehouse(small_catalog(benchmarks=(bench,)))
     loader = Loader(con)
-    loader.load(gdp(FEB, {"aa": 6.0, "bb": 5.0}), at(2025, 3, 10))
-    loader.load(gdp(MAR, {"aa": 6.0, "bb": 7.0}), at(2025, 4, 10))
+    loader.load(gdp(FEB, {"aa": 6.0, "bb": 5.0, "cc": None, "dd": None, "ee": None}), at(2025, 3, 10))
+    loader.load(gdp(MAR, {"aa": 6.0, "bb": 7.0, "cc": None, "dd": None, "ee": None}), at(2025, 4, 10))
     marts.build(con)
     assert con.execute("select role, event from marts.benchmark_gaps where period = ?", [MAR]).fetchall() == [
         ("overtake", "was_overtaken")]

@@ -6,6 +6,8 @@ recipient that did not get a briefing it is owed, and whatever guard stopped the
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from contextlib import ExitStack
 from datetime import datetime
 
@@ -109,10 +111,18 @@ def brief(kind: str, period: str | None = None, week: str | None = None, places:
             held.close()
     with own_work("brief"):
         preview = scrub(_preview(plan, outcomes, results))
-    create_markdown_artifact(markdown=preview, key=_artifact_key(plan),
-                             description=f"bipin {kind} briefing preview")
+    counts = Counter(r.status for r in results)
+    create_markdown_artifact(markdown=preview, key=_artifact_key(plan), description=(
+        f"bipin {kind} briefing {plan.period_label or ''} {plan.week or ''}: "
+        + (", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nobody to send to")
+        + scrub("".join(f"; {problem}" for problem in plan.problems))))
+    for problem in plan.problems:
+        logger.error("%s %s: nothing sent: %s", kind, plan.period_label or "", problem)
     for r in results:
-        logger.info("%s %s: %s %s", kind, r.email, r.status, r.detail)
+        # who was sent what, in the run's log; a send that failed is an error operators must act on
+        level = logging.ERROR if r.status in FAILED and r.status != "blocked" else logging.INFO
+        logger.log(level, "%s %s to %s <%s>: %s%s", kind, plan.period_label or "", r.name, r.email, r.status,
+                   f" ({r.detail})" if r.detail else "")
     failed = [r for r in results if r.status in FAILED]
     if plan.problems or failed:
         raise BriefingFailed(failure_message(kind, list(plan.problems), failed))

@@ -1,7 +1,9 @@
 """The blank-briefing guard: reasons not to send anything at all.
 
-Nothing goes out when the marts are missing or empty, or when the newest loaded data is older than
-the configured limit. (A focus place with no ranked indicator is refused per recipient in collect.py.)
+Nothing goes out when the marts are missing or empty, when the newest loaded data is older than
+the configured limit, or when the newest complete period is older than the release calendar says it
+should be (a stale period is no news, however recently it was loaded). (A focus place with no ranked
+indicator is refused per recipient in collect.py.)
 """
 
 from __future__ import annotations
@@ -41,3 +43,24 @@ def as_of_problems(marts_watermark: datetime | None, as_of: datetime) -> list[st
         return [f"the marts include data loaded {marts_watermark:%Y-%m-%d %H:%M}, after --as-of {as_of:%Y-%m-%d %H:%M}: "
                 f"run `bipin rank --as-of {as_of:%Y-%m-%dT%H:%M}` first (and `bipin rank` afterwards)"]
     return []
+
+
+# the frequency each leaders' briefing reports on (the digest is for operators: it goes out regardless,
+# and a blocked briefing's run digest carries the reason)
+KIND_FREQUENCIES = {"weekly": ("monthly",), "monthly": ("monthly",), "quarterly": ("quarterly",)}
+
+
+def stale_period_problems(rows: list[dict], kind: str) -> list[str]:
+    """Why the newest complete period is stale: rows of sql/brief/stale_periods.sql (per calendar: its
+    newest complete period and the newest one its release lag says is out by now)."""
+    problems = []
+    for r in rows:
+        if r["frequency"] not in KIND_FREQUENCIES.get(kind, ()) or r["due_period"] is None:
+            continue
+        if r["newest_period"] < r["due_period"]:
+            problems.append(
+                f"stale data: the newest complete {r['frequency']} period is {r['newest_label']}, but "
+                f"{r['due_label']} was due by {r['due_date']:%Y-%m-%d} ({r['lag_days']} days after its end, "
+                f"settings release_lag_days.{r['frequency']}): load the newer releases (the digest names the "
+                "members still missing) before briefing leaders")
+    return list(dict.fromkeys(problems))  # monthly and monthly_jf calendars may say the same

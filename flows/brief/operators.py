@@ -68,7 +68,9 @@ def _build(settings: Settings, plan: p.Plan, results: list[SendResult], daily: b
             files = q.fetch(con, "files_in_window", since=since, until=until)
             messages = q.fetch(con, "file_messages", file_ids=[f["file_id"] for f in files]) if files else []
             results = _ledger_results(con, since, until) or results
-            extra += [digest.problem("partial", digest.partial_lines(q.fetch(con, "partial_groups"))),
+            # periods held back because some members have not reported (who has not, by name)
+            coverage = q.coverage(con, collect.months_back(until.date(), 12))
+            extra += [digest.problem("partial", digest.partial_lines(coverage)),
                       digest.problem("stale", _overdue(con, until, cfg.release_lag_days))]
     finally:
         con.close()

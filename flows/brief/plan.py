@@ -26,7 +26,7 @@ from flows.brief.recipients import KINDS, Recipient, load_recipients, select
 from flows.brief.render.compose import compose
 from flows.catalog import Catalog, load_catalog
 from flows.periods import parse_period
-from flows.settings import Settings
+from flows.settings import DEFAULT_TIMEZONE, Settings, to_local
 from flows.warehouse import connect, sync_catalog
 
 
@@ -69,16 +69,14 @@ def local_now(timezone: str) -> datetime:
     return now.replace(microsecond=0) + timedelta(seconds=1) if now.microsecond else now
 
 
-def parse_as_of(as_of: str | datetime | None, timezone: str = "Asia/Shanghai") -> datetime:
-    """--as-of as naive local time; an aware moment is converted to the catalog's zone first."""
+def parse_as_of(as_of: str | datetime | None, timezone: str = DEFAULT_TIMEZONE) -> datetime:
+    """--as-of as naive local time; a moment with a UTC offset is converted into the zone (to_local)."""
     if as_of is None:
         return local_now(timezone)
-    if not isinstance(as_of, datetime):
-        try:
-            as_of = datetime.fromisoformat(str(as_of).strip())
-        except ValueError:
-            raise PlanError(f"--as-of {as_of!r}: expected a date or time like 2026-11-23 or 2026-11-23T08:00") from None
-    return as_of.astimezone(ZoneInfo(timezone)).replace(tzinfo=None) if as_of.tzinfo else as_of
+    try:
+        return to_local(as_of, timezone)
+    except ValueError:
+        raise PlanError(f"--as-of {as_of!r}: expected a date or time like 2026-11-23 or 2026-11-23T08:00") from None
 
 
 def parse_week(week: str | None, as_of: datetime) -> str | None:
@@ -138,6 +136,8 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
         problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:
             problems += guards.as_of_problems(q.rank_watermark(con), moment)
+        if not problems and not period:  # an operator naming a period asks for it on purpose
+            problems += guards.stale_period_problems(q.stale_periods(con, moment, settings.config_dir), kind)
         target, label = None, ""
         if kind != "digest" and not problems:
             limit = parse_period(period).date if period else None
@@ -157,12 +157,15 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
 
 def build_briefing(con, catalog: Catalog, plan: Plan, r: Recipient, cfg: DeliveryConfig,
                    windows: list[dict] | None = None) -> collect.Briefing:
+    period, label = collect.focus_period(con, plan.kind, plan.period, plan.period_label, r.groups)
+    if period != plan.period:
+        windows = None  # the run's shared windows end at the run's period: read this recipient's own
     if plan.kind == "weekly":
-        return collect.weekly_briefing(con, catalog, r, plan.period, plan.period_label, plan.as_of, plan.week,
+        return collect.weekly_briefing(con, catalog, r, period, label, plan.as_of, plan.week,
                                        cfg.trend_periods, windows)
     if plan.kind == "monthly":
-        return collect.monthly_briefing(con, catalog, r, plan.period, plan.period_label, plan.as_of)
-    return collect.quarterly_briefing(con, catalog, r, plan.period, plan.as_of)
+        return collect.monthly_briefing(con, catalog, r, period, label, plan.as_of)
+    return collect.quarterly_briefing(con, catalog, r, period, plan.as_of)
 
 
 _SHARED: OrderedDict = OrderedDict()

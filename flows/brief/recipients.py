@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from flows.catalog import Catalog
+from flows.names import NameProblem, did_you_mean, group_code, place_code
 
 Kind = Literal["weekly", "monthly", "quarterly", "digest"]
 KINDS: tuple[str, ...] = ("weekly", "monthly", "quarterly", "digest")
@@ -121,22 +122,21 @@ def _decode(path: Path) -> str:
 
 
 def _validated(raw: dict, catalog: Catalog, where: str) -> Recipient:
-    aliases = catalog.alias_map()
-    group_codes = {g.code: g for g in catalog.groups}
-    group_names = {n: g.code for g in catalog.groups for n in (g.name, g.label)}
     problems = []
     place = raw.get("place")
     if place is not None:
-        code = place if place in {p.code for p in catalog.places} else aliases.get(str(place))
-        if code is None:
-            problems.append(f"place {place!r} is not a known place code or name (see places.yaml)")
-        raw["place"] = code
+        try:
+            raw["place"] = place_code(catalog, place)
+        except NameProblem as exc:
+            problems.append(str(exc))
+            raw["place"] = None
     groups = []
     for g in raw.get("groups") or []:
-        code = g if g in group_codes else group_names.get(g)
-        if code is None:
-            problems.append(f"group {g!r} is not a known group (known: {', '.join(group_codes)})")
-        groups.append(code)
+        # a label (全市) means the group with that label the recipient's own place belongs to
+        try:
+            groups.append(group_code(catalog, g, raw.get("place")))
+        except NameProblem as exc:
+            problems.append(str(exc))
     if raw.get("place") and not raw.get("groups"):
         groups = [g.code for g in catalog.groups
                   if any(m.place == raw["place"] and m.valid_to is None for m in catalog.memberships(g))]
@@ -144,7 +144,8 @@ def _validated(raw: dict, catalog: Catalog, where: str) -> Recipient:
     kinds = []
     for k in raw.get("kinds") or ["weekly"]:
         if str(k).strip().lower() not in KIND_WORDS and str(k).strip() not in KIND_WORDS:
-            problems.append(f"briefing {k!r} is not one of weekly, monthly, quarterly, digest (每周/每月/每季/运维)")
+            problems.append(f"briefing {k!r} is not one of weekly, monthly, quarterly, digest (每周/每月/每季/运维)"
+                            + did_you_mean(str(k).strip().lower(), KIND_WORDS))
         kinds.append(KIND_WORDS.get(str(k).strip().lower(), KIND_WORDS.get(str(k).strip(), "weekly")))
     raw["kinds"] = tuple(dict.fromkeys(kinds))
     if set(raw["kinds"]) - {"digest"} and not raw.get("place") and not problems:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from flows.commands.common import EXIT_REJECTED, console, fail, state
 from flows.settings import Settings
@@ -38,7 +39,7 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
         # only when the marts hold later loads (or another moment's view); never built: nothing to do
         rewind = before is not None and (before.as_of is not None or (before.watermark or moment) > moment)
         if rewind:
-            marts.build(con, as_of=moment)
+            marts.build(con, as_of=moment, timezone=settings.timezone)
     if not rewind:
         yield
         return
@@ -46,7 +47,7 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
         yield
     finally:
         with open_warehouse(settings, catalog) as con:
-            marts.build(con, as_of=before.as_of if before else None)
+            marts.build(con, as_of=before.as_of if before else None, timezone=settings.timezone)
 
 
 def state_catalog(settings: Settings):
@@ -73,13 +74,15 @@ def brief_command(
 
     Example: bipin brief weekly --place 武义 --dry-run
     """
+    from flows.brief.delivery.config import DeliveryConfigError, load_delivery_config
     from flows.brief.plan import PlanError, check_request
     from flows.brief.recipients import RecipientError
     from flows.catalog import CatalogError
 
-    try:  # usage mistakes first, before Prefect starts
+    try:  # usage and config mistakes first, before Prefect starts
         check_request(state(ctx).settings, kind, week, as_of, place or None, period)
-    except (PlanError, CatalogError) as exc:
+        load_delivery_config(state(ctx).settings.config_dir)
+    except (PlanError, CatalogError, DeliveryConfigError) as exc:
         fail(str(exc))
     settings = state(ctx).prefect_ready()
     from flows.brief.flow import BriefingFailed, run_brief
@@ -88,12 +91,13 @@ def brief_command(
         with marts_known_then(settings, as_of):
             results = run_brief(settings, kind=kind, period=period, week=week, places=place or None,
                                 recipients=recipient or None, dry_run=dry_run, resend=resend, as_of=as_of)
-    except (PlanError, RecipientError, CatalogError) as exc:
+    except (PlanError, RecipientError, CatalogError, DeliveryConfigError) as exc:
         fail(str(exc))
     except BriefingFailed as exc:
         fail(str(exc), code=EXIT_REJECTED)
     for r in results:
-        console.print(f"{r.status:<10} {r.email}  {r.subject}  [dim]{r.detail}[/]", highlight=False)
+        console.print(Text.assemble(f"{r.status:<10} {r.email}  {r.subject}  ", (r.detail or "", "dim")),
+                      highlight=False)
 
 
 def preview_command(

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from flows.catalog import CatalogError
 from flows.commands.common import EXIT_OK, EXIT_REJECTED, console, err_console, fail, state
@@ -39,24 +39,35 @@ def ingest(
     settings, catalog = app_state.settings, app_state.catalog()
     try:
         source_options(catalog)
-        files = pipeline.discover([str(p) for p in paths] if paths else None, settings)
-    except (CatalogError, pipeline.UsageError) as exc:
+    except CatalogError as exc:
         fail(str(exc))
-    if not files:
-        console.print(f"nothing to ingest in {', '.join(map(str, paths or [settings.inbox]))}")
-        raise typer.Exit(EXIT_OK)
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=err_console, transient=True) as progress:
-        bar = progress.add_task("", total=len(files))
+    if not no_prefect:
+        app_state.prefect_ready()
+    # the lock before the inbox is listed: a second ingest waits, then sees what the first left
+    with app_state.warehouse():
+        try:
+            files = pipeline.discover([str(p) for p in paths] if paths else None, settings)
+        except pipeline.UsageError as exc:
+            fail(str(exc))
+        if not files:
+            console.print(f"nothing to ingest in {', '.join(map(str, paths or [settings.inbox]))}")
+            raise typer.Exit(EXIT_OK)
+        with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}", markup=False), console=err_console,
+                      transient=True) as progress:
+            bar = progress.add_task("", total=len(files))
 
-        def advance(result) -> None:
-            progress.update(bar, advance=1, description=f"{result.file_name}: {result.status}")
+            def advance(result) -> None:
+                progress.update(bar, advance=1, description=f"{result.file_name}: {result.status}")
 
-        if no_prefect:
-            summary = pipeline.summarise(pipeline.ingest_paths(settings, catalog, files, on_file=advance))
-        else:
-            summary = _run_flow(app_state, files, advance)
+            if no_prefect:
+                summary = pipeline.summarise(pipeline.ingest_paths(settings, catalog, files, on_file=advance))
+            else:
+                summary = _run_flow(app_state, files, advance)
     _print_summary(summary)
+    if summary["n_loaded"]:
+        console.print("ranks are not updated yet: run `bipin rank` (`bipin run` and the hourly pipeline do it "
+                      "by themselves)")
     raise typer.Exit(EXIT_REJECTED if summary["n_rejected"] else EXIT_OK)
 
 
@@ -81,12 +92,12 @@ def _print_summary(summary: dict) -> None:
         table.add_column(name, justify="left" if name in ("status", "periods") else "right", no_wrap=True)
     for row in summary["files"]:
         style = STATUS_STYLE.get(row["status"], "")
-        table.add_row(escape(row["file"]), f"[{style}]{row['status']}[/]", _short(row["periods"]),
+        table.add_row(row["file"], Text(row["status"], style=style), _short(row["periods"]),
                       str(row["observations"]), str(row["revised"]), str(row["warnings"]), str(row["errors"]))
     console.print(table)
     for item in summary["rejected"]:
-        err_console.print(f"[bold red]rejected[/] {escape(item['file'])} -> {escape(item['stored_path'])}\n"
-                          f"  {escape(item['first_error'])}",
+        err_console.print(Text.assemble(("rejected ", "bold red"),
+                                        f"{item['file']} -> {item['stored_path']}\n  {item['first_error']}"),
                           highlight=False)
     if summary["n_warnings"]:
         console.print(f"{summary['n_warnings']} warning(s) kept in raw.file_messages")

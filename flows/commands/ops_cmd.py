@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from datetime import date, datetime
 from typing import Annotated
@@ -34,7 +36,7 @@ def run(
     """
     started = time.perf_counter()
     app = state(ctx)
-    settings = app.prefect_ready()
+    settings = app.prefect_env()
     catalog = app.catalog()
     unknown = sorted(set(kind or []) - set(BRIEF_KINDS))
     if unknown:
@@ -52,21 +54,26 @@ def run(
 
     from flows import worktime
     from flows.ops import ensure_demo_inbox, own_work_seconds, sends_since
+    from flows.prefect_server.connect import begin
 
+    begin()  # a Prefect server starting in the background meanwhile, if none is running yet
     with _progress() as progress:
         job = progress.add_task("checking the inbox (demo files are written when there is nothing to work on)")
         demo_start = time.perf_counter()
         n_demo = ensure_demo_inbox(settings, catalog, date.today())
         demo_seconds = time.perf_counter() - demo_start
         progress.update(job, description="starting Prefect")
-        from flows.pipeline import pipeline  # imports prefect: counted as start-up
+        from flows.pipeline import pipeline  # imports prefect (counted as start-up) while the server boots
+
+        app.prefect_ready()
 
         progress.update(job, description="pipeline: ingest -> rank -> briefings")
         run_start = settings.local_now()  # the ledger's times are local to the configured zone
         mark = worktime.mark()
         flow_start = time.perf_counter()
         flow_state = pipeline(kinds=kind or None, force=True, places=places, dry_run=dry_run, resend=resend,
-                              as_of=as_of, return_state=True)
+                              as_of=as_of, home=str(settings.home), config_dir=str(settings.config_dir),
+                              db=str(settings.db_path), return_state=True)
         flow_seconds = time.perf_counter() - flow_start
     total = time.perf_counter() - started
 
@@ -113,8 +120,15 @@ def _print_summary(settings, stages: list[dict], sends: list[dict]) -> None:
         console.print(sent)
     n_eml = len(list(settings.outbox.rglob("*.eml"))) if settings.outbox.exists() else 0
     console.print(f"outbox     {settings.outbox} ({n_eml} .eml files, .html previews beside them)")
-    console.print(f"database   {settings.db_path}   (duckdb {settings.db_path} -c 'from marts.top3_counts')")
+    # the duckdb shell is not installed with bipin: point at bipin's commands and its own Python
+    console.print(f"database   {settings.db_path}   (read it with `bipin show PLACE`, `bipin explain PLACE INDICATOR`, "
+                  f"or {sys.executable} -c \"import duckdb; duckdb.connect('{settings.db_path}', read_only=True)"
+                  f".sql('from marts.top3_counts').show()\")", soft_wrap=True)
     console.print(f"quarantine {settings.quarantine}")
+    api = os.environ.get("PREFECT_API_URL")
+    if api:  # where the run's logs and artifacts are; the server keeps running for the next commands
+        console.print(f"prefect    {api.removesuffix('/api')}/runs   (`bipin server status`; `bipin server stop` ends it)",
+                      highlight=False, soft_wrap=True)
 
 
 def status(
@@ -144,7 +158,8 @@ def status(
            {"name": "indicator", "newest_period_label": "newest period", "last_loaded_at": "loaded",
             "n_periods": "periods"})
     _table(f"schedules ({load_schedules(settings.config_dir).timezone})", info.schedule,
-           {"job": "job", "cron": "cron", "last": "last", "next": "next", "due_now": "due now"})
+           {"job": "job", "cron": "cron", "last": "last", "next": "next", "last_sent": "last sent",
+            "due_now": "due now"})
 
 
 def _table(title: str, rows: list[dict], columns: dict[str, str]) -> None:
@@ -171,13 +186,13 @@ def _fmt(value) -> str:
 def serve(ctx: typer.Context) -> None:
     """Serve every deployment on its schedule from this process (Ctrl-C stops).
 
-    Point PREFECT_API_URL at a Prefect server first (`make serve` starts one on 127.0.0.1).
+    Uses PREFECT_API_URL's server, or the one running under the home, or starts one on
+    127.0.0.1:$PREFECT_PORT (default 4200) and stops it on the way out (what `make serve` runs).
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api bipin serve
     """
-    state(ctx).prefect_ready()
     from flows.serve import main
 
-    main()
+    main(state(ctx).settings)
 
 
 def register(app: typer.Typer) -> None:

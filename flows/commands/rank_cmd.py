@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-import difflib
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from flows.catalog import Catalog
-from flows.commands.common import console, fail, state
+from flows.commands.common import console, fail, print_table, state
+from flows.names import NameProblem, group_code, indicator_code, place_code
 from flows.periods import PeriodError, parse_period
+from flows.settings import to_local
 
 NO_PREFECT_ENV = "BIPIN_RANK_NO_PREFECT"
 
 
 def rank(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Only observations loaded by then, e.g. '2026-03-01 08:00'.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=(
+        "Only observations loaded by then, e.g. '2026-03-01 08:00' (local time of settings.timezone) "
+        "or 2026-11-29T05:43:20-08:00 (converted into it)."))] = None,
     full: Annotated[bool, typer.Option("--full", help="Rebuild every period, not only the changed ones.")] = False,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", envvar=NO_PREFECT_ENV,
                                              help="Run the plain functions without starting Prefect.")] = False,
@@ -33,20 +36,22 @@ def rank(
     Example: bipin rank --as-of "2026-11-01 08:00"
     """
     app_state = state(ctx)
-    moment = _parse_moment(as_of) if as_of else None
+    moment = _parse_moment(as_of, app_state.settings.timezone) if as_of else None
     catalog = app_state.catalog()
     if no_prefect:
         from flows.rank import marts, report
         from flows.warehouse import open_warehouse
 
-        with open_warehouse(app_state.settings, catalog) as con:
-            summary = report.summarise(con, marts.build(con, as_of=moment, full=full))
+        with app_state.warehouse(), open_warehouse(app_state.settings, catalog) as con:
+            built = marts.build(con, as_of=moment, full=full, timezone=app_state.settings.timezone)
+            summary = report.summarise(con, built)
     else:
         settings = app_state.prefect_ready()
         from flows.rank.flow import rank as rank_flow
 
-        summary = rank_flow(as_of=moment, full=full, config_dir=str(settings.config_dir),
-                            db_path=str(settings.db_path), home=str(settings.home))
+        with app_state.warehouse():  # says whom it waits for; the flow's own lock is then free to take
+            summary = rank_flow(as_of=moment, full=full, config_dir=str(settings.config_dir),
+                                db_path=str(settings.db_path), home=str(settings.home))
     _print_rank_summary(summary, catalog)
 
 
@@ -54,17 +59,17 @@ def show(
     ctx: typer.Context,
     place: Annotated[str, typer.Argument(help="Place code or name (武义县, 武义, wuyi).")],
     period: Annotated[str | None, typer.Option("--period", help="e.g. 2026年1-10月 or 2026-10; default: newest.")] = None,
-    group: Annotated[str | None, typer.Option("--group", help="Peer group code or name; default: all.")] = None,
+    group: Annotated[str | None, typer.Option("--group", help="Peer group code, name or label (全市 = the place's city); default: all.")] = None,
 ) -> None:
     """Print a place's ranks across indicators and groups, with changes and streaks.
 
-    Example: bipin show 武义 --period 2026年1-10月 --group city_jinhua
+    Example: bipin show 武义 --period 2026年1-10月 --group 全市
     """
     from flows.rank import lookups
 
     catalog = state(ctx).catalog()
     place_code = resolve_place(catalog, place)
-    groups = [resolve_group(catalog, group)] if group else None
+    groups = [resolve_group(catalog, group, place_code)] if group else None
     with _reader(ctx) as con:
         when = _parse_period_date(period) if period else lookups.newest_period(con, place_code)
         if when is None:
@@ -81,89 +86,87 @@ def show(
         table.add_row(r["group_label"], r["indicator_name"], _metric(r), _rank_text(r), _change(r["rank_change"]),
                       "" if r["gap_to_third"] is None else f"{r['gap_to_third']:+.2f}",
                       _streak(r["top3_periods"], r["top3_months"]), _streak(r["first_periods"], None))
-    console.print(table)
+    print_table(table)
 
 
 def explain(
     ctx: typer.Context,
     place: Annotated[str, typer.Argument(help="Place code or name.")],
-    indicator: Annotated[str, typer.Argument(help="Indicator code or name (固定资产投资, fai).")],
-    period: Annotated[str, typer.Argument(help="Period label: 2026年1-10月, 2026-10, 2026年一季度.")],
-    group: Annotated[str | None, typer.Option("--group", help="Peer group code or name; default: every group.")] = None,
+    indicator: Annotated[str, typer.Argument(help="Indicator code, name or alias, or a unique part of one (固定资产投资, 固投, fai).")],
+    period: Annotated[str | None, typer.Argument(help="Period label: 2026年1-10月, 2026-10, 2026年一季度; default: the newest ranked.")] = None,
+    group: Annotated[str | None, typer.Option("--group", help="Peer group code, name or label (全市 = the place's city); default: every group.")] = None,
 ) -> None:
     """Trace one number: the file, sheet, row and column it came from, earlier versions, and its ranking.
 
-    Example: bipin explain 武义 固定资产投资 2026年1-10月 --group city_jinhua
+    Example: bipin explain 武义 fai
+    Example: bipin explain 武义 固定资产投资 2026年1-10月 --group 全市
     """
     from flows.rank import lookups
 
     catalog = state(ctx).catalog()
     place_code = resolve_place(catalog, place)
     indicator_code = resolve_indicator(catalog, indicator)
-    when = _parse_period_date(period)
+    when = _parse_period_date(period) if period else None
     with _reader(ctx) as con:
+        when = when or lookups.newest_period(con, place_code, indicator_code)
+        if when is None:
+            fail(f"{place} has no ranked {indicator} yet; run `bipin rank` after loading data")
         versions = lookups.observation_versions(con, place_code, indicator_code, when)
         if not versions:
             fail(f"no observation of {indicator} for {place} in {period}")
-        groups = [resolve_group(catalog, group)] if group else lookups.groups_with(con, place_code, indicator_code, when)
+        groups = ([resolve_group(catalog, group, place_code)] if group
+                  else lookups.groups_with(con, place_code, indicator_code, when))
         slices = {g: lookups.slice_ranking(con, indicator_code, when, g) for g in groups}
     ind = catalog.indicator(indicator_code)
-    console.print(f"[bold]{escape(catalog.place(place_code).name)} · {escape(ind.name)}（{escape(ind.unit)}）· {period}[/]")
+    console.print(Text(f"{catalog.place(place_code).name} · {ind.name}（{ind.unit}）· {period or f'{when:%Y-%m}'}",
+                       style="bold"))
     source = Table(title="来源 source (oldest first)")
-    for name in ("file", "sheet", "row", "columns", "printed", "value", "growth %", "loaded at", ""):
+    for name in ("file", "sheet", "row", "columns", "printed", "value", "growth %", "loaded at", "", "change"):
         source.add_column(name)
-    for v in versions:
-        source.add_row(escape(v["file_name"] or str(v["file_id"])), v["sheet"] or "", str(v["row_number"] or ""),
+    changes = _changes(versions)
+    for v, change in zip(versions, changes, strict=True):
+        source.add_row(v["file_name"] or str(v["file_id"]), v["sheet"] or "", str(v["row_number"] or ""),
                        f"{v['value_column'] or ''} {v['growth_column'] or ''}".strip(),
                        f"{v['raw_value'] or ''} / {v['raw_growth'] or ''}", _num(v["value"]), _num(v["growth_pct"]),
-                       f"{v['loaded_at']:%Y-%m-%d %H:%M}", "current" if v["is_current"] else "earlier")
-    console.print(source)
+                       f"{v['loaded_at']:%Y-%m-%d %H:%M}", "current" if v["is_current"] else "earlier", change)
+    print_table(source)
     if len(versions) > 1:
-        console.print(f"revised {len(versions) - 1} time(s); the marts use the row marked current")
+        console.print(_revision_note(len(versions), sum(c == "revised" for c in changes)))
     basis = "增速 growth %" if ind.basis == "growth" else f"数值 value ({ind.unit})"
     order = "lower is better" if ind.direction == "lower" else "higher is better"
     for g, rows in slices.items():
-        console.print(f"\n{escape(catalog.group(g).name)} ({g}): {basis}, {order}; ties share the best place (并列)",
+        console.print(f"\n{catalog.group(g).name} ({g}): {basis}, {order}; ties share the best place (并列)",
                       highlight=False)
         table = Table()
         for name in ("位次", "地区", "metric", "published"):
             table.add_column(name, justify="right" if name != "地区" else "left")
         for r in rows:
-            mark = "[bold]" if r["place_code"] == place_code else ""
+            mark = "bold" if r["place_code"] == place_code else ""
             rank_text = "—" if r["rank"] is None else (f"并列{r['rank']}" if r["is_tied"] else str(r["rank"]))
-            table.add_row(f"{mark}{rank_text}", f"{mark}{escape(r['place_name'] or r['place_code'])}",
+            table.add_row(Text(rank_text, style=mark), Text(r["place_name"] or r["place_code"], style=mark),
                           _num(r["metric"]), "" if r["published_rank"] is None else str(r["published_rank"]))
-        console.print(table)
+        print_table(table)
 
 
 # -- resolving names ---------------------------------------------------------------------------
 def resolve_place(catalog: Catalog, text: str) -> str:
-    names = catalog.alias_map() | {p.code: p.code for p in catalog.places}
-    return _resolve("place", text, names)
+    return _resolve(place_code, catalog, text)
 
 
 def resolve_indicator(catalog: Catalog, text: str) -> str:
-    names = {i.code: i.code for i in catalog.indicators}
-    for i in catalog.indicators:
-        for n in (i.name, *i.aliases):
-            names.setdefault(n, i.code)
-    return _resolve("indicator", text, names)
+    return _resolve(indicator_code, catalog, text)
 
 
-def resolve_group(catalog: Catalog, text: str) -> str:
-    names = {g.code: g.code for g in catalog.groups} | {g.name: g.code for g in catalog.groups}
-    return _resolve("group", text, names)
+def resolve_group(catalog: Catalog, text: str, place: str | None = None) -> str:
+    """A group code, name or label; a label (全市) is the group with that label the place belongs to."""
+    return _resolve(group_code, catalog, text, place)
 
 
-def _resolve(kind: str, text: str, names: dict[str, str]) -> str:
-    key = text.strip()
-    if key in names:
-        return names[key]
-    if key.lower() in names:
-        return names[key.lower()]
-    close = difflib.get_close_matches(key, list(names), n=4, cutoff=0.3)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; see `bipin catalog check`"
-    fail(f"unknown {kind} {text!r}{hint}")
+def _resolve(how, catalog: Catalog, *args) -> str:
+    try:
+        return how(catalog, *args)
+    except NameProblem as exc:
+        fail(str(exc))
 
 
 def _parse_period_date(text: str):
@@ -173,11 +176,13 @@ def _parse_period_date(text: str):
         fail(str(exc))
 
 
-def _parse_moment(text: str) -> datetime:
+def _parse_moment(text: str, timezone: str) -> datetime:
+    """--as-of as the warehouse's naive local time (an offset is converted into the configured zone)."""
     try:
-        return datetime.fromisoformat(text.strip())
+        return to_local(text, timezone)
     except ValueError:
-        fail(f"cannot read --as-of {text!r}: expected e.g. '2026-03-01 08:00' or 2026-03-01")
+        fail(f"cannot read --as-of {text!r}: expected e.g. '2026-03-01 08:00' (local time of settings.timezone), "
+             "2026-03-01 or 2026-11-29T05:43:20-08:00")
 
 
 @contextmanager
@@ -198,8 +203,8 @@ def _reader(ctx: typer.Context):
         from flows.rank.marts import catalog_changed_since_build
 
         if catalog_changed_since_build(con):
-            console.print("[yellow]the catalog changed since the marts were built: ranks below follow the new "
-                          "catalog, streaks the old one; run `bipin rank`[/]")
+            console.print("the catalog changed since the marts were built: ranks below follow the new "
+                          "catalog, streaks the old one; run `bipin rank`", style="yellow")
         yield con
 
 
@@ -213,11 +218,14 @@ def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
         for name in ("period", "indicator", "group", "place", "rank", "published", "file"):
             table.add_column(name)
         for d in summary["disagreements"]:
-            table.add_row(*(escape(str(d[k] if d[k] is not None else "")) for k in (
+            table.add_row(*(str(d[k] if d[k] is not None else "") for k in (
                 "period", "indicator_code", "group_code", "place_code", "rank", "published_rank", "file_name")))
-        console.print(table)
+        print_table(table)
     else:
         console.print("published ranks: no disagreement")
+    for row in summary.get("partial", []):
+        console.print(f"partial, not published until complete: {row['group']} {row['period']}, "
+                      f"{row['indicators']} indicator(s), {row['reported']} members reported")
 
 
 def _metric(r: dict) -> str:
@@ -227,17 +235,34 @@ def _metric(r: dict) -> str:
 
 
 def _rank_text(r: dict) -> str:
+    # a slice below its group's coverage is shown, marked, but is not published (docs/RULES.md, 11)
+    partial = "" if r["is_complete"] else f" (partial: {r['n_reported']}/{r['n_members']} reported)"
     if r["rank"] is None:
-        return f"—/{r['n_ranked']}"
-    return f"{'并列' if r['is_tied'] else ''}{r['rank']}/{r['n_ranked']}"
+        return f"—/{r['n_ranked']}{partial}"
+    return f"{'并列' if r['is_tied'] else ''}{r['rank']}/{r['n_ranked']}{partial}"
 
 
-def _change(change) -> str:
+def _change(change) -> Text | str:
     if change is None:
         return ""
     if change > 0:
-        return f"[green]↑{change}[/]"
-    return f"[red]↓{-change}[/]" if change < 0 else "="
+        return Text(f"↑{change}", style="green")
+    return Text(f"↓{-change}", style="red") if change < 0 else "="
+
+
+def _changes(versions: list[dict]) -> list[str]:
+    """Per version, oldest first: first, revised (value, growth or published rank differ from the one
+    before, as ingest counts revisions), or unchanged (the same numbers loaded again)."""
+    keys = [(v["value"], v["growth_pct"], v["published_rank"]) for v in versions]
+    return ["first" if i == 0 else ("revised" if keys[i] != keys[i - 1] else "unchanged") for i in range(len(keys))]
+
+
+def _revision_note(n_versions: int, n_revised: int) -> str:
+    loaded = f"loaded {n_versions} times"
+    if n_revised == 0:
+        return f"{loaded} with the same numbers: never revised"
+    times = "once" if n_revised == 1 else f"{n_revised} times"
+    return f"{loaded}, revised {times}; the marts use the row marked current"
 
 
 def _streak(periods, months) -> str:

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from duckdb import DuckDBPyConnection
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed
+from prefect.utilities.annotations import quote
 
 from flows.catalog import Catalog, load_catalog
-from flows.ingest import pipeline
+from flows.ingest import pipeline, report
 from flows.ingest.load import IngestContext, load_file
 from flows.ingest.model import FileResult
 from flows.settings import Settings, load_settings
@@ -37,9 +39,12 @@ def discover_task(paths: list[str] | None, settings: Settings, catalog: Catalog)
 
 @task(name="load-one-file", cache_policy=NO_CACHE, task_run_name="load {path.name}")
 def load_one_file_task(path: Path, ctx: IngestContext, con: DuckDBPyConnection) -> FileResult:
-    """Load one file in one transaction; a bad file is rejected, never raised."""
+    """Load one file in one transaction; a bad file is rejected, never raised (its reasons go to the log)."""
     with own_work("ingest"):
         result = load_file(con, path, ctx)
+    logger = get_run_logger()
+    for level, line in report.log_lines(result):
+        getattr(logger, level)(line)
     for listener in listeners:
         listener(result)
     return result
@@ -47,14 +52,14 @@ def load_one_file_task(path: Path, ctx: IngestContext, con: DuckDBPyConnection) 
 
 @task(name="summarise", cache_policy=NO_CACHE)
 def summarise_task(results: list[FileResult]) -> dict:
-    """Counts and one row per file; published as the run's table artifact."""
+    """Counts and one row per file; published as the run's table artifact, rejections with their reasons."""
     with own_work("ingest"):
         summary = pipeline.summarise(results)
+        rows = report.artifact_rows(results)
     create_table_artifact(
         key="ingest-summary",
-        table=summary["files"] or [{"file": "(no files)", "status": ""}],
-        description=(f"# Ingest: {summary['n_loaded']} loaded, {summary['n_duplicate']} duplicate, "
-                     f"{summary['n_rejected']} rejected; {summary['n_observations']} observations"),
+        table=rows or [{"file": "(no files)", "status": ""}],
+        description=report.description(summary, results),
     )
     return summary
 
@@ -62,19 +67,27 @@ def summarise_task(results: list[FileResult]) -> dict:
 @flow(name="ingest", log_prints=True)
 def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_path: str | None = None,
            home: str | None = None) -> dict:
-    """Ingest the named files or folders (default: the inbox) into the warehouse; return the summary."""
+    """Ingest the named files or folders (default: the inbox) into the warehouse; return the summary.
+
+    A run that rejected files ends Completed, named "Completed with rejections" (the good files are
+    in; someone must fix the others): the UI shows it apart from a clean run.
+    """
     with own_work("ingest"):
         settings = load_settings(config_dir, db_path, home)
         catalog = load_catalog(settings.config_dir)
-    files = discover_task(paths, settings, catalog)
+    # quote(): Prefect would walk the catalog's every field looking for futures, for each task call
+    files = discover_task(paths, settings, quote(catalog))
     with own_work("ingest"):
         ctx = IngestContext(settings, catalog)
         # One connection for the whole run: every close checkpoints the file, which cost ~0.1 s a file.
         con = connect(settings.db_path)
     try:
         con.execute("set threads = 1")  # many tiny statements: one thread avoids scheduling overhead
-        results = [load_one_file_task(path, ctx, con) for path in files]
+        results = [load_one_file_task(path, quote(ctx), quote(con)) for path in files]
     finally:
         with own_work("ingest"):
             con.close()
-    return summarise_task(results)
+    summary = summarise_task(results)
+    if summary["n_rejected"]:
+        return Completed(name=report.REJECTED_STATE, message=report.state_message(summary), data=summary)
+    return summary

@@ -12,11 +12,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flows.ingest.model import Cell, Message, Record, error, warning
-from flows.ingest.periods_in_files import calendar_problem, file_period
+from flows.ingest.periods_in_files import (
+    PeriodConflict,
+    calendar_problem,
+    check_agree,
+    file_name_reading,
+    file_period,
+)
 from flows.ingest.readers import Grid
 from flows.ingest.resolve import IndicatorResolver, normalise_name
 from flows.ingest.sources import SourceOptions
-from flows.ingest.values import clean_text, unit_in_header
+from flows.ingest.values import clean_text, preliminary_flag, unit_in_header
 from flows.periods import PeriodError, parse_period
 
 HEADER_SEARCH_ROWS = 30
@@ -34,6 +40,7 @@ class Layout:
     totals: list[Record] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     n_rows: int = 0
+    periods: dict = field(default_factory=dict)  # period date -> (row, column) it was first read from
 
 
 def classify_measure(label: object) -> str | None:
@@ -75,8 +82,9 @@ def read_wide(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
     try:
         period = file_period(title, file_name, src)
     except PeriodError as exc:
-        out.messages.append(error("bad_period", str(exc), sheet=sheet, row=grid.row_number(0)))
+        out.messages.append(error(_period_code(exc), str(exc), sheet=sheet, row=grid.row_number(0)))
         return out
+    out.periods[period.date] = (grid.row_number(0), None)
     columns = _wide_columns(grid, head, place_col, src, indicators, out.messages)
     if not columns:
         if not any(m.code == "unknown_indicator" for m in out.messages):
@@ -99,10 +107,12 @@ def read_wide(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
               *(measures[m][:2] if m in measures else None for m in ("value", "growth", "rank")))
              for ind, measures in columns.values()]
     day = period.date
+    end = len(rows)
     for r in range(head + 2, len(rows)):
         row = rows[r]
         place = clean_text(_cell(row, place_col))
         if _blank(row) or place.startswith("注"):
+            end = r
             break  # the table ends at the first blank row or note
         out.n_rows += 1
         append = (out.totals if place and is_total(place) else out.records).append
@@ -113,7 +123,15 @@ def read_wide(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
                           None if growth is None else Cell(row[growth[0]] if growth[0] < width else None, growth[1]),
                           None if rank is None else Cell(row[rank[0]] if rank[0] < width else None, rank[1]),
                           unit))
+    notes = " ".join(clean_text(v) for row in rows[end:] for v in row)
+    if any(clean_text(w) in title or clean_text(w) in notes for w in src.preliminary_words):
+        for rec in (*out.records, *out.totals):
+            rec.is_preliminary = True
     return out
+
+
+def _period_code(exc: PeriodError) -> str:
+    return "period_disagrees" if isinstance(exc, PeriodConflict) else "bad_period"
 
 
 def _wide_columns(grid, head, place_col, src, indicators, messages) -> dict:
@@ -145,7 +163,7 @@ def _wide_columns(grid, head, place_col, src, indicators, messages) -> dict:
         entry = columns.setdefault(current.code, (current, {}))
         if measure in entry[1]:
             continue  # keep the first column of a measure (本年累计 before 本月)
-        unit = unit_in_header(str(b_raw or "")) or unit_in_header(current_text) \
+        unit = unit_in_header(str(b_raw or ""), indicators.units) or unit_in_header(current_text, indicators.units) \
             or src.units.get(current.code) or src.unit
         entry[1][measure] = (c, label, unit)
     return {k: v for k, v in columns.items() if "value" in v[1] or "growth" in v[1]}
@@ -169,9 +187,11 @@ def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
     for key in ("value", "growth", "rank", "unit"):
         if getattr(cols, key) and not (src.value_columns and key == "value"):
             want[key] = getattr(cols, key)
+    if src.preliminary_column:
+        want["preliminary"] = src.preliminary_column
     where = {key: index.get(normalise_name(name)) for key, name in want.items()}
     value_cols = {index.get(normalise_name(name)): code for name, code in src.value_columns.items()}
-    missing = [want[k] for k, v in where.items() if v is None and k in ("place", "indicator", "period")]
+    missing = [want[k] for k, v in where.items() if v is None and k in ("place", "indicator", "period", "preliminary")]
     missing += [name for name in src.value_columns if index.get(normalise_name(name)) is None]
     if not src.value_columns and where.get("value") is None and where.get("growth") is None:
         missing.append(cols.value or cols.growth or "value")
@@ -185,7 +205,7 @@ def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
         try:
             fixed_period = file_period("", file_name, src)
         except PeriodError as exc:
-            out.messages.append(error("bad_period", str(exc), sheet=sheet))
+            out.messages.append(error(_period_code(exc), str(exc), sheet=sheet))
             return out
     fixed_indicator = indicators.find(src.indicator) if src.indicator else None
     if src.indicator and fixed_indicator is None:
@@ -195,7 +215,7 @@ def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
     label = {k: f"{grid.column_letter(i)} ({want[k]})" for k, i in where.items() if i is not None}
     value_labels = {i: f"{grid.column_letter(i)} ({rows[head][i]})" for i in value_cols}
     unknown: set[str] = set()
-    p_col, i_col = where.get("period"), where.get("indicator")
+    p_col, i_col, q_col = where.get("period"), where.get("indicator"), where.get("preliminary")
     for r in range(head + 1, len(rows)):
         row = rows[r]
         if _blank(row):
@@ -210,6 +230,15 @@ def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
             except PeriodError as exc:
                 out.messages.append(error("bad_period", str(exc), sheet=sheet, row=rownum, column=label["period"]))
                 continue
+        out.periods.setdefault(period.date, (rownum, label.get("period")))
+        preliminary = False
+        if q_col is not None:
+            preliminary = preliminary_flag(_cell(row, q_col))
+            if preliminary is None:
+                out.messages.append(error("bad_flag", f"{_cell(row, q_col)!r} is not a preliminary flag (true/yes/1/p/"
+                                          "快报 or blank/false/no/0/final)", sheet=sheet, row=rownum,
+                                          column=label["preliminary"]))
+                continue
         targets = out.totals if place and is_total(place) else out.records
         if value_cols:
             for c, code in value_cols.items():
@@ -220,7 +249,7 @@ def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
                                               column=label.get("period")))
                     continue
                 targets.append(Record(place, ind.code, period.date, rownum, value=Cell(_cell(row, c), value_labels[c]),
-                                      unit=src.units.get(code) or src.unit))
+                                      unit=src.units.get(code) or src.unit, is_preliminary=preliminary))
             continue
         ind = fixed_indicator
         if ind is None:
@@ -237,11 +266,20 @@ def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
             out.messages.append(error("bad_period", f"{ind.name}: {problem}", sheet=sheet, row=rownum,
                                       column=label.get("period")))
             continue
-        rec = Record(place, ind.code, period.date, rownum)
+        rec = Record(place, ind.code, period.date, rownum, is_preliminary=preliminary)
         for key in ("value", "growth", "rank"):
             if where.get(key) is not None:
                 setattr(rec, key, Cell(_cell(row, where[key]), label[key]))
         unit_cell = clean_text(_cell(row, where["unit"])) if where.get("unit") is not None else ""
         rec.unit = unit_cell or src.units.get(ind.code) or src.unit
         targets.append(rec)
+    named = file_name_reading(file_name, src) if p_col is not None and "filename" in src.period_from else None
+    if named and out.periods:
+        newest = max(out.periods)
+        row, column = out.periods[newest]
+        try:  # the file name names the release: the newest period the column carries
+            check_agree([(f"period column {column}", f"{newest:%Y-%m} (its newest period, row {row})",
+                          parse_period(f"{newest:%Y-%m}")), ("file name", *named)])
+        except PeriodConflict as exc:
+            out.messages.append(error("period_disagrees", str(exc), sheet=sheet, row=row, column=column))
     return out

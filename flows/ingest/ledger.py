@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from flows.ingest.model import FileResult, Message
 from flows.settings import Settings
@@ -51,6 +50,8 @@ def record_file(con: duckdb.DuckDBPyConnection, result: FileResult, path: Path, 
         "stored_path": result.stored_path,
     })
     if result.messages:
+        import pandas as pd  # here, not at the top: most files have no messages and pandas costs ~0.5 s to import
+
         frame = pd.DataFrame([(m.severity, m.code, m.sheet, m.row, m.column, m.text) for m in result.messages],
                              columns=["severity", "code", "sheet", "row_number", "column_name", "message"])
         frame = frame.astype({"row_number": "Int64", "sheet": "object", "column_name": "object"})

@@ -14,11 +14,12 @@ import duckdb
 import pyarrow as pa
 
 from flows.catalog import Catalog
-from flows.ingest import ledger, rules
+from flows.ingest import ledger, manifest, plausibility, rules
 from flows.ingest.formats import read_tables
 from flows.ingest.memory import RunMemory
 from flows.ingest.model import FileResult, Message, error
 from flows.ingest.normalise import clean
+from flows.ingest.periods_in_files import release_problems
 from flows.ingest.readers import ReadError
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver
 from flows.ingest.sources import SourceOptions, match_source, source_options
@@ -34,6 +35,10 @@ class IngestContext:
     settings: Settings
     catalog: Catalog
     sources: list[SourceOptions] = field(default_factory=list)
+    # False when replaying the archive (`bipin rebuild`): the files are the archived copies already
+    keep_copies: bool = True
+    # times stamp() hands out before reading the clock: a rebuild replays each file's original times
+    replay: list[datetime] = field(default_factory=list)
     _places: dict = field(default_factory=dict)
     _last_stamp: datetime | None = None
 
@@ -43,6 +48,7 @@ class IngestContext:
         # not fields: Prefect walks a task parameter's fields, and these hold ~10,000 entries and more
         self._ytd_previous: dict[tuple[str, date], date] | None = None
         self._memory: RunMemory | None = None
+        self._history: plausibility.LevelHistory | None = None
         self.short_names = {p.code: p.short_name for p in self.catalog.places}
 
     def memory(self, con: duckdb.DuckDBPyConnection) -> RunMemory:
@@ -50,6 +56,12 @@ class IngestContext:
         if self._memory is None:
             self._memory = RunMemory(con)
         return self._memory
+
+    def level_history(self, con: duckdb.DuckDBPyConnection) -> plausibility.LevelHistory:
+        """Each place's largest plausible level per indicator, read once per run (plausibility.py)."""
+        if self._history is None:
+            self._history = plausibility.LevelHistory(con)
+        return self._history
 
     def ytd_previous(self, con: duckdb.DuckDBPyConnection) -> dict[tuple[str, date], date]:
         """(indicator, period) -> the period before it in its year, for year-to-date indicators; read from
@@ -66,6 +78,9 @@ class IngestContext:
 
     def stamp(self) -> datetime:
         """Wall-clock time in the configured zone, strictly increasing so as-of reads can tell files apart."""
+        if self.replay:
+            self._last_stamp = self.replay.pop(0)
+            return self._last_stamp
         now = self.settings.local_now()
         if self._last_stamp is not None and now <= self._last_stamp:
             now = self._last_stamp + timedelta(microseconds=1)
@@ -101,6 +116,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     layout = read_layout(grids, medium, src, path.name, ctx.indicators, places.is_total)
     result.n_rows = layout.n_rows
     messages = [*notes, *layout.messages]
+    if not _errors(messages):  # a period no release can carry, checked on the few distinct periods in hand
+        messages += release_problems(layout.periods, ctx.catalog.calendar_years, received_at, sheet)
     if not _errors(messages) and layout.n_rows == 0:
         messages.append(error("empty_file", "the table has a header but no data rows", sheet=sheet))
     if _errors(messages):
@@ -109,8 +126,13 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     messages += cleaned.messages
     if _errors(messages):
         return _reject(con, path, ctx, result, sha, size, received_at, messages)
-    rows = cleaned.rows
-    result.periods = sorted({r.period for r in rows})
+    result.periods = sorted({r.period for r in cleaned.rows})
+    checked = plausibility.check(cleaned.rows, ctx.catalog, ctx.level_history(con), ctx.short_names, sheet,
+                                 one_period=len(result.periods) == 1)
+    messages += checked.messages
+    if _errors(messages):
+        return _reject(con, path, ctx, result, sha, size, received_at, messages)
+    rows = cleaned.rows = checked.rows
     result.n_totals = cleaned.n_totals
     result.n_observations = len(rows)
     messages += rules.growth_out_of_range(rows, src.growth_limit_pct, sheet)
@@ -119,6 +141,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     previous_periods = [previous.get((r.indicator_code, r.period)) for r in rows]
     incoming = cleaned.table().append_column("ytd_previous_period", pa.array(previous_periods, pa.date32()))
     memory = ctx.memory(con)
+    messages += rules.missing_indicators(rows, memory.last_indicators.get(src.code), ctx.catalog, sheet)
     con.register("incoming_observations", incoming)
     try:
         if memory.knows_periods({p for p in previous_periods if p is not None}):
@@ -134,6 +157,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
         loaded = _commit(con, path, ctx, result, sha, size, received_at, revised)
         if loaded.status == "loaded":
             memory.remember(src.code, path.name, rows)
+            ctx.level_history(con).remember(rows)
         return loaded
     finally:
         con.unregister("incoming_observations")
@@ -152,8 +176,10 @@ def _commit(con, path, ctx, result, sha, size, received_at, revised: int | None 
         result.file_id = ledger.next_file_id(con)
         result.n_revised = (revised if revised is not None
                             else con.execute(load_sql("staging/count_revisions")).fetchall()[0][0])
-        target = ledger.archive_path(path, ctx.settings, received_at, result.file_id) if move else None
-        result.stored_path = str(target) if target else None
+        # every loaded file is kept in the archive (files named elsewhere as a copy): the warehouse
+        # must never be the only copy of the data
+        target = ledger.archive_path(path, ctx.settings, received_at, result.file_id) if ctx.keep_copies else None
+        result.stored_path = str(target) if target else str(path)
         ledger.record_file(con, result, path, sha, size, received_at, loaded_at)
         con.execute(load_sql("staging/insert_observations"), {"file_id": result.file_id, "loaded_at": loaded_at})
         con.execute("commit")
@@ -163,7 +189,8 @@ def _commit(con, path, ctx, result, sha, size, received_at, revised: int | None 
         return _reject(con, path, ctx, result, sha, size, received_at,
                        [error("load_failed", f"the database refused the file ({type(exc).__name__}: {exc})")])
     if target is not None:
-        ledger.put_away(path, target, move=True)
+        ledger.put_away(path, target, move=move)
+        manifest.record(ctx.settings.home, target, path.name, sha, "loaded", received_at, loaded_at)
     return result
 
 
@@ -183,6 +210,7 @@ def _duplicate(con, path, ctx, result, sha, size, received_at, earlier) -> FileR
         raise
     if target is not None:
         ledger.put_away(path, target, move=True)
+        manifest.record(ctx.settings.home, target, path.name, sha, "duplicate", received_at, None)
     return result
 
 

@@ -16,6 +16,7 @@ from datetime import date
 import duckdb
 
 from flows.ingest.normalise import Obs
+from flows.warehouse import load_sql
 
 # Past this many remembered observations the run goes back to SQL for the rest (memory stays bounded).
 MAX_KEYS = 2_000_000
@@ -32,6 +33,11 @@ class RunMemory:
         self.current: dict[tuple[str, str, date], tuple] = {}
         # source -> (file name, places other than totals) of its file loaded last in this run
         self.last_file: dict[str, tuple[str, frozenset[str]]] = {}
+        # source -> (file name, indicators) of its file loaded last, before or during this run: one query
+        # at the start, so rule indicator_missing never needs one per file
+        self.last_indicators: dict[str, tuple[str, frozenset[str]]] = {
+            source: (name, frozenset(codes))
+            for source, name, codes in con.execute(load_sql("staging/last_file_indicators")).fetchall()}
         self.enabled = True
 
     def knows_periods(self, periods: Iterable[date]) -> bool:
@@ -44,6 +50,7 @@ class RunMemory:
 
     def remember(self, source_code: str, file_name: str, rows: list[Obs]) -> None:
         """A file just committed as loaded: its rows are now the current version of their keys."""
+        self.last_indicators[source_code] = (file_name, frozenset(r.indicator_code for r in rows))
         if not self.enabled:
             return
         if len(self.current) + len(rows) > MAX_KEYS:

@@ -56,6 +56,7 @@ class Record:
     rank: Cell | None = None
     unit: str | None = None  # unit the value is printed in (None = the indicator's own)
     sheet: str | None = None  # where a file has several tables (web page, PDF): the page / table it is on
+    is_preliminary: bool = False  # the publisher marked it a first estimate (preliminary_column / preliminary_words)
 
 
 @dataclass

@@ -6,6 +6,7 @@ rejected as a whole, so a half-read table never reaches staging.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -24,6 +25,7 @@ OBSERVATION_SCHEMA = pa.schema([
     ("value", pa.float64()), ("growth_pct", pa.float64()), ("published_rank", pa.int32()), ("is_total", pa.bool_()),
     ("sheet", pa.string()), ("row_number", pa.int32()), ("value_column", pa.string()),
     ("growth_column", pa.string()), ("raw_value", pa.string()), ("raw_growth", pa.string()),
+    ("is_preliminary", pa.bool_()), ("quality_flag", pa.string()),
 ])
 
 
@@ -43,6 +45,8 @@ class Obs(NamedTuple):
     growth_column: str | None
     raw_value: str | None
     raw_growth: str | None
+    is_preliminary: bool = False
+    quality_flag: str | None = None  # 'implausible' (plausibility.py) or None
 
 
 @dataclass
@@ -151,9 +155,15 @@ def _observation(rec: Record, code: str, is_total: bool, src: SourceOptions, uni
         if factors[fkey] is None:
             return None
         value = value * factors[fkey]
+        if not math.isfinite(value):  # a huge number times a unit factor overflows; never store inf
+            messages.append(error("not_numeric", f"{value_cell.text!r} in {rec.unit or 'the indicator unit'} "
+                                  "is not a finite number once converted", sheet=sheet, row=rec.row,
+                                  column=value_cell.column))
+            return None
     if not ok:
         return None
     return Obs(code, rec.indicator_code, rec.period, value, growth,
                int(rank) if rank is not None and not is_total else None, is_total, sheet, rec.row,
                value_cell.column if value_cell else None, growth_cell.column if growth_cell else None,
-               raw_text(value_cell.text) if value_cell else None, raw_text(growth_cell.text) if growth_cell else None)
+               raw_text(value_cell.text) if value_cell else None, raw_text(growth_cell.text) if growth_cell else None,
+               rec.is_preliminary)

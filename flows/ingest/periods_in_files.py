@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime, timedelta
 
+from flows.ingest.model import Message, error
 from flows.ingest.sources import SourceOptions
 from flows.periods import QUARTER_WORDS, Period, PeriodError, expected_months, parse_period
 
@@ -19,30 +21,55 @@ _IN_TITLE = re.compile(
 )
 
 
+class PeriodConflict(PeriodError):
+    """Two places the source reads a period from (title, file name, period column, fixed) disagree."""
+
+
 def file_period(title: str, file_name: str, src: SourceOptions) -> Period:
-    """The period of a one-period file; PeriodError saying where it looked."""
+    """The period of a one-period file; PeriodError saying where it looked, PeriodConflict naming every
+    reading when they disagree (a title 2026年1-9月 in a file named ..._202610 must not load as either)."""
     year_hint = _filename_year(file_name, src)
-    looked = []
+    looked, readings = [], []
     for place in src.period_from:
         if place == "title":
-            found = period_in_text(title, year_hint)
+            found = title_reading(title, year_hint)
             looked.append(f"title {title[:60]!r}" if title else "title (none above the table)")
+            where = "title"
         elif place == "filename":
-            found = period_in_file_name(file_name, src)
+            found = file_name_reading(file_name, src)
             looked.append(f"file name {file_name!r}")
+            where = "file name"
         elif place == "fixed" and src.period:
-            found = parse_period(src.period)
+            found = (src.period, parse_period(src.period))
             looked.append("fixed period")
+            where = "the source's fixed period"
         else:
             continue
         if found is not None:
-            return found
-    raise PeriodError(f"no period found in {' or '.join(looked) or 'the file'}; expected a label such as "
-                      "2026年1-10月 in the title or YYYYMM in the file name")
+            readings.append((where, *found))
+    if not readings:
+        raise PeriodError(f"no period found in {' or '.join(looked) or 'the file'}; expected a label such as "
+                          "2026年1-10月 in the title or YYYYMM in the file name")
+    check_agree(readings)
+    return readings[0][2]
+
+
+def check_agree(readings: list[tuple[str, str, Period]]) -> None:
+    """PeriodConflict when (where, as printed, period) readings name different months."""
+    if len({(p.year, p.month) for _, _, p in readings}) > 1:
+        said = ", ".join(f"{where} says {shown}" for where, shown, _ in readings)
+        fix = " or the ".join(where for where, _, _ in reversed(readings))
+        raise PeriodConflict(f"{said}: they disagree; fix the {fix}")
 
 
 def period_in_text(text: str, default_year: int | None = None) -> Period | None:
     """The first period label inside free text (a title), or None."""
+    found = title_reading(text, default_year)
+    return found[1] if found else None
+
+
+def title_reading(text: str, default_year: int | None = None) -> tuple[str, Period] | None:
+    """(the label as printed, its period) of the first period label inside a title, or None."""
     norm = unicodedata.normalize("NFKC", text or "").replace(" ", "")
     for m in _IN_TITLE.finditer(norm):
         year = int(m.group(1)) if m.group(1) else default_year
@@ -50,19 +77,26 @@ def period_in_text(text: str, default_year: int | None = None) -> Period | None:
         if year is None:
             continue
         try:
-            return parse_period(f"{year}年{label}")
+            return m.group(0), parse_period(f"{year}年{label}")
         except PeriodError:
             continue
     return None
 
 
 def period_in_file_name(file_name: str, src: SourceOptions) -> Period | None:
+    found = file_name_reading(file_name, src)
+    return found[1] if found else None
+
+
+def file_name_reading(file_name: str, src: SourceOptions) -> tuple[str, Period] | None:
+    """(the period as the name prints it, e.g. 2026-10 or 2025Q3, its period), or None."""
     m = re.search(src.period_pattern, file_name.rsplit(".", 1)[0])
     if not m:
         return None
     year, rest = m.group(1), m.group(2)
+    shown = f"{year}{rest}" if rest.upper().startswith("Q") else f"{year}-{rest}"
     try:
-        return parse_period(f"{year}{rest}" if rest.upper().startswith("Q") else f"{year}-{rest}")
+        return shown, parse_period(shown)
     except PeriodError:
         return None
 
@@ -80,3 +114,30 @@ def calendar_problem(period: Period, calendar: str) -> str | None:
     if calendar == "monthly_jf" and period.month == 1:
         return "January is published together with February as 1-2月 for this indicator"
     return f"month {period.month} is not a {calendar} release (expected months {', '.join(map(str, months))})"
+
+
+def release_problems(periods: dict[date, tuple[int | None, str | None]], years: tuple[int, int], now: datetime,
+                     sheet: str | None) -> list[Message]:
+    """Errors for periods no release can have: not ended at load time (`now`), or outside the calendar
+    years the marts rank (data outside them would load and never be ranked). `periods` maps each period
+    of the file to the (row, column) it was first read from."""
+    out = []
+    outside = []
+    for day in sorted(periods):
+        row, column = periods[day]
+        ends = date(day.year + day.month // 12, day.month % 12 + 1, 1)  # first day after the period
+        if now < datetime(ends.year, ends.month, ends.day):
+            out.append(error("period_in_future", f"period {day:%Y-%m} has not ended at load time "
+                             f"{now:%Y-%m-%d %H:%M} (it ends {ends - timedelta(days=1)}); no release can carry it: "
+                             "check the year and the months", sheet=sheet, row=row, column=column))
+        elif not years[0] <= day.year <= years[1]:
+            outside.append(day)
+    if outside:
+        row, column = periods[outside[0]]
+        first, last = min(outside[0].year, years[0]), max(outside[-1].year, years[1])
+        span = f"{outside[0]:%Y-%m}" + (f" to {outside[-1]:%Y-%m}" if len(outside) > 1 else "")
+        out.append(error("period_outside_calendar", f"period {span} is outside calendar_years "
+                         f"[{years[0]}, {years[1]}] (config/settings.yaml), so it would load and never be ranked; "
+                         f"set calendar_years: [{first}, {last}] to load it, or fix the period",
+                         sheet=sheet, row=row, column=column))
+    return out

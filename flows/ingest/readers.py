@@ -15,6 +15,7 @@ from pathlib import Path
 from flows.ingest.sources import SourceOptions, file_format
 
 DETECT_ORDER = ("utf-8", "gb18030")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 class ReadError(Exception):
@@ -58,18 +59,24 @@ def read_grid(path: Path, src: SourceOptions, fmt: str | None = None) -> Grid:
 
 
 def decode_text(data: bytes, declared: str | None) -> tuple[str, str]:
-    """(text, encoding): the declared encoding, else UTF-8 with or without BOM, else GB18030 (a superset of GBK)."""
+    """(text, encoding): a byte-order mark's encoding, else the declared one, else UTF-8, else GB18030 (GBK).
+
+    A BOM wins over the declaration: it is unambiguous, and Excel's "CSV UTF-8" re-save adds one to a
+    file whose source still declares gb18030."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ReadError("bad_encoding", f"the file starts with a {enc} byte-order mark but does not "
+                                f"decode as {enc} ({exc}); re-save it") from None
     if declared:
         try:
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError) as exc:
             raise ReadError("bad_encoding", f"the source declares encoding {declared!r} but the file does "
                             f"not decode with it ({exc}); fix 'encoding' in sources.yaml or re-save the file") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ("utf-8-sig",)
-    else:
-        candidates = DETECT_ORDER
-    for enc in candidates:
+    for enc in DETECT_ORDER:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:

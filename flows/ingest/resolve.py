@@ -10,7 +10,7 @@ import difflib
 import unicodedata
 
 from flows.catalog import Catalog, Indicator
-from flows.ingest.values import strip_parenthesised
+from flows.ingest.values import strip_parenthesised, strip_units
 
 AREA_LEVELS = ("city", "province", "state", "country")  # rows naming these are totals, not counties
 
@@ -85,16 +85,22 @@ class IndicatorResolver:
     """Resolve indicator headers (with or without a unit in parentheses) to indicators."""
 
     def __init__(self, catalog: Catalog):
-        self._by_name: dict[str, Indicator] = {}
+        self.units = frozenset(i.unit for i in catalog.indicators)  # recognised as units in headers
+        # two tiers, so an alias that keeps a qualifier (固定资产投资（不含农户）) beats the bare name
+        self._exact: dict[str, Indicator] = {}
+        self._loose: dict[str, Indicator] = {}
         for ind in catalog.indicators:
             for name in (ind.code, ind.name, *ind.aliases):
-                self._by_name.setdefault(normalise_name(name), ind)
-                self._by_name.setdefault(normalise_name(strip_parenthesised(name)), ind)
+                self._exact.setdefault(normalise_name(name), ind)
+                self._exact.setdefault(normalise_name(strip_units(name, self.units)), ind)
+                self._loose.setdefault(normalise_name(strip_parenthesised(name)), ind)
         self._names = sorted({i.name for i in catalog.indicators})
 
     def find(self, header: object) -> Indicator | None:
+        """The indicator a header names: as printed, then without its units, then without any qualifier."""
         text = normalise_name(header)
-        return self._by_name.get(text) or self._by_name.get(normalise_name(strip_parenthesised(text)))
+        return (self._exact.get(text) or self._exact.get(normalise_name(strip_units(text, self.units)))
+                or self._loose.get(normalise_name(strip_parenthesised(text))))
 
     def unknown_message(self, header: object) -> str:
         close = difflib.get_close_matches(normalise_name(strip_parenthesised(str(header))), self._names, n=3, cutoff=0.5)

@@ -3,7 +3,9 @@
 - growth outside +-limit (default 100%): usually a unit or base-period mistake;
 - a published rank (位次) that disagrees with the order of the file's own data;
 - a year-to-date value lower than the previous period's of the same year (needs the warehouse);
-- a place the source's previous file had but this one lacks (needs the warehouse).
+- a place the source's previous file had but this one lacks (needs the warehouse);
+- an indicator the source's previous file had but this one lacks (memory.py reads the previous file's
+  indicators once per run).
 Reject rules live where the problem is found (readers, layouts, normalise).
 """
 
@@ -17,6 +19,7 @@ import duckdb
 from flows.catalog import Catalog
 from flows.ingest.model import Message, warning
 from flows.ingest.normalise import Obs
+from flows.periods import expected_months
 from flows.warehouse import load_sql
 
 
@@ -122,3 +125,22 @@ def _missing_messages(rows: list[tuple], sheet: str | None) -> list[Message]:
     return [warning("place_missing", f"{name} ({place}) was in this source's previous file {prev_file} "
                     "but is missing here; check whether the table was cut short", sheet=sheet)
             for place, name, prev_file in rows]
+
+
+def missing_indicators(rows: list[Obs], previous_file: tuple[str, frozenset[str]] | None, catalog: Catalog,
+                       sheet: str | None) -> list[Message]:
+    """Indicators of the source's previous loaded file that this file lacks, when the indicator's calendar
+    publishes one of this file's periods (a quarterly block is not missing from a non-quarter month)."""
+    if previous_file is None:
+        return []
+    file_name, before = previous_file
+    here = {r.indicator_code for r in rows}
+    periods = {r.period for r in rows}
+    out = []
+    for ind in catalog.indicators:  # catalog order: the order tables list indicators in
+        if ind.code in before and ind.code not in here and any(
+                p.month in expected_months(ind.calendar) for p in periods):
+            out.append(warning("indicator_missing", f"{ind.name} ({ind.code}) was in this source's previous file "
+                               f"{file_name} but is missing here; check whether the table lost a block of columns "
+                               "or the publisher dropped the indicator", sheet=sheet))
+    return out

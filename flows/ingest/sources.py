@@ -57,6 +57,11 @@ class SourceOptions(BaseModel):
     indicator: str | None = None              # long layout with one fixed indicator (code or name)
     value_columns: dict[str, str] = Field(default_factory=dict)  # long layout: column -> indicator code
     growth_limit_pct: float = 100.0
+    # where the publisher marks first estimates (docs/RULES.md, "Ingest checks"): a long table's column
+    # (true/yes/1/p/快报/初步数 = preliminary; blank/false/no/0/final/正式 = final), and/or words that mark a
+    # whole wide table preliminary when its title or its notes (rows after the table) contain one
+    preliminary_column: str | None = None
+    preliminary_words: tuple[str, ...] = ()
 
 
 def source_options(catalog: Catalog) -> list[SourceOptions]:

@@ -66,6 +66,8 @@ def read_layout(grids: list[Grid], medium: str | None, src: SourceOptions, file_
         out.records += part.records
         out.totals += part.totals
         out.n_rows += part.n_rows
+        for day, (row, column) in part.periods.items():
+            out.periods.setdefault(day, (grid.locate(row)[1], column))
         for m in part.messages:
             sheet, row = grid.locate(m.row)
             moved = replace(m, sheet=sheet, row=row)

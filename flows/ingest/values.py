@@ -14,9 +14,18 @@ import unicodedata
 MISSING_MARKERS = frozenset({
     "", "-", "--", "---", "—", "——", "–", "...", "……", "/", "空", "无", "na", "n/a", "nan", "null", "none", "x",
 })
+_PRELIMINARY = frozenset({"true", "yes", "y", "1", "p", "preliminary", "prelim", "快报", "快报数", "初步", "初步数", "是"})
+_FINAL = frozenset({"", "false", "no", "n", "0", "f", "final", "r", "revised", "正式", "终值", "否"})
 _SPACES = re.compile(r"\s+")
 _ONLY_DASHES = re.compile(r"^[-—–―.…/]+$")
 _UNIT_IN_PARENS = re.compile(r"[(（]([^()（）]*)[)）]")
+# Units statistics tables print, after an optional prefix (万, 亿, 千, 百万, 千万, 百); the catalog's own
+# units count too (is_unit). Anything else in parentheses is a qualifier of the indicator.
+BASE_UNITS = frozenset({
+    "元", "美元", "欧元", "%", "‰", "百分点", "千瓦时", "瓦时", "千瓦", "吨", "吨标准煤", "公斤", "人", "人次",
+    "户", "个", "家", "项", "件", "辆", "台", "套", "座", "间", "张", "平方米", "平方公里", "立方米", "亩", "公顷",
+    "公里", "千米", "米", "标箱", "TEU", "倍", "$", "USD", "persons", "people", "dollars",
+})
 # unit prefixes and the base they scale: 亿元 = 1e8 元
 _PREFIXES = (("百万", 1e6), ("千万", 1e7), ("万", 1e4), ("亿", 1e8), ("千", 1e3), ("百", 1e2))
 
@@ -48,11 +57,18 @@ def raw_text(value: object) -> str | None:
 def parse_number(value: object) -> float | None:
     """Number in the cell, None for a missing marker; NotANumber for anything else."""
     if type(value) is float:  # what spreadsheets store (~200,000 cells a demo inbox): skip the checks below
-        return None if math.isnan(value) else value
+        if math.isfinite(value):
+            return value
+        if math.isnan(value):
+            return None  # how pandas/Parquet write an empty cell
+        raise NotANumber(f"{value!r} is not a finite number")
     if isinstance(value, bool):
         raise NotANumber(f"{value!r} is not a number")
     if isinstance(value, int | float):
-        return None if isinstance(value, float) and math.isnan(value) else float(value)
+        try:
+            return parse_number(float(value))
+        except OverflowError:
+            raise NotANumber(f"{value!r} is not a finite number") from None
     if value is None:
         return None
     try:  # fast path: plain ASCII numbers, which most cells are
@@ -79,12 +95,20 @@ def parse_number(value: object) -> float | None:
     return number
 
 
-def unit_in_header(header: str) -> str | None:
-    """The unit printed in a header's parentheses, 固定资产投资（亿元） -> 亿元; None if there is none."""
+def is_unit(text: str, known: frozenset[str] = frozenset()) -> bool:
+    """Whether parenthesised text is a unit (亿元, 万千瓦时, %, or a catalog unit) rather than a qualifier
+    such as 不含农户, 现价, 限额以上 or 含税."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    return any(base in BASE_UNITS or base in known for _, base in _readings(text)) if text else False
+
+
+def unit_in_header(header: str, known: frozenset[str] = frozenset()) -> str | None:
+    """The unit printed in a header's parentheses, 固定资产投资（不含农户）（亿元） -> 亿元; None if there is
+    none. Only a recognised unit counts (is_unit); a percent sign means the indicator's own unit."""
     text = unicodedata.normalize("NFKC", header or "")
     for found in _UNIT_IN_PARENS.findall(text):
         found = found.strip()
-        if found and found != "%":
+        if found != "%" and is_unit(found, known):
             return found
     return None
 
@@ -92,6 +116,12 @@ def unit_in_header(header: str) -> str | None:
 def strip_parenthesised(header: str) -> str:
     """Header text without its parenthesised parts: 固定资产投资（亿元） -> 固定资产投资."""
     return _UNIT_IN_PARENS.sub("", unicodedata.normalize("NFKC", header or "")).strip()
+
+
+def strip_units(header: str, known: frozenset[str] = frozenset()) -> str:
+    """Header text without its parenthesised units, qualifiers kept: 投资（不含农户）（亿元） -> 投资(不含农户)."""
+    text = unicodedata.normalize("NFKC", header or "")
+    return _UNIT_IN_PARENS.sub(lambda m: "" if is_unit(m.group(1), known) else m.group(0), text).strip()
 
 
 def _readings(unit: str) -> list[tuple[float, str]]:
@@ -115,3 +145,13 @@ def unit_factor(from_unit: str | None, to_unit: str) -> float:
     if not shared:
         raise ValueError(f"unit {from_unit!r} cannot be converted to the indicator's unit {to_unit!r}")
     return max(shared)[1]  # the longest common base: 千瓦时 rather than 瓦时
+
+
+def preliminary_flag(value: object) -> bool | None:
+    """A preliminary-flag cell as True (first estimate) / False (final), None when it is neither."""
+    text = clean_text(value).lower()
+    if text in _PRELIMINARY:
+        return True
+    if text in _FINAL:
+        return False
+    return None

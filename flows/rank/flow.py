@@ -7,13 +7,14 @@ exercise without Prefect. Import this module only after settings.prepare_prefect
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.catalog import Catalog, load_catalog
+from flows.periods import Period
 from flows.rank import marts, report
 from flows.settings import Settings, load_settings
 from flows.warehouse import open_warehouse
@@ -24,7 +25,7 @@ from flows.worktime import own_work
 def build_marts_task(settings: Settings, catalog: Catalog, as_of: datetime | None, full: bool) -> dict:
     """Mirror the catalog, rebuild what changed (or everything), return the run's summary."""
     with own_work("rank"), open_warehouse(settings, catalog) as con:
-        built = marts.build(con, as_of=as_of, full=full)
+        built = marts.build(con, as_of=as_of, full=full, timezone=settings.timezone)
         return report.summarise(con, built)
 
 
@@ -32,6 +33,7 @@ def build_marts_task(settings: Settings, catalog: Catalog, as_of: datetime | Non
 def publish_top3_task(summary: dict) -> int:
     """One table artifact per group: top-three counts in its newest period."""
     for group_code, rows in summary["top3"].items():
+        rows = [{**row, "period": _label(row["period"])} for row in rows]
         create_table_artifact(
             key="rank-top3-" + re.sub(r"[^a-z0-9-]", "-", group_code.lower()),
             table=rows,
@@ -40,21 +42,34 @@ def publish_top3_task(summary: dict) -> int:
     if summary["n_disagreements"]:
         create_table_artifact(
             key="rank-disagreements",
-            table=summary["disagreements"],
+            table=[{**row, "period": _label(row["period"])} for row in summary["disagreements"]],
             description=f"# {summary['n_disagreements']} published rank(s) differ from the computed ones",
         )
     return len(summary["top3"])
 
 
+def _label(period: str | None) -> str:
+    """2026-10-01 -> 2026年1-10月, as the bureaus print it (artifacts are read by operators)."""
+    if not period:
+        return ""
+    day = date.fromisoformat(str(period)[:10])
+    return Period(day.year, day.month).label()
+
+
 @flow(name="rank", log_prints=True)
-def rank(as_of: datetime | None = None, full: bool = False, config_dir: str | None = None,
+def rank(as_of: datetime | str | None = None, full: bool = False, config_dir: str | None = None,
          db_path: str | None = None, home: str | None = None) -> dict:
-    """Rebuild the rank marts as of `as_of` (None = now); `full` rebuilds everything. Returns the summary."""
+    """Rebuild the rank marts as of `as_of` (None = now; an ISO time, local to settings.timezone unless
+    it has a UTC offset); `full` rebuilds everything. Returns the summary."""
     with own_work("rank"):
         settings = load_settings(config_dir, db_path, home)
         catalog = load_catalog(settings.config_dir)
-    summary = build_marts_task(settings, catalog, as_of, full)
+        moment = settings.to_local(as_of)  # the edge: from here on, naive local time only
+    summary = build_marts_task(settings, catalog, moment, full)
     publish_top3_task(summary)
     print(f"rank: {summary['mode']}, {summary['n_slices']} slice(s), {summary['n_rankings']} rankings, "
           f"{summary['n_disagreements']} rank disagreement(s) in {summary['seconds']} s")
+    for row in summary["partial"][:10]:
+        print(f"rank: {row['group']} {row['period']}: {row['indicators']} indicator(s) partial "
+              f"({row['reported']} members reported), not published until complete")
     return summary

@@ -9,8 +9,11 @@ import duckdb
 from flows.rank.report import fetch_dicts
 
 
-def newest_period(con: duckdb.DuckDBPyConnection, place_code: str) -> date | None:
-    return con.execute("select max(period) from marts.rankings where place_code = ?", [place_code]).fetchone()[0]
+def newest_period(con: duckdb.DuckDBPyConnection, place_code: str, indicator_code: str | None = None) -> date | None:
+    """The newest period the place is ranked in (for one indicator when given)."""
+    return con.execute("select max(period) from marts.rankings where place_code = ? "
+                       "and (?::varchar is null or indicator_code = ?)",
+                       [place_code, indicator_code, indicator_code]).fetchone()[0]
 
 
 def place_ranks(con, place_code: str, period: date, groups: list[str] | None) -> list[dict]:

@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 import duckdb
 
+from flows.settings import DEFAULT_TIMEZONE, local_now
 from flows.warehouse import load_sql
 
 # (view, model file) — created on every build so a changed model takes effect; the mart_store views
@@ -30,6 +31,7 @@ from flows.warehouse import load_sql
 VIEWS = (
     ("mart_store.current_values", "marts/current_values"),
     ("mart_store.memberships", "marts/memberships"),
+    ("mart_store.group_sizes", "marts/group_sizes"),
     ("mart_store.member_values", "marts/member_values"),
     ("mart_store.ranked", "marts/ranked"),
     ("mart_store.top3", "marts/top3"),
@@ -41,7 +43,8 @@ VIEWS = (
     ("marts.benchmark_gaps", "marts/view_benchmark_gaps"),
     ("marts.rank_disagreements", "marts/view_rank_disagreements"),
 )
-STORE_TABLES = ("place_ids", "published_periods", "streaks")
+STORE_TABLES = ("place_ids", "published_periods", "partial_periods", "streaks")
+MACROS = (("is_member_on", "valid_from, valid_to, day"), ("finite", "x"))
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,13 @@ def catalog_changed_since_build(con: duckdb.DuckDBPyConnection) -> bool:
     return state.catalog_fingerprint != con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
 
 
-def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: bool = False) -> BuildSummary:
-    """Bring the marts to the observations loaded by `as_of` (None = everything); return what was done."""
+def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: bool = False,
+          timezone: str = DEFAULT_TIMEZONE) -> BuildSummary:
+    """Bring the marts to the observations loaded by `as_of` (None = everything); return what was done.
+    `as_of` and built_at are naive local times of `timezone`, as loaded_at is (convert at the edge: to_local)."""
+    if as_of is not None and as_of.tzinfo is not None:
+        raise ValueError(f"as_of {as_of.isoformat()} carries a UTC offset: convert it into the configured zone "
+                         "first (flows.settings.to_local), the warehouse compares naive local times")
     started = time.perf_counter()
     steps: dict[str, float] = {}
     fingerprint = con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
@@ -112,8 +120,8 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: b
         # the views read the cut from here, so it is recorded before anything is rebuilt
         con.execute("delete from meta.rank_state")
         con.execute(
-            "insert into meta.rank_state values (?, ?, ?, now(), ?, 0)",
-            [as_of, watermark, fingerprint, mode],
+            "insert into meta.rank_state values (?, ?, ?, ?, ?, 0)",
+            [as_of, watermark, fingerprint, local_now(timezone), mode],
         )
         _create_views(con)
         if mode == "unchanged":
@@ -133,14 +141,14 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: b
 
 
 @contextmanager
-def marts_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime):
+def marts_as_of(con: duckdb.DuckDBPyConnection, as_of: datetime, timezone: str = DEFAULT_TIMEZONE):
     """Marts as of `as_of` inside the block (read marts.* as usual), back to now afterwards."""
     previous = read_state(con)
-    summary = build(con, as_of=as_of)
+    summary = build(con, as_of=as_of, timezone=timezone)
     try:
         yield summary
     finally:
-        build(con, as_of=previous.as_of if previous else None)
+        build(con, as_of=previous.as_of if previous else None, timezone=timezone)
 
 
 def _diff_bounds(old_cut: datetime | None, new_cut: datetime | None) -> tuple[datetime | None, datetime | None]:
@@ -171,7 +179,8 @@ def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int
         _rebuild_published(step, bounds, full)
         _rebuild_streaks(step, bounds, full)
         touched = {r[0] for r in con.execute(load_sql("marts/touched_periods")).fetchall()}
-    for table in ("rank_window", "rank_slice_tops", "rank_overflow_tops", "rank_pub_new", "rank_reopened"):
+    for table in ("rank_window", "rank_slice_tops", "rank_overflow_tops", "rank_pub_new", "rank_reopened",
+                  "rank_group_sizes"):
         con.execute(f"drop table if exists {table}")
     return n_slices, sorted(touched)
 
@@ -229,6 +238,7 @@ def _summarise_slices(step: _Steps, bounds: dict, full: bool) -> None:
     con.execute(f"create or replace temp view rank_window_values as {values}")
     step.temp("rank_slice_tops", "slice_tops")
     con.execute("drop view rank_window_values")
+    step.temp("rank_group_sizes", "window_group_sizes", {k: bounds[k] for k in ("window_from", "window_to")})
     n_overflow, overflow_from, overflow_to = con.execute(
         "select count(*), min(period), max(period) from rank_slice_tops where needs_full_rank"
     ).fetchone()
@@ -244,6 +254,12 @@ def _rebuild_published(step: _Steps, bounds: dict, full: bool) -> None:
     first rebuilt seq on; before they are replaced, the stored streaks that may change (rank_reopened)."""
     con = step.con
     published = {"window_from": bounds["window_from"], "reopen_from": bounds["reopen_from"]}
+    # a partial slice depends only on its own observations and the catalog: replace the window's
+    if not full:
+        step.run("store partial_periods", "delete from mart_store.partial_periods as pp where exists (select 1 "
+                 "from rank_window as w where w.indicator_id = pp.indicator_id and w.seq = pp.seq)")
+    step.run("store partial_periods",
+             f"insert into mart_store.partial_periods by name {load_sql('marts/partial_periods')}")
     if full:  # nothing stored to renumber or reopen: straight into the store
         # written in indicator x group order: the streaks read the top three back in that order, and
         # their bit aggregate then finds its keys close together (measured ~0.2 s faster nationally)
@@ -276,8 +292,8 @@ def _rebuild_streaks(step: _Steps, bounds: dict, full: bool) -> None:
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
-    body = load_sql("marts/macro_is_member_on")
-    con.execute(f"create or replace macro mart_store.is_member_on(valid_from, valid_to, day) as {body}")
+    for name, args in MACROS:
+        con.execute(f"create or replace macro mart_store.{name}({args}) as {load_sql('marts/macro_' + name)}")
     for view, model in VIEWS:
         con.execute(f"create or replace view {view} as {load_sql(model)}")
 

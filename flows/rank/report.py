@@ -33,6 +33,15 @@ def newest_top3_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
     return tables
 
 
+def partial_slices(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Per group and period, the slices not published yet for want of coverage (newest first)."""
+    rows = con.execute("""
+        select group_code, period, count(*) as n_indicators, min(n_reported) as n_reported, max(n_members) as n_members
+        from marts.periods where not is_complete group by all order by period desc, group_code
+    """).fetchall()
+    return [{"group": g, "period": _text(p), "indicators": n, "reported": f"{r}/{m}"} for g, p, n, r, m in rows]
+
+
 def summarise(con: duckdb.DuckDBPyConnection, built: BuildSummary) -> dict:
     """The run's summary: what was rebuilt, newest top-three tables, and every rank disagreement."""
     disagreements = fetch_dicts(con, "marts/report_disagreements")
@@ -43,7 +52,8 @@ def summarise(con: duckdb.DuckDBPyConnection, built: BuildSummary) -> dict:
         "n_slices": built.n_slices,
         "periods": [_text(p) for p in built.periods],
         "seconds": round(built.seconds, 3),
-        "n_rankings": con.execute("select coalesce(sum(n_members), 0) from mart_store.published_periods").fetchone()[0],
+        "n_rankings": con.execute("select coalesce(sum(n_reported), 0) from marts.periods").fetchone()[0],
+        "partial": partial_slices(con),
         "n_disagreements": len(disagreements),
         "disagreements": [{k: _text(v) for k, v in d.items()} for d in disagreements[:MAX_LISTED_DISAGREEMENTS]],
         "top3": newest_top3_tables(con),

@@ -4,8 +4,9 @@
 -- (one query for all of a run's focus places: the window figures under marts.rankings are computed once;
 -- ranks are computed when read, per period and group, so this filter spares ranking every group's 36 months)
 with rankings as (
+    -- published slices only: a partial one is named in coverage_notes instead (docs/RULES.md 11)
     select * from marts.rankings
-    where period between $period_from and $period_to
+    where is_complete and period between $period_from and $period_to
         and (list_contains($trend_groups, group_code)
              or (list_contains($point_periods, period) and list_contains($groups, group_code)))
 ),
@@ -41,6 +42,7 @@ final as (
         ties.gap_to_leader,
         ties.gap_to_third,
         ties.gap_to_next_above,
+        ties.is_preliminary,
     from ties
     inner join ref.indicators as ind using (indicator_code)
     inner join ref.groups as grp using (group_code)

@@ -3,8 +3,9 @@
 -- put the other one beside it from the current observation (the 本年累计 value beside the growth).
 -- one row per indicator x group x place for $period
 with rankings as (
+    -- published slices only: a partial one is named in coverage_notes instead (docs/RULES.md 11)
     select * from marts.rankings
-    where period = $period and list_contains($groups, group_code)
+    where is_complete and period = $period and list_contains($groups, group_code)
 ),
 
 observations as (
@@ -39,6 +40,7 @@ final as (
         ties.is_tied,
         ties.is_top3,
         ties.rank_change,
+        ties.is_preliminary,
     from ties
     inner join ref.indicators as ind using (indicator_code)
     inner join ref.groups as grp using (group_code)

@@ -4,7 +4,7 @@ with parts as (
     select 'indicator' as kind, concat_ws('|', indicator_code, basis, direction, calendar_code, sort_order) as item
     from ref.indicators
     union all
-    select 'group', concat_ws('|', group_code, first_tier_size, scoring_method, default_weight, sort_order)
+    select 'group', concat_ws('|', group_code, first_tier_size, scoring_method, default_weight, sort_order, min_coverage)
     from ref.groups
     union all
     select 'place', place_code from ref.places

@@ -3,13 +3,19 @@
 -- Latest loaded_at wins, ties go to the highest file_id; slices fed by one file skip that dedupe,
 -- so reading every slice does not sort every observation ever loaded. A filter on period is pushed
 -- down to staging (every step is keyed by period).
+-- A value ingest flagged (quality_flag) or that is not a finite number is kept as a row (the place
+-- reported) with no metric, so it is never ranked.
 -- one row per place x indicator x period
 with cut as (
     select coalesce(as_of, watermark) as loaded_until from meta.rank_state
 ),
 
 observations as not materialized (
-    select place_code, indicator_code, period, value, growth_pct, published_rank, file_id, loaded_at,
+    -- the flag and the finiteness are settled here, so no extra column rides through the joins below
+    select
+        place_code, indicator_code, period, published_rank, file_id, loaded_at, is_preliminary, quality_flag,
+        case when quality_flag is null then mart_store.finite(value) end as value,
+        case when quality_flag is null then mart_store.finite(growth_pct) end as growth_pct,
     from staging.observations
     where loaded_at <= (select loaded_until from cut)
 ),
@@ -76,6 +82,8 @@ final as (
         cur.direction_sign,
         cur.published_rank,
         cur.file_id,
+        coalesce(cur.is_preliminary, false) as is_preliminary,
+        cur.quality_flag,
     from current_rows as cur
     inner join mart_store.place_ids as ids using (place_code)
 )

@@ -2,6 +2,8 @@
 -- consecutively per indicator x group from the first rebuilt seq on. A streak is a run of
 -- consecutive pub_idx, so a period nobody has published yet breaks nothing. Each row carries its
 -- slice's size and top three (from the best-eight lists, or the full ranking of rank_overflow_tops).
+-- Only complete slices are published (enough members reported, rank_group_sizes): a partial
+-- one is, for streaks, a period nobody has published yet (mart_store.partial_periods keeps it apart).
 -- one row per indicator x group x period with seq >= the indicator's first rebuilt seq
 with fresh as (
     select
@@ -9,12 +11,15 @@ with fresh as (
         tops.group_id,
         tops.period,
         tops.seq,
-        tops.n_members,
+        sizes.n_members,
+        tops.n_reported,
         tops.n_ranked,
         coalesce(overflow.top_places, tops.top_places) as top_places,
         coalesce(overflow.top_ranks, tops.top_ranks) as top_ranks,
     from rank_slice_tops as tops
+    inner join rank_group_sizes as sizes using (group_id, period)
     left join rank_overflow_tops as overflow using (group_id, indicator_id, seq)
+    where tops.n_reported >= sizes.n_required
 ),
 
 affected as (
@@ -24,7 +29,8 @@ affected as (
 kept as (
     -- stored periods of affected indicators at or after from_seq that were not rebuilt
     select
-        stored.indicator_id, stored.group_id, stored.period, stored.seq, stored.n_members, stored.n_ranked,
+        stored.indicator_id, stored.group_id, stored.period, stored.seq, stored.n_members, stored.n_reported,
+        stored.n_ranked,
         stored.top_places, stored.top_ranks,
     from mart_store.published_periods as stored
     inner join affected using (indicator_id)

@@ -5,6 +5,9 @@
 -- so a filter on period, group or indicator reaches staging for the periods it needs, not the history.
 -- rank() semantics: ties share the best place and the next place is skipped; a missing metric is
 -- not ranked. Per-slice figures (n_ranked, leader, third place, next above/below) come with it.
+-- Coverage: is_complete when the slice's members with a row (n_reported) reach the group's required
+-- count (mart_store.group_sizes); prev_rank only from a complete previous slice, as a partial one is
+-- not published.
 -- one row per period x indicator x group x member place with an observation (rank null = missing)
 with tagged as (
     select *, period as at_period, false as is_prev from mart_store.member_values
@@ -18,6 +21,7 @@ ranked as (
         *,
         case when metric is not null then rank() over by_metric end as rank,
         count(metric) over whole_slice as n_ranked,
+        count(*) over whole_slice as n_reported,
         first_value(metric) over whole_slice as leader_metric,
         nth_value(metric, 3) over whole_slice as third_metric,
         last_value(metric) over (
@@ -36,7 +40,7 @@ ranked as (
         whole_slice as (by_metric rows between unbounded preceding and unbounded following)
 ),
 
-final as (
+paired as (
     -- the slice's own row and its previous-period row side by side
     select
         at_period as period,
@@ -57,10 +61,28 @@ final as (
         any_value(next_below_metric) filter (where not is_prev) as next_below_metric,
         any_value(published_rank) filter (where not is_prev) as published_rank,
         any_value(file_id) filter (where not is_prev) as file_id,
-        any_value(rank) filter (where is_prev) as prev_rank,
+        any_value(is_preliminary) filter (where not is_prev) as is_preliminary,
+        any_value(quality_flag) filter (where not is_prev) as quality_flag,
+        any_value(n_reported) filter (where not is_prev) as n_reported,
+        any_value(rank) filter (where is_prev) as prev_rank_any,
+        any_value(period) filter (where is_prev) as prev_period,
+        any_value(n_reported) filter (where is_prev) as prev_n_reported,
     from ranked
     group by at_period, indicator_id, indicator_code, group_id, group_code, place_id, place_code
     having count(*) filter (where not is_prev) > 0
+),
+
+final as (
+    select
+        paired.* exclude (prev_rank_any, prev_period, prev_n_reported),
+        sizes.n_members,
+        coalesce(paired.n_reported >= sizes.n_required, false) as is_complete,
+        case when paired.prev_n_reported >= prev_sizes.n_required then paired.prev_rank_any end as prev_rank,
+    from paired
+    left join mart_store.group_sizes as sizes
+        on sizes.group_id = paired.group_id and sizes.period = paired.period
+    left join mart_store.group_sizes as prev_sizes
+        on prev_sizes.group_id = paired.group_id and prev_sizes.period = paired.prev_period
 )
 
 select * from final

@@ -2,6 +2,8 @@
 -- ranked row: its size, how many are ranked, and its best eight members with their sort keys, best
 -- first. The top three (with ties) are read off that list; a slice whose list may cut a tie at
 -- third place short (its last key equals its third) is ranked in full (sql/marts/top3_overflow.sql).
+-- n_reported: members with an observation row, the coverage's numerator (the caller compares it with
+-- rank_group_sizes: sql/marts/published_periods.sql and partial_periods.sql).
 -- one row per period x indicator x group with at least one member observation
 with window_values as (
     -- the window's current values (a temp view: every value in a full rebuild, else
@@ -24,7 +26,7 @@ tops as (
         indicator_id,
         period,
         seq,
-        count(*)::integer as n_members,
+        count(*)::integer as n_reported,
         count(sort_key)::integer as n_ranked,
         -- eight, not three: five more places tied at third still fit, so a full ranking is rare
         -- (one slice in 1.75M at national scale; measured 0.1 s dearer than keeping five)
@@ -48,7 +50,7 @@ final as (
     -- the top three (rank <= 3): rank = 1 + how many keys in the list are better = the first
     -- position of the key in the list (it is sorted best first)
     select
-        group_id, indicator_id, period, seq, n_members, n_ranked, needs_full_rank,
+        group_id, indicator_id, period, seq, n_reported, n_ranked, needs_full_rank,
         list_filter(top_places, lambda place, i: top_keys[i] >= third_key) as top_places,
         list_transform(
             list_filter(top_keys, lambda key: key >= third_key),

@@ -5,6 +5,7 @@
 -- needed_growth_pct: the growth that draws level (beat it to pass); needed_value: the focus place's
 -- amount that draws level: for growth, its last-year base value / (1 + growth/100) grown at the
 -- benchmark's rate; for level indicators, the benchmark's value.
+-- Only complete slices are compared (docs/RULES.md, coverage).
 -- one row per benchmark x group x indicator x period where both places have a row
 with benchmarks as (
     select * from ref.benchmarks
@@ -18,6 +19,7 @@ rankings as (
     -- every rank with its metric and previous rank, computed when read (sql/marts/ranked.sql)
     select place_code, indicator_code, group_code, period, metric, rank, prev_rank, file_id
     from mart_store.ranked
+    where is_complete
 ),
 
 benchmark_sides as (
@@ -77,7 +79,7 @@ final as (
         pairs.period,
         pairs.focus_metric,
         pairs.benchmark_metric,
-        pairs.focus_metric - pairs.benchmark_metric as diff,
+        mart_store.finite(pairs.focus_metric - pairs.benchmark_metric) as diff,
         pairs.focus_rank,
         pairs.benchmark_rank,
         case
@@ -87,11 +89,11 @@ final as (
                 then 'was_overtaken'
         end as event,
         case when ind.basis = 'growth' then pairs.benchmark_metric end as needed_growth_pct,
-        case
+        mart_store.finite(case
             when ind.basis = 'growth' and fv.growth_pct > -100
                 then fv.value / (1 + fv.growth_pct / 100) * (1 + pairs.benchmark_metric / 100)
             when ind.basis = 'level' then pairs.benchmark_metric
-        end as needed_value,
+        end) as needed_value,
     from pairs
     inner join indicators as ind using (indicator_code)
     left join focus_values as fv

@@ -1,7 +1,8 @@
 -- marts.rank_disagreements: a published 位次 that differs from the computed rank. A file's 位次 are
 -- compared in the groups it ranked: those in which every ranked member is a place the file printed
 -- with a 位次 (so a city table is not compared with the province ranking, and a later revision of
--- one cell does not hide the rest of the table).
+-- one cell does not hide the rest of the table). Only complete slices: a partial one (the city table
+-- in before the province's) would compare the city's 位次 with a ranking of the city alone.
 -- one row per period x indicator x group x place where they differ
 with published_slices as (
     -- only slices where some current value carries a 位次 are ranked here
@@ -25,6 +26,7 @@ with_published as (
 
 slices_with_published as (
     select distinct indicator_id, group_id, period from with_published
+    semi join mart_store.published_periods using (indicator_id, group_id, period)
 ),
 
 slice_rows as (

@@ -4,11 +4,13 @@
 -- (100 when ranked alone); zscore = (metric - mean) / sd within the group, sign flipped for
 -- lower-is-better, capped at +-3 (0 when all are equal). Weights from ref.group_weights, else the
 -- group's default_weight. composite_rank: ties share the best place; first tier = rank <= K.
+-- Only complete slices score (docs/RULES.md, coverage); a z-score whose mean or sd overflows (a
+-- 1e308 level) is no score for that indicator rather than inf or NaN.
 -- one row per period x group x place ranked on at least one indicator
 with stored as (
     -- every rank with its metric, computed when read (sql/marts/ranked.sql)
     select * from mart_store.ranked
-    where rank is not null
+    where rank is not null and is_complete
 ),
 
 groups as (
@@ -32,8 +34,8 @@ slice_figures as (
         stored.metric,
         stored.rank,
         count(*) over slice as n_ranked,
-        avg(stored.metric) over slice as mean_metric,
-        stddev_pop(stored.metric) over slice as sd_metric,
+        mart_store.finite(avg(stored.metric) over slice) as mean_metric,
+        mart_store.finite(stddev_pop(stored.metric) over slice) as sd_metric,
     from stored
     window slice as (partition by stored.period, stored.group_id, stored.indicator_id)
 ),
@@ -49,8 +51,10 @@ scored as (
         coalesce(weights.weight, groups.default_weight) as weight,
         case groups.scoring_method
             when 'zscore' then
-                case when fig.sd_metric > 0
-                    then greatest(-3.0, least(3.0,
+                case
+                    when fig.sd_metric is null then null
+                    -- an overflowing difference is +-inf: the cap turns it into +-3, its true side
+                    when fig.sd_metric > 0 then greatest(-3.0, least(3.0,
                         (fig.metric - fig.mean_metric) / fig.sd_metric * ind.direction_sign))
                     else 0.0 end
             else
@@ -76,6 +80,7 @@ composite as (
         round(sum(score * weight) / sum(weight), 6) as composite_score,
         count(*) filter (where weight > 0)::integer as n_indicators,
     from scored
+    where score is not null
     group by period, group_id, place_id
     having sum(weight) > 0
 ),

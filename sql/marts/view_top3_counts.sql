@@ -3,10 +3,12 @@
 -- their previous expected period. Computed when read from the stored top-three rows (and the member
 -- values, for how many indicators the place is ranked on): filter on period or group to read one
 -- period quickly.
+-- Only published (complete) slices count: a partial slice adds nothing until it completes.
 -- one row per period x group x place ranked on at least one indicator
 with ranked_counts as (
     select period, group_id, place_id, count(sort_key)::integer as n_ranked_indicators,
     from mart_store.member_values
+    semi join mart_store.published_periods using (indicator_id, group_id, period)
     group by all
     having count(sort_key) > 0
 ),

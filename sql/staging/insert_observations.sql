@@ -23,6 +23,8 @@ select * from (
             raw_value,
             raw_growth,
             is_total,
+            is_preliminary,
+            quality_flag,
         from incoming
     )
 

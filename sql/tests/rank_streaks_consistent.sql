@@ -1,5 +1,6 @@
 -- Invariant: a top-three streak covers exactly the periods the place spent in the top three, runs
 -- do not overlap, and only one run per place x indicator x group x kind is current. Must return no rows.
+-- Only complete (published) slices count: a partial one neither extends nor breaks a streak.
 -- one row per offending run
 with streaks as (
     select * from marts.streaks
@@ -8,7 +9,7 @@ with streaks as (
 top_rows as (
     select r.place_code, r.indicator_code, r.group_code, r.period
     from marts.rankings as r
-    where r.rank <= 3
+    where r.rank <= 3 and r.is_complete
 ),
 
 covered as (

@@ -60,6 +60,21 @@ def attachment_sheets(con, catalog: Catalog, r: Recipient, period: date, period_
                                   months_back(period, 3))
 
 
+def focus_period(con, kind: str, period: date, period_label: str, groups: tuple[str, ...]) -> tuple[date, str]:
+    """A recipient's period: the newest one complete in its groups, at most the run's (the newest complete
+    anywhere): a city table in before the province's moves the city's readers on, not the province's
+    (docs/RULES.md 11)."""
+    found = q.newest_period(con, period, quarter_only=(kind == "quarterly"), groups=list(groups))
+    if found is None:
+        raise BlankBriefing(f"no complete period by {period_label} in groups {', '.join(groups)}")
+    return found
+
+
+def coverage_lines(con, period: date, groups: tuple[str, ...]) -> tuple[str, ...]:
+    """The recipient's groups whose briefing period or a newer one is still partial (docs/RULES.md 11)."""
+    return content.coverage_notes(q.coverage(con, period, list(groups)))
+
+
 def _as_of_line(con, period: date, label: str, as_of: datetime, source_names: dict) -> tuple[str, datetime | None]:
     row = (q.fetch(con, "data_as_of", period=period, as_of=as_of) or [None])[0]
     return content.data_as_of_line(label, row, source_names), (row or {}).get("loaded_at")
@@ -122,6 +137,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
         heatmap=trends.heat_map(window, r.groups[0], periods),
         chart=trends.trend_chart(window, r.groups[0], periods),
         data_as_of=as_of_text, generated_at=content.format_moment(as_of),
+        coverage_notes=coverage_lines(con, period, r.groups),
     )
     subject = f"【{KIND_TITLES['weekly']}】{place_name} {period_label} {ctx.week_label}"
     return Briefing("weekly", key, subject, ctx, r, attachment_sheets(con, catalog, r, period, period_label),
@@ -141,7 +157,7 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
     ctx = tables.TablesContext(
         "monthly", r.place, place_name, r.name, period, period_label,
         tables.monthly_sections(rankings, counts, cards, r.place, place_name, short),
-        as_of_text, content.format_moment(as_of))
+        as_of_text, content.format_moment(as_of), coverage_lines(con, period, r.groups))
     subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
     return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,
                     attachment_sheets(con, catalog, r, period, period_label), f"{place_name}{period_label}通报数据.xlsx",

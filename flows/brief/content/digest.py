@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flows.brief.content import digest_wording as dw
+from flows.brief.content import wording as w
 from flows.brief.delivery.outcome import SendResult
+from flows.periods import Period
 
 MAX_LINES = 20          # per section: past that, a count and where to look
 MAX_WHERE = 3           # locations named per reason before "等N处"
+MAX_MISSING_NAMES = 20  # members named as not reported before "等N个"
 PROBLEM_TITLES = {"rejected": "拒收的文件", "partial": "数据不全的比拼组", "stale": "数据过期或未到",
                   "failed_sends": "未送达或未确认的简报"}
 CALENDAR_WORDS = {"monthly_jf": "月度累计", "monthly": "月度", "quarterly": "季度"}
@@ -81,18 +84,6 @@ def rejected_lines(files: list[dict], messages: list[dict], names: dw.Names) -> 
     return tuple(out)
 
 
-def partial_lines(rows: list[dict]) -> tuple[str, ...]:
-    """marts.periods rows (group, period, indicator, n_ranked < n_members) grouped per group and period."""
-    grouped: dict[tuple, list[dict]] = defaultdict(list)
-    for r in rows:
-        grouped[(r["group_name"], r["period_label"])].append(r)
-    return tuple(
-        f"{group} {label}：{len(found)}项指标只有部分成员有数据（"
-        + "，".join(f"{r['indicator_name']} {r['n_ranked']}/{r['n_members']}" for r in found[:4])
-        + ("等" if len(found) > 4 else "") + "）"
-        for (group, label), found in grouped.items())
-
-
 def overdue_lines(expected: list[dict], loaded_periods: set[date], as_of: datetime, lag_days: int) -> tuple[str, ...]:
     """Expected periods whose release date (month end + lag) has passed but no loaded file covers."""
     out = []
@@ -109,6 +100,19 @@ def overdue_lines(expected: list[dict], loaded_periods: set[date], as_of: dateti
 def failed_lines(results: list[SendResult]) -> tuple[str, ...]:
     return tuple(f"{r.name} <{r.email}>：{dw.STATUS_WORDS.get(r.status, r.status)}" + (f"，{r.detail}" if r.detail else "")
                  for r in results if r.status in dw.TROUBLE)
+
+
+def partial_lines(coverage: list[dict]) -> tuple[str, ...]:
+    """Periods held back for want of coverage (sql/brief/coverage.sql rows), naming who has not reported:
+    山区26县2026年1-10月数据尚未发布齐（已到2/5），未到：磐安、浦江、遂昌."""
+    out = []
+    for r in coverage:
+        names = list(r["missing_names"])
+        shown = "、".join(names[:MAX_MISSING_NAMES]) + (f"等{len(names)}个" if len(names) > MAX_MISSING_NAMES else "")
+        label = Period(r["period"].year, r["period"].month, 1).label()
+        note = w.coverage_note(r["group_label"], label, r["n_reported"], r["n_members"], r["n_complete"])
+        out.append(note + (f"，未到：{shown}" if names else ""))
+    return tuple(out)
 
 
 def briefing_lines(results: list[SendResult]) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import duckdb
 
+from flows.settings import release_lag_days
 from flows.warehouse import load_sql
 
 
@@ -56,9 +57,25 @@ class RunReads:
         return self.memo(key, lambda: fetch(self.con, model, **params))
 
 
-def newest_period(con, period_limit: date | None = None, quarter_only: bool = False) -> tuple[date, str] | None:
-    rows = fetch(con, "newest_period", period_limit=period_limit, quarter_only=quarter_only)
+def newest_period(con, period_limit: date | None = None, quarter_only: bool = False,
+                  groups: list[str] | None = None) -> tuple[date, str] | None:
+    """The newest complete (published) period, of `groups` when given, at most `period_limit`."""
+    rows = fetch(con, "newest_period", period_limit=period_limit, quarter_only=quarter_only, groups=groups)
     return (rows[0]["period"], rows[0]["period_label"]) if rows else None
+
+
+def coverage(con, period_from: date, groups: list[str] | None = None) -> list[dict]:
+    """Partial (unpublished) slices per group and period from `period_from` on (sql/brief/coverage.sql)."""
+    if isinstance(con, duckdb.DuckDBPyConnection) and not table_exists(con, "marts.periods"):
+        return []
+    return fetch(con, "coverage", period_from=period_from, groups=groups)
+
+
+def stale_periods(con, as_of: datetime, config_dir) -> list[dict]:
+    """Per calendar: the newest complete period and the newest one due by `as_of` (sql/brief/stale_periods.sql)."""
+    lags = release_lag_days(config_dir)
+    return fetch(con, "stale_periods", as_of=as_of, monthly_lag_days=lags["monthly"],
+                 quarterly_lag_days=lags["quarterly"])
 
 
 def table_exists(con, qualified: str) -> bool:
@@ -87,7 +104,7 @@ def warehouse_state(con, as_of: datetime) -> WarehouseState:
         "where list_contains(?, table_schema || '.' || table_name)", [list(MARTS)]).fetchall()}
     missing = tuple(m for m in MARTS if m not in present)
     # the ranking rows the marts hold, counted from the stored periods (ranks are computed when read)
-    n = 0 if missing else con.execute("select coalesce(sum(n_members), 0) from marts.periods").fetchone()[0]
+    n = 0 if missing else con.execute("select coalesce(sum(n_reported), 0) from marts.periods").fetchone()[0]
     newest = con.execute(
         "select max(loaded_at) from raw.files where status = 'loaded' and loaded_at <= ?", [as_of]
     ).fetchone()[0]

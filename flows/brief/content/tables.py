@@ -53,6 +53,7 @@ class TablesContext:
     sections: tuple[GroupSection, ...]
     data_as_of: str
     generated_at: str
+    coverage_notes: tuple[str, ...] = ()  # newer periods still partial, one line each
 
 
 def ranking_table(rows: list[dict], place: str) -> Table:

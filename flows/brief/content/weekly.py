@@ -67,6 +67,7 @@ class WeeklyContext:
     data_as_of: str
     generated_at: str
     warnings: tuple[str, ...] = field(default=())
+    coverage_notes: tuple[str, ...] = field(default=())  # newer periods still partial, one line each
 
 
 def _group_order(rankings: list[dict]) -> dict[str, int]:
@@ -94,7 +95,7 @@ def top3_lines(rankings: list[dict], streaks: list[dict], period: date) -> tuple
                   key=lambda r: (order[r["group_code"]], r["rank"], r["indicator_order"]))
     for r in rows:
         label = w.indicator_label(r["indicator_name"], r["basis"])
-        metric = w.metric_phrase(r["metric"], r["basis"], r["unit"])
+        metric = w.metric_phrase(r["metric"], r["basis"], r["unit"]) + w.preliminary_mark(r.get("is_preliminary"), True)
         text = f"{label}{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}（{metric}）"
         run = runs.get((r["indicator_code"], r["group_code"]))
         if run:
@@ -243,6 +244,12 @@ def news_lines(files: list[dict], rankings: list[dict], source_names: dict[str, 
         out.append(f"修订{period_span(periods)}数据{sum(f['n_revised'] for f in revisions)}项数值"
                    f"（来源：{sources(revisions)}）")
     return tuple(out)
+
+
+def coverage_notes(rows: list[dict]) -> tuple[str, ...]:
+    """One line per group and period not published yet for want of coverage (sql/brief/coverage.sql rows)."""
+    return tuple(w.coverage_note(r["group_label"], Period(r["period"].year, r["period"].month, 1).short_label(),
+                                 r["n_reported"], r["n_members"], r["n_complete"]) for r in rows)
 
 
 def data_as_of_line(period_label: str, as_of_row: dict | None, source_names: dict[str, str]) -> str:

@@ -61,6 +61,23 @@ def metric_phrase(metric: float | None, basis: str, unit: str) -> str:
     return growth_phrase(metric) if basis == "growth" else amount_phrase(metric, unit)
 
 
+def preliminary_mark(is_preliminary: bool | None, in_brackets: bool = False) -> str:
+    """（快报数） after a number the publisher released as a first estimate (the final file revises it);
+    inside brackets already: （增长8.2%，快报数）."""
+    if not is_preliminary:
+        return ""
+    return "，快报数" if in_brackets else "（快报数）"
+
+
+def coverage_note(scope: str, short_label: str, n_reported: int, n_members: int, n_complete: int = 0) -> str:
+    """A newer period not published for want of coverage (docs/RULES.md 11):
+    全省1-11月数据尚未发布齐（已到9/90）; when some indicators are complete already:
+    全省1-11月部分指标数据尚未发布齐（最多已到85/90）."""
+    if n_complete:
+        return f"{scope}{short_label}部分指标数据尚未发布齐（最多已到{n_reported}/{n_members}）"
+    return f"{scope}{short_label}数据尚未发布齐（已到{n_reported}/{n_members}）"
+
+
 def gap_phrase(gap: float | None, basis: str, unit: str, target: str = "第三名") -> str:
     """距第三名差0.3个百分点 / 距第三名差1.2亿元 (the gap is a distance: its sign is ignored).
 

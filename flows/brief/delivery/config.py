@@ -72,7 +72,10 @@ def load_delivery_config(config_dir: str | Path) -> DeliveryConfig:
         try:
             return DeliveryConfig.model_validate(content["delivery"] or {})
         except ValidationError as exc:
-            where = "; ".join(f"delivery.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            from flows.names import validation_hint
+
+            where = "; ".join(f"delivery.{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                              f"{validation_hint(e, DeliveryConfig.model_fields)}" for e in exc.errors())
             raise DeliveryConfigError(f"{path}: {where}") from None
     return DeliveryConfig()
 

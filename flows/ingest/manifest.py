@@ -1,0 +1,83 @@
+"""The archive's own record of what was loaded, in order: <home>/archive/manifest.jsonl.
+
+The warehouse must never be the only copy of the data. Every loaded (or duplicate) file is kept in
+the archive, and this file remembers for each one when bipin received it and when its values became
+current, one JSON object a line, in load order. `bipin rebuild` replays it to build the same
+warehouse again, with the same times, so revisions and `--as-of` answers come out identical.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+MANIFEST_NAME = "manifest.jsonl"
+
+
+@dataclass(frozen=True)
+class ArchivedFile:
+    path: Path                    # where the archived copy is
+    status: str                   # loaded / duplicate
+    received_at: datetime | None  # None: the file is in the archive but not in the manifest
+    loaded_at: datetime | None
+
+
+def manifest_path(home: Path) -> Path:
+    return Path(home) / "archive" / MANIFEST_NAME
+
+
+def record(home: Path, stored: Path, file_name: str, sha256: str, status: str,
+           received_at: datetime, loaded_at: datetime | None) -> None:
+    """Append one line (after the file is in the archive; the warehouse lock orders the writers)."""
+    path = manifest_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({
+        "archived": str(Path(stored).resolve().relative_to(path.parent.resolve())), "file_name": file_name,
+        "sha256": sha256, "status": status, "received_at": received_at.isoformat(),
+        "loaded_at": loaded_at.isoformat() if loaded_at else None,
+    }, ensure_ascii=False)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def replay_order(home: Path) -> tuple[list[ArchivedFile], list[str]]:
+    """Archived files in their original load order, and warnings about what the manifest misses.
+
+    Files in the archive that the manifest does not name (archived by hand, or by a version of bipin
+    before the manifest) follow in name order and get new times; a manifest line whose file is gone is
+    reported, never guessed.
+    """
+    path = manifest_path(home)
+    archive = path.parent
+    order: list[ArchivedFile] = []
+    warnings: list[str] = []
+    named: set[Path] = set()
+    if path.exists():
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not text.strip():
+                continue
+            try:
+                entry = json.loads(text)
+                stored = (archive / entry["archived"]).resolve()
+                received = datetime.fromisoformat(entry["received_at"])
+                loaded = datetime.fromisoformat(entry["loaded_at"]) if entry.get("loaded_at") else None
+            except (ValueError, KeyError, TypeError) as exc:
+                warnings.append(f"{path} line {number}: not a manifest entry ({exc}); skipped")
+                continue
+            if not stored.is_file():
+                warnings.append(f"{path} line {number}: {entry['archived']} is no longer in the archive; skipped")
+                continue
+            named.add(stored)
+            order.append(ArchivedFile(stored, entry.get("status", "loaded"), received, loaded))
+    if archive.is_dir():
+        for stray in sorted(p.resolve() for p in archive.rglob("*") if p.is_file() and p != path
+                            and not p.name.startswith(".")):
+            if stray not in named:
+                warnings.append(f"{stray}: in the archive but not in {MANIFEST_NAME}; loaded last, with new times")
+                order.append(ArchivedFile(stray, "loaded", None, None))
+    return order, warnings

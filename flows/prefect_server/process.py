@@ -1,0 +1,81 @@
+"""Start and stop the `prefect server start` process itself (one uvicorn process, SQLite in PREFECT_HOME).
+
+Used by the background supervisor (flows/prefect_server/supervisor.py) and by `make serve`
+(flows/serve.py). The server runs in a session of its own, so a Ctrl-C meant for the command that
+started it does not reach it: its owner stops it, on purpose, and waits for it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HOST = "127.0.0.1"
+
+
+def server_env(prefect_home: Path) -> dict[str, str]:
+    """The server's environment: its own home and database, telemetry off, the UI on."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_API_KEY")}
+    env.update({
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_UI_ENABLED": "true",
+        "PREFECT_SERVER_UI_ENABLED": "true",
+        "PREFECT_SERVER_LOGGING_LEVEL": env.get("PREFECT_SERVER_LOGGING_LEVEL", "WARNING"),
+    })
+    # the database next to the record unless the operator chose one
+    env.setdefault("PREFECT_API_DATABASE_CONNECTION_URL", f"sqlite+aiosqlite:///{prefect_home}/prefect.db")
+    return env
+
+
+def launch(prefect_home: Path, port: int, log: Path) -> subprocess.Popen:
+    """`prefect server start` on 127.0.0.1:port, output appended to `log`, in its own session."""
+    prefect_home.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)],
+            env=server_env(prefect_home), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(process: subprocess.Popen, grace_s: float = 20.0) -> None:
+    """SIGTERM (uvicorn shuts down cleanly), then SIGKILL after `grace_s`; always reaps it."""
+    if process.poll() is None:
+        _signal_group(process.pid, signal.SIGTERM)
+        try:
+            process.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            _signal_group(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _signal_group(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def signal_and_wait(pid: int, timeout_s: float) -> bool:
+    """Send SIGTERM to another process (not our child) and wait until it is gone; True if it went."""
+    from flows.prefect_server.record import process_alive
+
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return True
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not process_alive(pid, ours=False):
+            return True
+        time.sleep(0.2)
+    return False

@@ -1,0 +1,60 @@
+"""The background server's keeper: `python -m flows.prefect_server.supervisor HOME PORT IDLE_S`.
+
+A bipin command starts this process detached (own session, output to the log, no terminal) and
+returns as soon as the API answers; later commands reuse the server. The keeper starts `prefect
+server start`, and stops it and removes the record when asked (SIGTERM: `bipin server stop`), when
+the server dies, or when no command has used it for IDLE_S seconds (0 = never), so a server left
+by a CI job or a demo does not run for ever. It imports nothing heavy: it only waits.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from flows.prefect_server import process
+from flows.prefect_server.record import mark_used, remove_record, seconds_unused
+
+CHECK_EVERY_S = 1.0
+
+
+def supervise(prefect_home: Path, port: int, idle_stop_s: float, log: Path) -> int:
+    stopping: list[str] = []
+
+    def on_signal(signum, _frame) -> None:
+        stopping.append(signal.Signals(signum).name)
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    mark_used(prefect_home)
+    server = process.launch(prefect_home, port, log)
+    why = ""
+    try:
+        while not stopping:
+            if server.poll() is not None:
+                why = f"the server exited with code {server.returncode}"
+                break
+            if idle_stop_s and seconds_unused(prefect_home, time.time()) > idle_stop_s:
+                why = f"unused for {idle_stop_s:.0f} s"
+                break
+            time.sleep(CHECK_EVERY_S)
+        why = why or f"{stopping[0]} received"
+    finally:
+        process.stop(server)
+        remove_record(prefect_home, os.getpid())
+    _note(log, f"bipin: background Prefect server on port {port} stopped: {why}")
+    return 0
+
+
+def _note(log: Path, line: str) -> None:
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+
+
+if __name__ == "__main__":
+    home, port_arg, idle_arg = sys.argv[1:4]
+    prefect_home = Path(home)
+    sys.exit(supervise(prefect_home, int(port_arg), float(idle_arg), prefect_home / "server.log"))

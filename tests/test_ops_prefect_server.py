@@ -1,0 +1,109 @@
+"""Commands find their Prefect server: the first starts bipin's background server under the home,
+later ones reuse it, `bipin server stop` ends it; PREFECT_API_URL wins; a start that does not finish
+in time is one line saying what to do. Real servers on 127.0.0.1 with a private PREFECT_HOME."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.ingest_world import settings_for, wide_grid, write_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "BIPIN_PREFECT_SERVER")}
+    env.update({"BIPIN_HOME": str(tmp_path / "home"), "BIPIN_CONFIG_DIR": str(tmp_path / "config"),
+                "PREFECT_HOME": str(tmp_path / "home" / "prefect"), "COLUMNS": "200",
+                "BIPIN_PREFECT_START_TIMEOUT": "300"}, **extra)
+    return env
+
+
+def _bipin(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def _record(tmp_path: Path) -> dict | None:
+    path = tmp_path / "home" / "prefect" / "bipin-server.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _flow_runs(api_url: str) -> list[dict]:
+    request = urllib.request.Request(f"{api_url}/flow_runs/filter", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+@pytest.mark.e2e
+def test_commands_share_one_background_server_until_it_is_stopped(tmp_path):
+    settings = settings_for(tmp_path)
+    first_file = write_csv(settings.inbox / "city_a_202610.csv", wide_grid())
+    env = _env(tmp_path)
+    try:
+        first = _bipin(env, "ingest", str(first_file))
+        assert first.returncode == 0, first.stderr
+        assert "starting Prefect's local server in the background" in first.stderr
+        started = _record(tmp_path)
+        assert started and started["owner"] == "background" and _alive(started["pid"])
+
+        again = write_csv(settings.inbox / "city_a_202610.csv", wide_grid())  # the same file again: a duplicate
+        second = _bipin(env, "ingest", str(again))
+        assert second.returncode == 0, second.stderr
+        assert "starting Prefect's local server" not in second.stderr
+        assert _record(tmp_path) == started  # the same server, reused
+
+        # both runs are recorded where the server's UI shows them
+        runs = [r for r in _flow_runs(started["api_url"]) if r["state_type"] == "COMPLETED"]
+        assert len(runs) == 2
+
+        status = _bipin(env, "server", "status")
+        assert "background Prefect server" in status.stdout and "answers" in status.stdout
+        assert started["api_url"] in status.stdout
+
+        stopped = _bipin(env, "server", "stop")
+        assert stopped.returncode == 0 and "stopped the background Prefect server" in stopped.stdout
+        assert not _alive(started["pid"]) and _record(tmp_path) is None
+        assert "no Prefect server running" in _bipin(env, "server", "status").stdout
+    finally:
+        _bipin(env, "server", "stop")
+
+
+def test_an_explicit_prefect_api_url_wins_and_nothing_is_started(tmp_path):
+    env = _env(tmp_path, PREFECT_API_URL="http://127.0.0.1:9/api")  # port 9: nobody answers
+    status = _bipin(env, "server", "status")
+    assert "commands use http://127.0.0.1:9/api (PREFECT_API_URL); it does NOT answer" in " ".join(status.stdout.split())
+    assert _record(tmp_path) is None
+
+
+def test_a_server_slow_to_start_is_one_line_saying_what_to_do(tmp_path):
+    settings = settings_for(tmp_path)
+    path = write_csv(settings.inbox / "city_a_202610.csv", wide_grid())
+    env = _env(tmp_path, BIPIN_PREFECT_START_TIMEOUT="0.5")
+    try:
+        result = _bipin(env, "ingest", str(path))
+        assert result.returncode == 2
+        lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert len(lines) == 1 and "Traceback" not in result.stderr
+        message = " ".join(result.stderr.split())
+        assert "did not answer within 0 s" in message and "run the command again" in message
+        assert "BIPIN_PREFECT_START_TIMEOUT" in message
+        assert path.exists()  # nothing was ingested
+    finally:
+        _bipin(env, "server", "stop")
