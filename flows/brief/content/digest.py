@@ -139,8 +139,9 @@ def source_lines(files: list[dict], source_names: dict[str, str]) -> tuple[str, 
     return tuple(out)
 
 
-def warning_lines(messages: list[dict], names: dw.Names) -> tuple[str, ...]:
+def warning_lines(messages: list[dict], names: dw.Names | None = None) -> tuple[str, ...]:
     """Warnings per rule, with a count and one example (names, not codes)."""
+    names = names or dw.Names({})
     by_code: dict[str, list[dict]] = defaultdict(list)
     for m in messages:
         if m["severity"] == "warning":

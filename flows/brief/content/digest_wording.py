@@ -29,6 +29,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "rank_disagrees": ("表中位次与按数值计算的位次不一致", ""),
     "ytd_decreased": ("本年累计值比上期减少", "请核对原表"),
     "place_missing": ("表中缺少应有的地区", ""),
+    "indicator_missing": ("缺少上一期文件中有的指标", "检查表格是否少了一组列，或发布方停发了该指标"),
 }
 
 STATUS_WORDS = {"sent": "已发送", "skipped": "此前已发送", "dry_run": "试运行未发送", "blocked": "未发送",
