@@ -64,7 +64,7 @@ def test_mail_arrives_over_starttls_with_auth_and_parses(tmp_path, cert):
     msg = next(m for m in box.messages if m["To"].addresses[0].addr_spec == "leader@wuyi.example.gov.cn")
     assert msg["Subject"] == "【每周调度】武义县 2026年1-10月 第48周"
     assert msg["From"].addresses[0].display_name == "比拼简报"
-    assert "固定资产投资增速居全市第2位" in msg.get_body(("plain",)).get_content()
+    assert "【全市3项】第2位：固定资产投资增速" in msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
     (png,) = [x for x in msg.walk() if x.get_content_type() == "image/png"]
     assert f"cid:{png['Content-ID'].strip().strip('<>')}" in html

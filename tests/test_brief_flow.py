@@ -83,7 +83,7 @@ def test_as_of_renders_what_was_known_then(tmp_path):
     settings = world_settings(tmp_path)
     plan = p.make_plan(settings, "weekly", places=["wuyi"], as_of=datetime(2026, 11, 20, 12, 0))
     text = p.render_for(settings, plan, plan.recipients[0]).outgoing.message.get_body(("plain",)).get_content()
-    assert "新发布2026年1-10月数据" in text and "修订2026年1-9月" not in text  # the revision came on the 21st
+    assert "2026-11-20 09:30更新" in text and "修订" not in text  # the revision came on the 21st
     assert "生成时间 2026-11-20 12:00" in text
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -55,6 +56,51 @@ def test_golden_digest(world):
     check_golden("digest.html", out.html)
     text = out.message.get_body(("plain",)).get_content()
     assert "synthetic_zhejiang_wide_202610_bad.csv：有地区名称不在地名表中（在 config/places.yaml 中加为别名）（第7行A列）" in text
+
+
+def test_weekly_says_what_the_marts_say(world):
+    text = leader_email(world, "weekly").message.get_body(("plain",)).get_content()
+    lead = text[text.index("一、要点"):text.index("二、")]
+    assert "1-10月5项指标中3项居全市前三，与上月持平" in lead
+    assert "1-10月5项指标中4项居山区26县（现5县）前三，比上月增加1项" in lead  # the fixture's group has 5
+    assert "新进前三（全市）：出口总额（第2位）" in lead
+    assert "跌出前三（全市）：规上工业增加值增速（第4位）" in lead
+    assert "学义乌（全市）：5项指标中武义领先3项、落后2项" in lead and "超永康（全市）" in lead
+    assert "【全市3项】第2位：固定资产投资增速、出口总额；并列第3位：一般公共预算收入增速" in text
+    assert "规上工业增加值增速此前连续9个月居全市前三，本期居全市第4位" in text
+    assert "出口总额：全市第5位→第2位，进3位" in text
+    assert "一般公共预算收入增速：9.2%，永康9.2%，持平（并列第3位对并列第3位）" in text
+    assert "数据截至2026年1-10月，2026-11-20 09:30更新；本周修订2026年1-9月数据" in text
+    # file and source detail is the operators' digest's, not the leader's
+    assert "项数值" not in text and "来源" not in text and "synthetic_" not in text
+
+
+def test_message_structure_and_headers(world):
+    out = leader_email(world, "weekly")
+    msg = message_from_bytes(out.message.as_bytes(), policy=policy.default)
+    assert msg["Subject"] == "【每周调度】武义县 2026年1-10月 第48周"
+    assert msg["Message-ID"] == out.message_id and msg["Message-ID"].endswith("@example.gov.cn>")
+    assert msg.get_content_type() == "multipart/mixed"
+    alternative = msg.get_payload()[0]
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in alternative.iter_parts()] == ["text/plain", "multipart/related"]
+    html = msg.get_body(("html",)).get_content()
+    (image,) = [x for x in msg.walk() if x.get_content_type() == "image/png"]
+    assert f'src="cid:{image["Content-ID"].strip().strip("<>")}"' in html
+    assert image.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    (attachment,) = list(msg.iter_attachments())
+    assert attachment.get_filename() == "武义县2026年1-10月比拼数据.xlsx"
+    assert b"filename*0*=utf-8''%E6%AD%A6%E4%B9%89%E5%8E%BF" in out.message.as_bytes()  # RFC 2231
+
+
+def test_html_is_mail_client_safe(world):
+    html = leader_email(world, "weekly").html
+    assert "<script" not in html and "<link" not in html and "http://" not in html and "https://" not in html
+    # layout rules inlined (clients that drop <style> keep the layout), cell rules as classes in the head
+    assert re.search(r'<table class="page"[^>]*style="[^"]*max-width: 680px;table-layout: fixed', html)
+    assert "<style" in html and "td.top {" in html and 'class="top"' in html
+    assert html.count('style="') < 120
+    assert "<table" in html and "位次热力图" in html
 
 
 def test_same_data_renders_the_same_bytes(world):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flows.brief.content import digest, tables, trends
+from flows.brief.content import benchmarks, digest, leader, quarterly, tables, trends
 from flows.brief.content import weekly as content
 from flows.brief.content import wording as w
 
@@ -84,11 +84,17 @@ def row(**kw):
     return base
 
 
-def test_top3_lines_carry_the_streak():
+def test_top3_list_is_grouped_by_rank_and_capped_per_group():
     streak = dict(indicator_code="fai", group_code="city", kind="top3", is_current=True, n_months=24, n_periods=23,
                   broke_at=None)
-    lines = content.top3_lines([row()], [streak], P)
-    assert [x.text for x in lines] == ["固定资产投资增速居全市第2位（增长8.2%），连续24个月居全市前三"]
+    rows = [row()] + [row(indicator_code=f"i{i}", indicator_name=f"指标{i}", basis="level", rank=1 + i % 3,
+                          is_tied=i == 5, indicator_order=i) for i in range(1, 10)]
+    (group,) = content.top3_groups(rows, [streak], P)
+    assert group.scope == "全市" and group.n_top3 == 10
+    # best ranks first, the first eight named, the count of all ten
+    assert group.by_rank == ("第1位：指标3、指标6、指标9；第2位：固定资产投资增速、指标1、指标4、指标7；第3位：指标2"
+                             "……等10项（全部见附件）")
+    assert group.streaks == "连续最久：固定资产投资增速连续24个月"
 
 
 def test_watch_list_names_gap_to_third_and_ignores_the_rest():
@@ -119,30 +125,8 @@ def test_broken_streak_says_how_long_and_where_now():
     assert lines[0].text == "固定资产投资增速此前连续9个月居全市前三，本期居全市第4位"
 
 
-def test_nothing_new_is_said_plainly():
-    assert content.news_lines([], [], {}) == ("本周没有新发布或修订的数据。",)
-
-
-def test_revision_only_file_is_called_a_revision():
-    f = dict(status="loaded", periods=[date(2026, 9, 1)], source_code="s", file_name="x.xlsx",
-             n_observations=4, n_revised=4)
-    assert content.news_lines([f], [], {"s": "金华月报"}) == ("修订2026年1-9月数据4项数值（来源：金华月报）",)
-
-
-def test_an_initial_load_is_summarised_not_listed():
-    files = [dict(status="loaded", periods=[date(2024 + i // 12, i % 12 + 1, 1)], source_code="s", file_name=f"{i}.xlsx",
-                  n_observations=10, n_revised=0) for i in range(1, 30)]
-    files[-1] = dict(files[-1], n_revised=3)
-    (released, revised) = content.news_lines(files, [row(period=date(2026, 6, 1))], {"s": "金华月报"})
-    assert released == ("新发布2024年1-2月至2026年1-6月共29期数据（29个文件，290项数值；来源：金华月报），"
-                        "2026年1-6月含固定资产投资增速")
-    assert revised == "修订2026年1-6月数据3项数值（来源：金华月报）"
-
-
-def test_heat_colours_bands():
-    assert trends.heat_colour(3)[0] == "#1e7b34"
-    assert trends.heat_colour(4)[0] == "#f6d776"
-    assert trends.heat_colour(7)[0] == "#e4e4e4"
+def test_heat_tone_bands():
+    assert [trends.heat_tone(r) for r in (3, 4, 6, 7, None)] == ["top", "near", "near", "far", ""]
 
 
 def test_benchmark_learn_from_counts_leads_by_rank():
@@ -151,30 +135,75 @@ def test_benchmark_learn_from_counts_leads_by_rank():
                diff=0.3, focus_rank=2, benchmark_rank=3, event=None, needed_growth_pct=None)
     lower = dict(gap, indicator_name="出口总额", basis="level", focus_metric=10.0, benchmark_metric=80.0, diff=-70.0,
                  focus_rank=6, benchmark_rank=1)
-    (block,) = content.benchmark_blocks([gap, lower], "武义")
+    (block,) = benchmarks.benchmark_blocks([gap, lower], "武义")
     assert block.summary == "对比2项指标，武义领先1项、落后1项"
     assert block.rows[0].diff == "高0.3个百分点"
     assert block.rows[1].diff == "少70.0亿元"
+    assert block.title == "学习标杆 义乌（全市）"  # no second colon after the heading
+
+
+def test_lower_is_better_gaps_say_which_way_they_cut():
+    assert w.diff_phrase(-1.2, "level", "%", lower_is_better=True) == "低1.2个百分点（好于对标）"
+    assert w.diff_phrase(7.1, "level", "%", lower_is_better=True) == "高7.1个百分点（差于对标）"
+    assert w.diff_phrase(7.1, "level", "%") == "高7.1个百分点"
+    gap = dict(role="learn_from", benchmark_place_code="yiwu", benchmark_name="义乌", group_label="全市",
+               indicator_name="亏损面", basis="level", unit="%", direction="lower", focus_metric=9.0,
+               benchmark_metric=10.2, diff=-1.2, focus_rank=None, benchmark_rank=None, event=None,
+               needed_growth_pct=None)
+    (block,) = benchmarks.benchmark_blocks([gap], "武义")
+    assert block.rows[0].diff == "低1.2个百分点（好于对标）"
+    assert block.summary == "对比1项指标，武义领先1项、落后0项"  # unranked: the lower share is ahead
+
+
+def test_benchmark_ranks_keep_the_tie_marker():
+    g = dict(role="overtake", benchmark_place_code="tt", benchmark_name="天台", group_label="山区26县",
+             indicator_name="出口总额", basis="level", unit="亿元", focus_metric=5.0, benchmark_metric=6.0,
+             diff=-1.0, focus_rank=18, benchmark_rank=18, focus_is_tied=True, benchmark_is_tied=True, event=None,
+             needed_growth_pct=None)
+    (block,) = benchmarks.benchmark_blocks([g], "武义")
+    assert (block.rows[0].focus_rank, block.rows[0].benchmark_rank) == ("并列第18位", "并列第18位")
 
 
 def test_overtake_events_and_needed_growth():
     g = dict(role="overtake", benchmark_place_code="yk", benchmark_name="永康", group_label="全市",
              indicator_name="固定资产投资", basis="growth", unit="亿元", focus_metric=5.0, benchmark_metric=6.0,
              diff=-1.0, focus_rank=5, benchmark_rank=4, event="was_overtaken", needed_growth_pct=6.1)
-    (block,) = content.benchmark_blocks([g], "武义")
+    (block,) = benchmarks.benchmark_blocks([g], "武义")
     assert block.events == ("固定资产投资增速本期被永康反超（第5位对第4位）",
                             "固定资产投资增速需达到6.1%以上方可超过永康")
 
 
-def test_scoreboard_marks_ties_and_moves():
-    cards = [dict(group_code="g", group_label="全市", place_code=p, place_name=n, composite_score=s, composite_rank=r,
-                  prev_composite_rank=pr, rank_change=None if pr is None else pr - r, is_first_tier=r <= 2)
-             for p, n, s, r, pr in (("a", "甲", 90.0, 1, 2), ("wuyi", "武义", 70.0, 2, 1), ("c", "丙", 70.0, 2, None))]
-    (section,) = tables.quarterly_sections(cards, "wuyi", "武义县")
-    assert section.summary == "武义县综合得分70.0，居全市并列第2位，比上季退1位，位列第一方阵"
+def card(place, name, score, rank, prev, first, division):
+    return dict(group_code="g", group_label="全市", place_code=place, place_name=name, score_100=score,
+                composite_rank=rank, prev_composite_rank=prev, rank_change=None if prev is None else prev - rank,
+                is_first_tier=first, division_code=division)
+
+
+def test_scoreboard_marks_ties_and_moves_in_official_order():
+    cards = [card("a", "甲", 90.0, 1, 2, True, "330799"), card("wuyi", "武义", 70.0, 2, 1, True, "330723"),
+             card("c", "丙", 70.0, 2, None, True, "330701"), card("d", "丁", 55.5, 4, 4, False, "330702")]
+    (section,) = quarterly.quarterly_sections(cards, "wuyi", "武义县")
+    assert section.summary == ("综合得分70.0分（百分制），居全市并列第2位，比上季退1位，位列第一方阵（前2位），"
+                               "领先方阵外首位14.5分")
+    assert [r.label for r in section.tables[0].rows] == ["丙", "丁", "武义", "甲"]  # division code order
     texts = [[c.text for c in r.cells] for r in section.tables[0].rows]
-    assert texts == [["第1位", "90.0", "进1位", "第一方阵"], ["并列第2位", "70.0", "退1位", "第一方阵"],
-                     ["并列第2位", "70.0", "—", "第一方阵"]]
+    assert texts[0] == ["并列第2位", "70.0", "—", "第一方阵"] and texts[3] == ["第1位", "90.0", "进1位", "第一方阵"]
+
+
+def test_outside_the_first_tier_the_distance_is_in_points():
+    cards = [card("a", "甲", 90.0, 1, 1, True, "1"), card("b", "乙", 61.25, 2, 2, True, "2"),
+             card("wuyi", "武义", 58.0, 3, 3, False, "3")]
+    (section,) = quarterly.quarterly_sections(cards, "wuyi", "武义县")
+    assert section.summary.endswith("；距第一方阵（前2位）差3.2分") or section.summary.endswith("差3.3分")
+
+
+def test_quarterly_indicators_name_growth_and_every_rank():
+    rows = [row(indicator_code="gdp", indicator_name="地区生产总值", frequency="quarterly", metric=7.7, rank=22,
+                group_label="全省"),
+            row(indicator_code="gdp", indicator_name="地区生产总值", frequency="quarterly", metric=7.7, rank=4,
+                group_label="全市"),
+            row(indicator_code="fai", frequency="monthly", rank=1)]
+    assert quarterly.indicator_headlines(rows, "wuyi") == ("地区生产总值增长7.7%，增速全省第22位、全市第4位",)
 
 
 def test_overdue_periods_follow_the_release_calendar():
@@ -186,12 +215,94 @@ def test_overdue_periods_follow_the_release_calendar():
     assert digest.overdue_lines(expected, {date(2026, 9, 1)}, datetime(2026, 11, 23), 30) == ()
 
 
-def test_ranking_table_leaves_unranked_cells_blank_and_colours_only_the_top_three():
-    rows = [dict(group_code="g", group_label="全市", indicator_code="fai", indicator_name="固定资产投资", unit="亿元",
-                 basis="growth", place_code=p, place_name=n, metric=m, rank=r, is_tied=t, is_top3=bool(r and r <= 3),
-                 rank_change=None)
-            for p, n, m, r, t in (("a", "甲", 9.0, 1, False), ("wuyi", "武义", None, None, False),
-                                  ("c", "丙", 5.0, 4, True), ("d", "丁", 5.0, 4, True))]
-    table = tables.ranking_table(rows, "wuyi")
-    assert table.columns == ("武义", "甲", "丙", "丁")
-    assert [(c.text, c.background) for c in table.rows[0].cells] == [("", ""), ("1", "#1e7b34"), ("=4", ""), ("=4", "")]
+def test_focus_table_is_narrow_marks_ties_and_shades_only_the_top_three():
+    rows = [row(indicator_code="b", indicator_name="出口总额", basis="level", metric=12.0, rank=4, is_top3=False,
+                is_tied=True, rank_change=-1, indicator_order=2),
+            row(rank=2, indicator_order=1), row(place_code="other", rank=1)]
+    table = tables.focus_table(rows, "wuyi")
+    assert table.columns == ("数值", "位次", "比上月")
+    assert [(r.label, [(c.text, c.tone) for c in r.cells]) for r in table.rows] == [
+        ("固定资产投资增速", [("8.2%", ""), ("第2位", "top"), ("进1位", "")]),
+        ("出口总额", [("12.0亿元", ""), ("并列第4位", ""), ("退1位", "")])]
+
+
+def test_big_groups_list_their_leaders_small_ones_every_place_in_official_order():
+    counts = [dict(group_code="p", place_code=f"x{i}", place_name=f"县{i}", n_top3=40 - i, n_top3_prev=None,
+                   n_first=0, division_code=f"33{99 - i:04d}") for i in range(40)]
+    big = tables.top3_table(counts, "x25")
+    assert [r.label for r in big.rows] == [f"县{i}" for i in range(10)] + ["县25"] and big.rows[-1].is_focus
+    small = tables.top3_table(counts[:5], "x0")
+    assert [r.label for r in small.rows] == ["县4", "县3", "县2", "县1", "县0"]
+
+
+def test_section_numbers_follow_the_sections_present():
+    assert w.numbered(["要点", "对标赶超"]) == ["一、要点", "二、对标赶超"]
+    assert w.numbered(["x"] * 12)[-1] == "十二、x"
+
+
+def test_a_group_label_that_no_longer_counts_its_members_says_so():
+    assert w.scope_with_size("山区26县", 22) == "山区26县（现22县）"
+    assert w.scope_with_size("山区26县", 26) == "山区26县"
+    assert w.scope_with_size("全市", 9) == "全市"
+
+
+def test_moves_keep_ties_at_both_ends():
+    r = row(rank=2, prev_rank=5, rank_change=3, is_tied=True, prev_is_tied=True)
+    (up,), _ = content.mover_lines([r], P)
+    assert up.text == "固定资产投资增速：全市并列第5位→并列第2位，进3位"
+
+
+def test_leader_block_names_entries_exits_and_both_benchmarks():
+    rows = [row(rank=2, prev_rank=5, is_top3=True), row(indicator_code="b", indicator_name="出口总额", basis="level",
+                                                         rank=4, prev_rank=3, is_top3=False, is_tied=True),
+            row(indicator_code="c", rank=1, prev_rank=2)]
+    counts = [dict(group_code="city", group_label="山区26县", place_code="wuyi", n_ranked_indicators=3, n_top3=2,
+                   n_top3_prev=2, n_places=22)]
+    gaps = [dict(role="overtake", benchmark_place_code="tt", benchmark_name="天台", group_label="山区26县",
+                 indicator_name="固定资产投资", basis="growth", unit="亿元", focus_metric=5.0, benchmark_metric=6.0,
+                 diff=-1.0, focus_rank=5, benchmark_rank=4, event="was_overtaken", needed_growth_pct=6.0),
+            dict(role="learn_from", benchmark_place_code="yw", benchmark_name="义乌", group_label="全市",
+                 indicator_name="出口总额", basis="level", unit="亿元", focus_metric=5.0, benchmark_metric=60.0,
+                 diff=-55.0, focus_rank=6, benchmark_rank=1, event=None, needed_growth_pct=None)]
+    block = leader.leader_block(rows, counts, gaps, "wuyi", "武义", P)
+    assert block.counts == ("1-10月3项指标中2项居山区26县（现22县）前三，与上月持平",)
+    assert block.entered == ("（全市）：固定资产投资增速（第2位）",)
+    assert block.left == ("（全市）：出口总额（并列第4位）",)
+    assert block.benchmarks == (
+        "学义乌（全市）：1项指标中武义领先0项、落后1项，差距最大为出口总额（第6位对第1位）",
+        "超天台（山区26县）：1项指标中武义领先0项、落后1项；本期被反超固定资产投资增速；"
+        "最近可超：固定资产投资增速需达到6.0%以上")
+
+
+def test_section_numbers_do_not_jump_when_a_section_is_absent():
+    from flows.brief.content.leader import LeaderBlock
+
+    ctx = content.WeeklyContext(
+        kind="weekly", place_code="wuyi", place_name="武义县", recipient_name="x", period=P, period_label="",
+        week_key="2026-W48", week_label="第48周", leader=LeaderBlock((), (), (), ()), top3=(), broken=(), watch=(),
+        movers_up=(content.Line("a"),), movers_down=(), benchmarks=(), heatmap=None, chart=None, data_as_of="",
+        generated_at="")
+    assert content.weekly_headings(ctx) == {"lead": "一、要点", "top3": "二、居前三的指标", "movers": "三、位次变化"}
+
+
+def test_table_cells_are_narrow():
+    assert w.table_metric(13.64, "growth", "亿元") == "13.6%"
+    assert w.table_metric(-0.04, "growth", "亿元") == "0.0%"
+    assert w.table_metric(25000, "level", "万元") == "2.5亿元"
+    assert w.short_change(0) == "不变" and w.short_change(2) == "进2位" and w.short_change(None, False) == "—"
+
+
+def test_long_lists_are_capped_per_group_and_the_rest_counted():
+    streaks = [dict(indicator_code=f"i{i}", indicator_name=f"指标{i}", basis="level", calendar_code="monthly_jf",
+                    group_code="city", group_label="全市", kind="top3", n_months=10 + i, n_periods=10 + i,
+                    is_current=False, broke_at=P) for i in range(7)]
+    rows = [row(indicator_code=f"i{i}", rank=4, is_top3=False) for i in range(7)]
+    lines = [x.text for x in content.broken_lines(rows, streaks, P)]
+    assert len(lines) == content.MAX_BROKEN + 1
+    assert lines[0].startswith("指标6此前连续16个月") and lines[-1] == "全市另有2项跌出前三（见附件）"
+
+
+def test_a_revision_is_named_by_period_without_file_detail():
+    f = dict(status="loaded", periods=[date(2026, 9, 1)], n_revised=4, n_observations=4)
+    assert content.revision_note([f, dict(f, n_revised=0, periods=[P])]) == "本周修订2026年1-9月数据"
+    assert content.revision_note([dict(f, status="rejected")]) == ""

@@ -6,6 +6,16 @@ with gaps as (
     where list_contains($places, focus_place_code) and period = $period
 ),
 
+-- ranks shared by more than one place in the gaps' groups: the tables keep 并列 on both sides
+tied_ranks as (
+    select group_code, indicator_code, rank
+    from marts.rankings
+    where period = $period and rank is not null
+        and group_code in (select distinct group_code from gaps)
+    group by all
+    having count(*) > 1
+),
+
 final as (
     select
         gaps.focus_place_code,
@@ -18,11 +28,14 @@ final as (
         ind.name as indicator_name,
         ind.unit,
         ind.basis,
+        ind.direction,
         gaps.focus_metric,
         gaps.benchmark_metric,
         gaps.diff,
         gaps.focus_rank,
         gaps.benchmark_rank,
+        ft.rank is not null as focus_is_tied,
+        bt.rank is not null as benchmark_is_tied,
         gaps.event,
         gaps.needed_growth_pct,
         gaps.needed_value,
@@ -30,6 +43,11 @@ final as (
     inner join ref.places as pl on pl.place_code = gaps.benchmark_place_code
     inner join ref.indicators as ind using (indicator_code)
     left join ref.groups as grp using (group_code)
+    left join tied_ranks as ft
+        on ft.group_code = gaps.group_code and ft.indicator_code = gaps.indicator_code and ft.rank = gaps.focus_rank
+    left join tied_ranks as bt
+        on bt.group_code = gaps.group_code and bt.indicator_code = gaps.indicator_code
+            and bt.rank = gaps.benchmark_rank
     order by gaps.focus_place_code, gaps.role, ind.sort_order
 )
 

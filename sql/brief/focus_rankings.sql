@@ -15,6 +15,9 @@ ties as (
     select
         *,
         rank is not null and count(*) over (partition by period, indicator_code, group_code, rank) > 1 as is_tied,
+        -- places sharing a previous rank were tied then (members who left since are not counted)
+        prev_rank is not null
+            and count(*) over (partition by period, indicator_code, group_code, prev_rank) > 1 as prev_is_tied,
     from rankings
 ),
 
@@ -28,6 +31,7 @@ final as (
         ind.basis,
         ind.calendar_code,
         ind.is_key,
+        ind.direction,
         ind.sort_order as indicator_order,
         ties.group_code,
         grp.label as group_label,
@@ -38,6 +42,7 @@ final as (
         ties.is_top3,
         ties.is_tied,
         ties.prev_rank,
+        ties.prev_is_tied,
         ties.rank_change,
         ties.gap_to_leader,
         ties.gap_to_third,

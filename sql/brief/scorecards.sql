@@ -18,6 +18,13 @@ final as (
         grp.name as group_name,
         cur.place_code,
         pl.short_name as place_name,
+        pl.division_code,
+        -- on 100 points whatever the method (docs/RULES.md section 7): rank_points already is;
+        -- a mean z-score (each capped at +-3) maps linearly, 50 = the group's average, 0 / 100 = 3 sd below / above
+        case grp.scoring_method
+            when 'zscore' then round(50 + cur.composite_score * 50 / 3, 1)
+            else round(cur.composite_score, 1)
+        end as score_100,
         cur.composite_score,
         cur.composite_rank,
         prev.prev_composite_rank,
@@ -27,7 +34,7 @@ final as (
     inner join ref.groups as grp using (group_code)
     inner join ref.places as pl using (place_code)
     left join previous_cards as prev using (group_code, place_code)
-    order by grp.sort_order, cur.composite_rank, pl.place_code
+    order by grp.sort_order, cur.composite_rank, pl.division_code nulls last, pl.place_code
 )
 
 select * from final

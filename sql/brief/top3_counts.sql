@@ -1,5 +1,5 @@
 -- Top-three and first-place counts per place in some groups for one period.
--- one row per group x place for $period, best first
+-- one row per group x place for $period, best first (ties in official order); n_places: places ranked
 with counts as (
     select * from marts.top3_counts
     where period = $period and list_contains($groups, group_code)
@@ -16,10 +16,12 @@ final as (
         counts.n_top3_prev,
         counts.n_first,
         counts.n_first_prev,
+        count(*) over (partition by counts.group_code) as n_places,
+        pl.division_code,
     from counts
     inner join ref.groups as grp using (group_code)
     inner join ref.places as pl using (place_code)
-    order by grp.sort_order, counts.n_top3 desc, counts.n_first desc, pl.place_code
+    order by grp.sort_order, counts.n_top3 desc, counts.n_first desc, pl.division_code nulls last, pl.place_code
 )
 
 select * from final

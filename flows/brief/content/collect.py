@@ -6,19 +6,19 @@ attachment, its subject and the key the send ledger files it under.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from flows.brief.content import benchmarks, leader, quarterly, sheets, tables, trends
 from flows.brief.content import queries as q
-from flows.brief.content import sheets, tables, trends
 from flows.brief.content import weekly as content
 from flows.brief.content.sheets import Sheet
 from flows.brief.recipients import Recipient
 from flows.catalog import Catalog
 from flows.periods import Period
 
+NEWS_WINDOW = timedelta(days=7)  # what "this week" means for the weekly's revision note
 KIND_TITLES = {"weekly": "每周调度", "monthly": "每月一通报", "quarterly": "每季一晒拼", "digest": "运维摘要"}
-NEWS_WINDOW = timedelta(days=7)
 
 
 class BlankBriefing(Exception):
@@ -75,9 +75,9 @@ def coverage_lines(con, period: date, groups: tuple[str, ...]) -> tuple[str, ...
     return content.coverage_notes(q.coverage(con, period, list(groups)))
 
 
-def _as_of_line(con, period: date, label: str, as_of: datetime, source_names: dict) -> tuple[str, datetime | None]:
+def _as_of_line(con, period: date, label: str, as_of: datetime) -> tuple[str, datetime | None]:
     row = (q.fetch(con, "data_as_of", period=period, as_of=as_of) or [None])[0]
-    return content.data_as_of_line(label, row, source_names), (row or {}).get("loaded_at")
+    return content.data_as_of_line(label, row), (row or {}).get("loaded_at")
 
 
 def focus_windows(con, places: list[str], groups: list[str], period: date, trend_periods: int,
@@ -94,10 +94,8 @@ def focus_windows(con, places: list[str], groups: list[str], period: date, trend
 
 def window_needs(con, recipients, as_of: datetime) -> tuple[list[str], tuple[date, ...]]:
     """What weekly_briefing reads of the window rows: every period of each recipient's main group (trend,
-    heat map), the briefing's period (lines) and the newest period released this week (news) of all groups."""
-    files = q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of)
-    newest = content.newest_release_period(files)
-    return [r.groups[0] for r in recipients if r.groups], (() if newest is None else (newest,))
+    heat map) and the briefing's period of all groups (lines; each row carries its previous rank)."""
+    return [r.groups[0] for r in recipients if r.groups], ()
 
 
 def focus_window(rows: list[dict], r: Recipient) -> list[dict]:
@@ -109,7 +107,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
                     week: str | None = None, trend_periods: int = 12, windows: list[dict] | None = None) -> Briefing:
     """`windows`: focus_windows rows covering this recipient, when the caller fetched them for several."""
     place_name = catalog.place(r.place).name
-    source_names = {s.code: s.name or s.code for s in catalog.sources}
+    short_name = catalog.place(r.place).short_name
     if windows is None:
         windows = focus_windows(con, [r.place], list(r.groups), period, trend_periods)
     window = focus_window(windows, r)
@@ -121,24 +119,25 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     streaks = q.fetch(con, "focus_streaks", place=r.place, groups=list(r.groups), period=period)
     gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
-    files = q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of)
     up, down = content.mover_lines(window, period)
-    as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of, source_names)
+    as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of)
+    revised = content.revision_note(q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of))
+    as_of_text += f"；{revised}" if revised else ""
     key = period_key("weekly", period, as_of, week)
     week_no = int(key.split("-W")[1])
     ctx = content.WeeklyContext(
         kind="weekly", place_code=r.place, place_name=place_name, recipient_name=r.name, period=period,
         period_label=period_label, week_key=key, week_label=f"第{week_no}周",
-        headlines=content.headlines(counts, r.place, period),
-        news=content.news_lines(files, window, source_names),
-        top3=content.top3_lines(window, streaks, period), broken=content.broken_lines(window, streaks, period),
+        leader=leader.leader_block(window, counts, gaps, r.place, short_name, period),
+        top3=content.top3_groups(window, streaks, period), broken=content.broken_lines(window, streaks, period),
         watch=content.watch_lines(window, period), movers_up=up, movers_down=down,
-        benchmarks=content.benchmark_blocks(gaps, catalog.place(r.place).short_name),
+        benchmarks=benchmarks.benchmark_blocks(gaps, short_name),
         heatmap=trends.heat_map(window, r.groups[0], periods),
         chart=trends.trend_chart(window, r.groups[0], periods),
         data_as_of=as_of_text, generated_at=content.format_moment(as_of),
         coverage_notes=coverage_lines(con, period, r.groups),
     )
+    ctx = replace(ctx, headings=content.weekly_headings(ctx))
     subject = f"【{KIND_TITLES['weekly']}】{place_name} {period_label} {ctx.week_label}"
     return Briefing("weekly", key, subject, ctx, r, attachment_sheets(con, catalog, r, period, period_label),
                     f"{place_name}{period_label}比拼数据.xlsx", loaded_at)
@@ -147,17 +146,23 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
 def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_label: str,
                      as_of: datetime) -> Briefing:
     place_name = catalog.place(r.place).name
+    short_name = catalog.place(r.place).short_name
     rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
-    if not any(x["place_code"] == r.place and x["rank"] is not None for x in rankings):
+    mine = [x for x in rankings if x["place_code"] == r.place]
+    if not any(x["rank"] is not None for x in mine):
         raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label}")
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     cards = q.fetch(con, "scorecards", period=period, previous_period=months_back(period, 3), groups=list(r.groups))
+    gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
     short = Period(period.year, period.month, 1).short_label()
-    as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of, {s.code: s.name for s in catalog.sources})
+    as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of)
     ctx = tables.TablesContext(
         "monthly", r.place, place_name, r.name, period, period_label,
         tables.monthly_sections(rankings, counts, cards, r.place, place_name, short),
-        as_of_text, content.format_moment(as_of), coverage_lines(con, period, r.groups))
+        as_of_text, content.format_moment(as_of),
+        leader=leader.leader_block([x | {"period": period} for x in mine], counts, gaps, r.place, short_name, period),
+        benchmarks=benchmarks.benchmark_blocks(gaps, short_name), coverage_notes=coverage_lines(con, period, r.groups))
+    ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
     return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,
                     attachment_sheets(con, catalog, r, period, period_label), f"{place_name}{period_label}通报数据.xlsx",
@@ -166,14 +171,22 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
 
 def quarterly_briefing(con, catalog: Catalog, r: Recipient, period: date, as_of: datetime) -> Briefing:
     place_name = catalog.place(r.place).name
+    short_name = catalog.place(r.place).short_name
     label = Period(period.year, period.month, 1).label("quarterly")
     cards = q.fetch(con, "scorecards", period=period, previous_period=months_back(period, 3), groups=list(r.groups))
     if not any(c["place_code"] == r.place for c in cards):
         raise BlankBriefing(f"{place_name} has no composite score in {label}")
-    as_of_text, loaded_at = _as_of_line(con, period, label, as_of, {s.code: s.name for s in catalog.sources})
-    ctx = tables.TablesContext("quarterly", r.place, place_name, r.name, period, label,
-                               tables.quarterly_sections(cards, r.place, place_name),
-                               as_of_text, content.format_moment(as_of))
+    rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
+    counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
+    gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
+    as_of_text, loaded_at = _as_of_line(con, period, label, as_of)
+    ctx = tables.TablesContext(
+        "quarterly", r.place, place_name, r.name, period, label,
+        quarterly.quarterly_sections(cards, r.place, place_name, leader.group_sizes(counts)),
+        as_of_text, content.format_moment(as_of),
+        headlines=quarterly.indicator_headlines(rankings, r.place),
+        benchmarks=benchmarks.benchmark_blocks(gaps, short_name))
+    ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['quarterly']}】{place_name} {label}"
     return Briefing("quarterly", period_key("quarterly", period, as_of), subject, ctx, r,
                     attachment_sheets(con, catalog, r, period, label),

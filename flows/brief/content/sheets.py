@@ -18,7 +18,7 @@ SCORE_SHEET = "综合得分"
 RANKING_COLUMNS = ("期别", "指标", "地区", "本年累计/期末", "单位", "比上年同期增长(%)", "位次", "并列", "是否前三",
                    "位次变化")
 RANKING_FORMATS = (TEXT, TEXT, TEXT, AMOUNT, TEXT, ONE_DP, INT, TEXT, TEXT, SIGNED)
-SCORE_COLUMNS = ("期别", "比拼组", "地区", "综合得分", "综合排名", "较三个月前位次变化", "第一方阵")
+SCORE_COLUMNS = ("期别", "比拼组", "地区", "综合得分（百分制）", "综合排名", "较三个月前位次变化", "第一方阵")
 SCORE_FORMATS = (TEXT, TEXT, TEXT, ONE_DP, INT, SIGNED, TEXT)
 
 
@@ -41,7 +41,7 @@ def ranking_sheet(name: str, rows: list[dict]) -> Sheet:
 def score_sheet(cards: list[dict], period_label: str) -> Sheet:
     """Every group's composite scores in one sheet (a group column keeps them apart for the filter)."""
     return Sheet(SCORE_SHEET, SCORE_COLUMNS, tuple(
-        (period_label, c["group_name"], c["place_name"], c["composite_score"], c["composite_rank"],
+        (period_label, c["group_name"], c["place_name"], c["score_100"], c["composite_rank"],
          c["rank_change"], "是" if c["is_first_tier"] else "")
         for c in cards), SCORE_FORMATS)
 

@@ -5,19 +5,21 @@ Pure functions like content.py: sorting, marking the focus place and wording hap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flows.brief.content import wording as w
-from flows.brief.content.trends import heat_colour
+from flows.brief.content.benchmarks import BenchmarkBlock
+from flows.brief.content.leader import LeaderBlock
+
+MAX_PLACE_ROWS = 30   # a group larger than this (全省) lists only its leaders and the focus place
+TOP_PLACES = 10
 
 
 @dataclass(frozen=True)
 class Cell:
     text: str
-    background: str = "#ffffff"
-    color: str = "#222222"
-    is_focus: bool = False
+    tone: str = ""   # top: a top-three rank, shaded (trends.heat_tone)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class GroupSection:
     group_label: str
     summary: str
     tables: tuple[Table, ...]
+    title: str = ""              # heading; the group label (with its size note) when empty
+    lines: tuple[str, ...] = ()  # sentences under the summary
 
 
 @dataclass(frozen=True)
@@ -53,92 +57,88 @@ class TablesContext:
     sections: tuple[GroupSection, ...]
     data_as_of: str
     generated_at: str
+    leader: LeaderBlock | None = None
+    headlines: tuple[str, ...] = ()              # quarterly: growth and ranks of the quarterly indicators
+    benchmarks: tuple[BenchmarkBlock, ...] = ()
+    headings: dict[str, str] = field(default_factory=dict)
     coverage_notes: tuple[str, ...] = ()  # newer periods still partial, one line each
 
 
-def ranking_table(rows: list[dict], place: str) -> Table:
-    """All indicators (rows) x all places (columns) of one group, cells = rank, focus column marked."""
-    places = sorted({(r["place_code"], r["place_name"]) for r in rows}, key=lambda p: (p[0] != place, p[0]))
-    indicators = list(dict.fromkeys((r["indicator_code"], w.indicator_label(r["indicator_name"], r["basis"]))
-                                    for r in rows))
-    by_key = {(r["indicator_code"], r["place_code"]): r for r in rows}
-    out = []
-    for code, label in indicators:
-        cells = []
-        for p, _ in places:
-            r = by_key.get((code, p))
-            rank = r["rank"] if r else None  # null: the place is in the group but has no value to rank
-            # only the top three are coloured: a 90-county table must stay small enough for mail clients
-            bg, fg = heat_colour(rank) if rank is not None and rank <= 3 else ("", "")
-            text = "" if rank is None else ("=" if r["is_tied"] else "") + str(rank)
-            cells.append(Cell(text, bg, fg, p == place))
-        out.append(TableRow(label, tuple(cells)))
-    return Table("各指标位次（=为并列）", tuple(name for _, name in places), tuple(out))
+def tables_headings(ctx: TablesContext) -> dict[str, str]:
+    """Numbered titles of the sections present: the leader block (or quarterly headlines), one per group,
+    then the benchmarks. Keys: lead, group:<code>, benchmarks."""
+    keys = []
+    if ctx.leader is not None:
+        keys.append(("lead", "要点"))
+    if ctx.headlines:
+        keys.append(("lead", "主要指标"))
+    keys += [(f"group:{s.group_code}", s.title or s.group_label) for s in ctx.sections]
+    if ctx.benchmarks:
+        keys.append(("benchmarks", "对标赶超"))
+    return dict(zip((k for k, _ in keys), w.numbered([t for _, t in keys]), strict=True))
+
+
+def official(rows: list[dict]) -> list[dict]:
+    """Places in official order: administrative division code (codes without one last, by key)."""
+    return sorted(rows, key=lambda r: (r.get("division_code") is None, r.get("division_code") or "", r["place_code"]))
+
+
+def focus_table(rows: list[dict], place: str) -> Table:
+    """The focus place on every indicator of one group: value, rank (ties marked) and the move."""
+    mine = sorted((r for r in rows if r["place_code"] == place), key=lambda r: r["indicator_order"])
+    out = tuple(TableRow(w.indicator_label(r["indicator_name"], r["basis"]), (
+        Cell(w.table_metric(r["metric"], r["basis"], r["unit"]) + w.preliminary_mark(r.get("is_preliminary"))),
+        Cell(w.short_rank(r["rank"], r["is_tied"]), "top" if r["is_top3"] else ""),
+        Cell(w.short_change(r["rank_change"], r["prev_rank"] is not None)),
+    )) for r in mine)
+    return Table("各指标位次（各地区完整数据见附件）", ("数值", "位次", "比上月"), out)
 
 
 def top3_table(counts: list[dict], place: str) -> Table:
-    """Top-three and first-place counts per place, most first."""
+    """Top-three and first-place counts per place in official order; a large group (全省) shows the
+    places with the most and the focus place, most first, and leaves the rest to the XLSX."""
+    if len(counts) > MAX_PLACE_ROWS:
+        shown = counts[:TOP_PLACES] + [r for r in counts[TOP_PLACES:] if r["place_code"] == place]
+        title = f"前三指标数（前{TOP_PLACES}位及本地，全部见附件）"
+    else:
+        shown, title = official(counts), "前三指标数"
     rows = tuple(TableRow(r["place_name"], (
-        Cell(str(r["n_top3"])), Cell(w.count_change_phrase(r["n_top3"], r["n_top3_prev"]) or "—"),
-        Cell(str(r["n_first"])), Cell(str(r["n_ranked_indicators"])),
-    ), r["place_code"] == place) for r in counts)
-    return Table("前三指标数", ("前三项数", "变化", "第一项数", "参评指标"), rows)
+        Cell(str(r["n_top3"])), Cell(w.count_change_phrase(r["n_top3"], r["n_top3_prev"]).replace("比上月", "").replace("与上月", "") or "—"),
+        Cell(str(r["n_first"])),
+    ), r["place_code"] == place) for r in shown)
+    return Table(title, ("前三项数", "比上月", "第一项数"), rows)
 
 
 def first_tier_table(cards: list[dict], place: str) -> Table:
-    """The places in the group's first tier by composite score."""
-    rows = tuple(TableRow(c["place_name"], (Cell(w.short_rank(c["composite_rank"], _tied(cards, c))),
-                                            Cell(f"{c['composite_score']:.1f}")),
+    """The places in the group's first tier by composite score (百分制), in official order."""
+    rows = tuple(TableRow(c["place_name"], (Cell(w.short_rank(c["composite_rank"], tied(cards, c))),
+                                            Cell(f"{c['score_100']:.1f}")),
                           c["place_code"] == place)
-                 for c in cards if c["is_first_tier"])
+                 for c in official([c for c in cards if c["is_first_tier"]]))
     return Table("第一方阵", ("综合排名", "综合得分"), rows)
 
 
-def _tied(cards: list[dict], card: dict) -> bool:
+def tied(cards: list[dict], card: dict) -> bool:
     return sum(1 for c in cards if c["composite_rank"] == card["composite_rank"]) > 1
-
-
-def scoreboard_table(cards: list[dict], place: str) -> Table:
-    """Every place's composite score and rank, with its move since last quarter."""
-    rows = tuple(TableRow(c["place_name"], (
-        Cell(w.short_rank(c["composite_rank"], _tied(cards, c))), Cell(f"{c['composite_score']:.1f}"),
-        Cell(w.change_phrase(c["rank_change"]) if c["prev_composite_rank"] is not None else "—"),
-        Cell("第一方阵" if c["is_first_tier"] else ""),
-    ), c["place_code"] == place) for c in cards)
-    return Table("综合得分与排名", ("综合排名", "综合得分", "比上季", "方阵"), rows)
 
 
 def monthly_sections(rankings: list[dict], counts: list[dict], cards: list[dict], place: str,
                      place_name: str, short_label: str) -> tuple[GroupSection, ...]:
+    """Per group: the headline, the focus place's indicators, top-three counts and the first tier;
+    the every-place x every-indicator matrix is in the XLSX only (too wide for a phone)."""
     out = []
+    sizes = {r["group_code"]: r["n_places"] for r in counts}
     for code in dict.fromkeys(r["group_code"] for r in rankings):
         g_rows = [r for r in rankings if r["group_code"] == code]
         g_counts = [c for c in counts if c["group_code"] == code]
         g_cards = [c for c in cards if c["group_code"] == code]
         label = g_rows[0]["group_label"]
+        scope = w.scope_with_size(label, sizes.get(code))
         mine = next((c for c in g_counts if c["place_code"] == place), None)
         summary = (w.top3_headline(short_label, mine["n_ranked_indicators"], mine["n_top3"], mine["n_top3_prev"], label)
                    if mine else f"{place_name}未参加{label}排位")
-        tables = [ranking_table(g_rows, place), top3_table(g_counts, place)]
+        tables = [focus_table(g_rows, place), top3_table(g_counts, place)]
         if g_cards:
             tables.append(first_tier_table(g_cards, place))
-        out.append(GroupSection(code, label, summary, tuple(tables)))
-    return tuple(out)
-
-
-def quarterly_sections(cards: list[dict], place: str, place_name: str) -> tuple[GroupSection, ...]:
-    out = []
-    for code in dict.fromkeys(c["group_code"] for c in cards):
-        g_cards = [c for c in cards if c["group_code"] == code]
-        label = g_cards[0]["group_label"]
-        mine = next((c for c in g_cards if c["place_code"] == place), None)
-        if mine is None:
-            summary = f"{place_name}未参加{label}综合排名"
-        else:
-            rank = w.rank_phrase(mine["composite_rank"], label, _tied(g_cards, mine))
-            summary = f"{place_name}综合得分{mine['composite_score']:.1f}，{rank}"
-            if mine["prev_composite_rank"] is not None:
-                summary += f"，比上季{w.change_phrase(mine['rank_change'])}"
-            summary += "，位列第一方阵" if mine["is_first_tier"] else ""
-        out.append(GroupSection(code, label, summary, (scoreboard_table(g_cards, place),)))
+        out.append(GroupSection(code, label, summary, tuple(tables), f"{scope}排位"))
     return tuple(out)

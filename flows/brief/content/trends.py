@@ -14,8 +14,7 @@ from flows.brief.content import wording as w
 @dataclass(frozen=True)
 class HeatCell:
     text: str
-    background: str
-    color: str = "#222222"
+    tone: str   # top / near / far / "" (no rank): a CSS class of the HTML, one letter in the text part
 
 
 @dataclass(frozen=True)
@@ -51,15 +50,15 @@ def period_short(day: date) -> str:
     return f"{day.year % 100:02d}.{day.month:02d}"
 
 
-def heat_colour(rank: int | None) -> tuple[str, str]:
-    """Background and text colour of a heat map cell: green top three, amber 4-6, grey below."""
+def heat_tone(rank: int | None) -> str:
+    """How a rank is shaded (templates/base.html.j2 colours each): green top three, amber 4-6, grey below."""
     if rank is None:
-        return "#ffffff", "#999999"
+        return ""
     if rank <= 3:
-        return "#1e7b34", "#ffffff"
+        return "top"
     if rank <= 6:
-        return "#f6d776", "#222222"
-    return "#e4e4e4", "#222222"
+        return "near"
+    return "far"
 
 
 def heat_map(rankings: list[dict], group_code: str, periods: list[date]) -> HeatMap | None:
@@ -76,8 +75,7 @@ def heat_map(rankings: list[dict], group_code: str, periods: list[date]) -> Heat
         for p in periods:
             r = by_key.get((code, p))
             rank = r["rank"] if r else None
-            bg, fg = heat_colour(rank)
-            cells.append(HeatCell("" if rank is None else str(rank), bg, fg))
+            cells.append(HeatCell("" if rank is None else str(rank), heat_tone(rank)))
         out.append(HeatRow(label, tuple(cells)))
     return HeatMap(f"位次热力图（{rows[0]['group_label']}，近{len(periods)}期）",
                    tuple(period_short(p) for p in periods), tuple(out))

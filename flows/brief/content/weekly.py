@@ -10,11 +10,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flows.brief.content import wording as w
+from flows.brief.content.benchmarks import BenchmarkBlock
+from flows.brief.content.leader import LeaderBlock
 from flows.brief.content.trends import Chart, HeatMap
 from flows.periods import Period
 
 MAX_MOVERS = 3
-MAX_TARGETS = 5  # overtaking targets named per benchmark: the nearest ones
+MAX_TOP3_NAMES = 8   # indicators named per group in the top-three list; the XLSX has them all
+MAX_WATCH = 4        # places 4-5 named per group, the closest to third first
+MAX_BROKEN = 5       # top-three runs that ended, named per group, the longest first
+MAX_STREAKS = 2      # longest current top-three runs named per group
 WATCH_RANKS = (4, 5)
 
 
@@ -27,21 +32,13 @@ class Line:
 
 
 @dataclass(frozen=True)
-class BenchmarkRow:
-    indicator: str
-    focus: str
-    benchmark: str
-    diff: str
-    focus_rank: str
-    benchmark_rank: str
+class Top3Group:
+    """One group's top three in two lines: names by rank, then the longest runs."""
 
-
-@dataclass(frozen=True)
-class BenchmarkBlock:
-    title: str
-    summary: str
-    rows: tuple[BenchmarkRow, ...]
-    events: tuple[str, ...]
+    scope: str           # 全市
+    n_top3: int
+    by_rank: str         # 第1位：A、B；第2位：C；并列第3位：D……等15项（全部见附件）
+    streaks: str         # 连续最久：A连续13个月、B连续9个月
 
 
 @dataclass(frozen=True)
@@ -54,9 +51,8 @@ class WeeklyContext:
     period_label: str
     week_key: str
     week_label: str
-    headlines: tuple[Line, ...]
-    news: tuple[str, ...]
-    top3: tuple[Line, ...]
+    leader: LeaderBlock
+    top3: tuple[Top3Group, ...]
     broken: tuple[Line, ...]
     watch: tuple[Line, ...]
     movers_up: tuple[Line, ...]
@@ -66,8 +62,19 @@ class WeeklyContext:
     chart: Chart | None
     data_as_of: str
     generated_at: str
+    headings: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = field(default=())
     coverage_notes: tuple[str, ...] = field(default=())  # newer periods still partial, one line each
+
+
+def weekly_headings(ctx: WeeklyContext) -> dict[str, str]:
+    """Section titles numbered over the sections this email has (一、要点 is always first)."""
+    present = [("lead", "要点", True), ("top3", "居前三的指标", True), ("broken", "跌出前三的指标", bool(ctx.broken)),
+               ("watch", "重点关注（第4-5位）", bool(ctx.watch)),
+               ("movers", "位次变化", bool(ctx.movers_up or ctx.movers_down)),
+               ("benchmarks", "对标赶超", bool(ctx.benchmarks)), ("recent", "近期位次", bool(ctx.heatmap or ctx.chart))]
+    keys = [(k, t) for k, t, on in present if on]
+    return dict(zip((k for k, _ in keys), w.numbered([t for _, t in keys]), strict=True))
 
 
 def _group_order(rankings: list[dict]) -> dict[str, int]:
@@ -75,41 +82,48 @@ def _group_order(rankings: list[dict]) -> dict[str, int]:
     return {g: i for i, g in enumerate(dict.fromkeys(r["group_code"] for r in rankings))}
 
 
-def headlines(counts: list[dict], place: str, period: date, calendar: str = "monthly_jf") -> tuple[Line, ...]:
-    """One sentence per peer group: 1-10月32项指标中15项居全市前三，比上月增加1项."""
-    short = Period(period.year, period.month, 1).short_label(calendar)
-    return tuple(
-        Line(w.top3_headline(short, r["n_ranked_indicators"], r["n_top3"], r["n_top3_prev"], r["group_label"], calendar),
-             r["group_label"])
-        for r in counts if r["place_code"] == place
-    )
-
-
-def top3_lines(rankings: list[dict], streaks: list[dict], period: date) -> tuple[Line, ...]:
-    """Indicators in the top three this period, best rank first, each with how long it has stayed there."""
-    runs = {(s["indicator_code"], s["group_code"]): s for s in streaks
-            if s["kind"] == "top3" and s["is_current"]}
-    out = []
+def top3_groups(rankings: list[dict], streaks: list[dict], period: date) -> tuple[Top3Group, ...]:
+    """Indicators in the top three this period, per group, named under their rank (best first)."""
+    runs = {(s["indicator_code"], s["group_code"]): s for s in streaks if s["kind"] == "top3" and s["is_current"]}
     order = _group_order(rankings)
     rows = sorted((r for r in rankings if r["period"] == period and r["is_top3"]),
                   key=lambda r: (order[r["group_code"]], r["rank"], r["indicator_order"]))
-    for r in rows:
-        label = w.indicator_label(r["indicator_name"], r["basis"])
-        metric = w.metric_phrase(r["metric"], r["basis"], r["unit"]) + w.preliminary_mark(r.get("is_preliminary"), True)
-        text = f"{label}{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}（{metric}）"
-        run = runs.get((r["indicator_code"], r["group_code"]))
-        if run:
-            text += "，" + w.streak_phrase("", run["n_months"], run["n_periods"], r["calendar_code"],
-                                          r["group_label"]).lstrip("，")
-        out.append(Line(text, r["group_label"]))
+    out = []
+    for code in dict.fromkeys(r["group_code"] for r in rows):
+        g = [r for r in rows if r["group_code"] == code]
+        shown, parts = g[:MAX_TOP3_NAMES], []
+        for rank_text in dict.fromkeys(w.short_rank(r["rank"], r["is_tied"]) for r in shown):
+            names = [w.indicator_label(r["indicator_name"], r["basis"]) + w.preliminary_mark(r.get("is_preliminary"))
+                     for r in shown if w.short_rank(r["rank"], r["is_tied"]) == rank_text]
+            parts.append(f"{rank_text}：{'、'.join(names)}")
+        text = "；".join(parts) + (f"……等{len(g)}项（全部见附件）" if len(g) > len(shown) else "")
+        long_runs = sorted((runs[(r["indicator_code"], code)] | {"label": w.indicator_label(r["indicator_name"], r["basis"])}
+                            for r in g if runs.get((r["indicator_code"], code), {}).get("n_periods", 0) > 1),
+                           key=lambda s: (-s["n_months"], s["label"]))[:MAX_STREAKS]
+        streak = "、".join(f"{s['label']}连续{w.streak_length(s['n_months'], s['n_periods'], g[0]['calendar_code'])}"
+                          for s in long_runs)
+        out.append(Top3Group(g[0]["group_label"], len(g), text, f"连续最久：{streak}" if streak else ""))
+    return tuple(out)
+
+
+def _capped(lines: list[Line], cap: int, rest: str) -> tuple[Line, ...]:
+    """At most `cap` lines per group (groups in order of first appearance), then one line counting the rest:
+    全市另有2项{rest}（见附件）."""
+    out: list[Line] = []
+    for label in dict.fromkeys(x.group_label for x in lines):
+        g = [x for x in lines if x.group_label == label]
+        out += g[:cap]
+        if len(g) > cap:
+            out.append(Line(f"{label}另有{len(g) - cap}项{rest}（见附件）", label))
     return tuple(out)
 
 
 def broken_lines(rankings: list[dict], streaks: list[dict], period: date) -> tuple[Line, ...]:
-    """Top-three runs that ended this period, longest first."""
+    """Top-three runs that ended this period, per group (the catalog's order), longest first."""
     now = {(r["indicator_code"], r["group_code"]): r for r in rankings if r["period"] == period}
+    order = _group_order(rankings)
     ended = sorted((s for s in streaks if s["kind"] == "top3" and s["broke_at"] == period),
-                   key=lambda s: (-s["n_months"], s["indicator_code"]))
+                   key=lambda s: (order.get(s["group_code"], len(order)), -s["n_months"], s["indicator_code"]))
     out = []
     for s in ended:
         r = now.get((s["indicator_code"], s["group_code"]))
@@ -117,133 +131,43 @@ def broken_lines(rankings: list[dict], streaks: list[dict], period: date) -> tup
         out.append(Line(w.broken_streak_phrase(label, s["n_months"], s["n_periods"], s["calendar_code"],
                                                s["group_label"], r["rank"] if r else None,
                                                bool(r and r["is_tied"])), s["group_label"]))
-    return tuple(out)
+    return _capped(out, MAX_BROKEN, "跌出前三")
 
 
 def watch_lines(rankings: list[dict], period: date) -> tuple[Line, ...]:
-    """Places 4-5: close enough to the top three to name the gap."""
+    """Places 4-5: close enough to the top three to name the gap; per group the closest few, the rest counted."""
     order = _group_order(rankings)
     rows = sorted((r for r in rankings if r["period"] == period and r["rank"] in WATCH_RANKS),
-                  key=lambda r: (order[r["group_code"]], r["rank"], abs(r["gap_to_third"] or 0), r["indicator_order"]))
-    return tuple(
-        Line(f"{w.indicator_label(r['indicator_name'], r['basis'])}{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}，"
-             f"{w.gap_phrase(r['gap_to_third'], r['basis'], r['unit'])}", r["group_label"])
-        for r in rows
-    )
+                  key=lambda r: (order[r["group_code"]], abs(r["gap_to_third"] or 0), r["rank"], r["indicator_order"]))
+    return _capped([Line(f"{w.indicator_label(r['indicator_name'], r['basis'])}"
+                         f"{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}，"
+                         f"{w.gap_phrase(r['gap_to_third'], r['basis'], r['unit'])}", r["group_label"])
+                    for r in rows], MAX_WATCH, "处于第4-5位")
 
 
 def mover_lines(rankings: list[dict], period: date) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
-    """The biggest climbs and falls since the previous period (at most three each)."""
+    """The biggest climbs and falls since the previous period (at most three each), ties marked at both ends."""
     moved = [r for r in rankings if r["period"] == period and r["rank_change"]]
     up = sorted((r for r in moved if r["rank_change"] > 0), key=lambda r: (-r["rank_change"], r["indicator_order"]))
     down = sorted((r for r in moved if r["rank_change"] < 0), key=lambda r: (r["rank_change"], r["indicator_order"]))
 
     def line(r: dict) -> Line:
         label = w.indicator_label(r["indicator_name"], r["basis"])
-        return Line(f"{label}：{r['group_label']}第{r['prev_rank']}位→第{r['rank']}位，{w.change_phrase(r['rank_change'])}",
-                    r["group_label"])
+        move = w.move_phrase(r["group_label"], r["prev_rank"], bool(r.get("prev_is_tied")), r["rank"], r["is_tied"])
+        return Line(f"{label}：{move}，{w.change_phrase(r['rank_change'])}", r["group_label"])
 
     return tuple(map(line, up[:MAX_MOVERS])), tuple(map(line, down[:MAX_MOVERS]))
 
 
-def benchmark_blocks(gaps: list[dict], place_name: str) -> tuple[BenchmarkBlock, ...]:
-    """Learn-from: growth side by side and who leads on how many; overtake: ranks, events, growth needed."""
-    blocks = []
-    keys = list(dict.fromkeys((g["role"], g["benchmark_place_code"]) for g in gaps))
-    for role, code in sorted(keys, key=lambda k: (k[0] != "learn_from", k[1])):
-        rows = [g for g in gaps if g["role"] == role and g["benchmark_place_code"] == code]
-        other = rows[0]["benchmark_name"]
-        ahead = sum(1 for g in rows if _is_ahead(g) is True)
-        behind = sum(1 for g in rows if _is_ahead(g) is False)
-        table = tuple(BenchmarkRow(
-            w.indicator_label(g["indicator_name"], g["basis"]),
-            w.metric_phrase(g["focus_metric"], g["basis"], g["unit"]),
-            w.metric_phrase(g["benchmark_metric"], g["basis"], g["unit"]),
-            w.diff_phrase(g["diff"], g["basis"], g["unit"]),
-            w.short_rank(g["focus_rank"]), w.short_rank(g["benchmark_rank"]),
-        ) for g in rows)
-        scope = rows[0]["group_label"] or ""
-        if role == "learn_from":
-            title = f"学习标杆：{other}"
-            summary = f"对比{len(rows)}项指标，{place_name}领先{ahead}项、落后{behind}项"
-            events: list[str] = []
-        else:
-            title = f"赶超目标：{other}"
-            summary = f"在{scope}排位中，{place_name}{len(rows)}项指标里{ahead}项位次领先{other}、{behind}项落后"
-            events = [_event_sentence(g, other, place_name) for g in rows if g["event"]]
-            reachable = sorted((g for g in rows if _is_ahead(g) is False and g["needed_growth_pct"] is not None),
-                               key=lambda g: abs(g["diff"] or 0))[:MAX_TARGETS]  # the closest gaps first
-            events += [f"{w.indicator_label(g['indicator_name'], g['basis'])}需达到{g['needed_growth_pct']:.1f}%以上方可超过{other}"
-                       for g in reachable]
-        blocks.append(BenchmarkBlock(title, summary, table, tuple(events)))
-    return tuple(blocks)
-
-
-def _is_ahead(g: dict) -> bool | None:
-    """Ranks decide when both are ranked (they know the indicator's direction); else the difference."""
-    if g["focus_rank"] is not None and g["benchmark_rank"] is not None:
-        return None if g["focus_rank"] == g["benchmark_rank"] else g["focus_rank"] < g["benchmark_rank"]
-    if g["diff"] is None or round(g["diff"], 1) == 0:
-        return None
-    return g["diff"] > 0
-
-
-def _event_sentence(g: dict, other: str, place_name: str) -> str:
-    label = w.indicator_label(g["indicator_name"], g["basis"])
-    if g["event"] == "overtook":
-        return f"{label}本期超过{other}（第{g['focus_rank']}位对第{g['benchmark_rank']}位）"
-    return f"{label}本期被{other}反超（第{g['focus_rank']}位对第{g['benchmark_rank']}位）"
-
-
-def period_span(periods: list[date]) -> str:
-    """2026年1-10月 / 2026年1-9月、2026年1-10月 / 2024年1-2月至2026年1-10月共33期."""
-    labels = [Period(p.year, p.month, 1).label() for p in sorted(set(periods))]
-    if len(labels) <= 3:
-        return "、".join(labels)
-    return f"{labels[0]}至{labels[-1]}共{len(labels)}期"
-
-
-def _releases(files: list[dict]) -> list[dict]:
-    """Loaded files that are not wholly revisions."""
-    return [f for f in files if f["status"] == "loaded"
-            and not (f["n_observations"] > 0 and f["n_revised"] == f["n_observations"])]
-
-
-def newest_release_period(files: list[dict]) -> date | None:
-    """The newest period this week's releases carry: news_lines names its indicators."""
-    return max((p for f in _releases(files) for p in f["periods"] or []), default=None)
-
-
-def news_lines(files: list[dict], rankings: list[dict], source_names: dict[str, str]) -> tuple[str, ...]:
-    """This week's loads in two sentences at most: periods released (with the newest one's
-    indicators) and periods revised, however many files carried them."""
-    loaded = [f for f in files if f["status"] == "loaded"]
-    if not loaded:
-        return ("本周没有新发布或修订的数据。",)
-
-    def sources(fs: list[dict]) -> str:
-        return "、".join(dict.fromkeys(source_names.get(f["source_code"] or "", f["source_code"] or f["file_name"])
-                                      for f in fs))
-
-    releases = _releases(loaded)
-    revisions = [f for f in loaded if f["n_revised"]]
-    out = []
-    if releases:
-        periods = sorted({p for f in releases for p in f["periods"] or []})
-        text = (f"新发布{period_span(periods) or '（未注明期别）'}数据（{len(releases)}个文件，"
-                f"{sum(f['n_observations'] for f in releases)}项数值；来源：{sources(releases)}）")
-        names = list(dict.fromkeys(w.indicator_label(r["indicator_name"], r["basis"])
-                                   for r in sorted(rankings, key=lambda r: r["indicator_order"])
-                                   if periods and r["period"] == periods[-1]))
-        if names:
-            more = f"等{len(names)}项指标" if len(names) > 6 else ""
-            text += f"，{Period(periods[-1].year, periods[-1].month, 1).label()}含{'、'.join(names[:6])}{more}"
-        out.append(text)
-    if revisions:
-        periods = sorted({p for f in revisions for p in f["periods"] or []})
-        out.append(f"修订{period_span(periods)}数据{sum(f['n_revised'] for f in revisions)}项数值"
-                   f"（来源：{sources(revisions)}）")
-    return tuple(out)
+def revision_note(files: list[dict]) -> str:
+    """本周修订2026年1-9月数据: revised figures change past ranks, so the leader is told which periods
+    (which files and how many values is the operators' digest's business)."""
+    periods = sorted({p for f in files if f["status"] == "loaded" and f["n_revised"] for p in f["periods"] or []})
+    if not periods:
+        return ""
+    labels = [Period(p.year, p.month, 1).label() for p in periods]
+    more = f"等{len(labels)}期" if len(labels) > 3 else ""
+    return f"本周修订{'、'.join(labels[:3])}{more}数据"
 
 
 def coverage_notes(rows: list[dict]) -> tuple[str, ...]:
@@ -252,14 +176,11 @@ def coverage_notes(rows: list[dict]) -> tuple[str, ...]:
                                  r["n_reported"], r["n_members"], r["n_complete"]) for r in rows)
 
 
-def data_as_of_line(period_label: str, as_of_row: dict | None, source_names: dict[str, str]) -> str:
-    """数据截至2026年1-10月；最新文件2026-11-20 09:30入库；来源：..."""
+def data_as_of_line(period_label: str, as_of_row: dict | None) -> str:
+    """数据截至2026年1-10月，2026-11-20 09:30更新 (files and sources are the operators' digest's business)."""
     text = f"数据截至{period_label}"
     if as_of_row and as_of_row.get("loaded_at"):
-        text += f"；最新文件{as_of_row['loaded_at']:%Y-%m-%d %H:%M}入库"
-    codes = (as_of_row or {}).get("source_codes") or []
-    if codes:
-        text += "；来源：" + "、".join(source_names.get(c, c) for c in codes)
+        text += f"，{as_of_row['loaded_at']:%Y-%m-%d %H:%M}更新"
     return text
 
 

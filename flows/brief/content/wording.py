@@ -5,6 +5,8 @@ Every phrase a briefing prints about a number comes from here, so each rule is w
 
 from __future__ import annotations
 
+import re
+
 
 def rank_phrase(rank: int | None, scope: str, is_tied: bool = False) -> str:
     """居全市第2位 / 居全市并列第4位 / 全市未排位."""
@@ -29,6 +31,14 @@ def change_phrase(rank_change: int | None) -> str:
     if rank_change < 0:
         return f"退{-rank_change}位"
     return "位次不变"
+
+
+def short_change(rank_change: int | None, had_rank: bool = True) -> str:
+    """Table cells: 进2位 / 退1位 / 不变 / — (no previous rank): as narrow as a phone column allows."""
+    if not had_rank:
+        return "—"
+    phrase = change_phrase(rank_change)
+    return "不变" if phrase == "位次不变" else phrase
 
 
 def growth_phrase(pct: float | None) -> str:
@@ -61,6 +71,15 @@ def metric_phrase(metric: float | None, basis: str, unit: str) -> str:
     return growth_phrase(metric) if basis == "growth" else amount_phrase(metric, unit)
 
 
+def table_metric(metric: float | None, basis: str, unit: str) -> str:
+    """A table cell under a label that already says 增速: 13.6% / -0.4%; a level in its unit."""
+    if metric is None:
+        return "—"
+    if basis == "growth":
+        return f"{round(metric, 1) + 0.0:.1f}%"  # + 0.0: no "-0.0%"
+    return amount_phrase(metric, unit)
+
+
 def preliminary_mark(is_preliminary: bool | None, in_brackets: bool = False) -> str:
     """（快报数） after a number the publisher released as a first estimate (the final file revises it);
     inside brackets already: （增长8.2%，快报数）."""
@@ -90,17 +109,48 @@ def gap_phrase(gap: float | None, basis: str, unit: str, target: str = "第三�
     return f"距{target}差{amount_phrase(size, unit)}"
 
 
-def diff_phrase(diff: float | None, basis: str, unit: str) -> str:
-    """Focus minus benchmark: 高0.5个百分点 / 低1.2个百分点 / 多3.4亿元 / 持平."""
+def diff_phrase(diff: float | None, basis: str, unit: str, lower_is_better: bool = False) -> str:
+    """Focus minus benchmark: 高0.5个百分点 / 低1.2个百分点 / 多3.4亿元 / 持平.
+
+    Where less is better (亏损面) a higher number is worse, so the phrase says which way it cuts:
+    低1.2个百分点（好于对标） / 高7.1个百分点（差于对标）."""
     if diff is None:
         return "无法比较"
-    if basis == "growth" or unit == "%":
-        if round(diff, 1) == 0:
-            return "持平"
-        return f"{'高' if diff > 0 else '低'}{abs(diff):.1f}个百分点"
     if round(diff, 1) == 0:
         return "持平"
-    return f"{'多' if diff > 0 else '少'}{amount_phrase(abs(diff), unit)}"
+    if basis == "growth" or unit == "%":
+        text = f"{'高' if diff > 0 else '低'}{abs(diff):.1f}个百分点"
+    else:
+        text = f"{'多' if diff > 0 else '少'}{amount_phrase(abs(diff), unit)}"
+    if lower_is_better:
+        text += "（好于对标）" if diff < 0 else "（差于对标）"
+    return text
+
+
+def move_phrase(scope: str, prev_rank: int, prev_tied: bool, rank: int, tied: bool) -> str:
+    """全市第5位→并列第2位: both ends keep their tie marker."""
+    return f"{scope}{short_rank(prev_rank, prev_tied)}→{short_rank(rank, tied)}"
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def numbered(titles: list[str]) -> list[str]:
+    """一、要点 / 二、... over the sections actually present, so numbers never jump."""
+    out = []
+    for i, title in enumerate(titles, start=1):
+        n = NUMERALS[i - 1] if i <= 10 else ("十" + NUMERALS[i - 11] if i < 20 else str(i))
+        out.append(f"{n}、{title}")
+    return out
+
+
+def scope_with_size(label: str, n_members: int | None) -> str:
+    """山区26县 with 22 members today reads 山区26县（现22县）: a number in the label that no longer
+    counts the members is explained once, at the group's first mention. Other labels stay."""
+    m = re.search(r"(\d+)(\D?)", label)
+    if not m or n_members is None or int(m.group(1)) == n_members:
+        return label
+    return f"{label}（现{n_members}{m.group(2) or '个'}）"
 
 
 def indicator_label(name: str, basis: str) -> str:

@@ -48,11 +48,12 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     return env
 
 
-_INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+# keep_style_tags: the class rules (data-css-inline="ignore" in base.html.j2) must stay in the head
+_INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
 
 
 def render(kind: str, context: object, subject: str, chart_cid: str | None = None) -> Rendered:
-    """Text and HTML of one briefing; the HTML's <style> rules are moved onto the elements."""
+    """Text and HTML of one briefing; the layout rules are copied onto the elements, the class rules stay in <style>."""
     env = environment()
     values = {"c": context, "subject": subject, "chart_cid": chart_cid}
     text = env.get_template(f"{kind}.txt.j2").render(values)
