@@ -112,6 +112,7 @@ def plain_in_fresh_process() -> dict[str, float]:
 
 def run_plain() -> dict[str, float]:
     """The job of `pipeline(force=True)` as plain calls in a fresh home: demo, ingest, rank, each kind."""
+    from flows.brief import operators
     from flows.brief import plan as p
     from flows.brief.delivery.outcome import SendResult
     from flows.brief.session import warehouse_session
@@ -151,8 +152,8 @@ def run_plain() -> dict[str, float]:
                 outcomes = [p.render_for(settings, plan, r) for r in plan.recipients]
                 results = p.deliver(settings, [o.outgoing for o in outcomes if o.outgoing is not None], False, False)
                 results += [SendResult(o.email, o.name, o.status, o.detail) for o in outcomes if o.outgoing is None]
-            if plan.operators and (kind == "digest" or plan.problems or any(r.status != "skipped" for r in results)):
-                results += p.deliver(settings, p.digest_outgoing(settings, plan, results), False, False)
+            if plan.operators:
+                results += p.deliver(settings, operators.digests_for(settings, plan, results), False, False)
 
     timed("demo", demo)
     timed("ingest", ingest)

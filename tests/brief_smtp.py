@@ -2,7 +2,9 @@
 
 The certificate is self-signed for 127.0.0.1, generated per test session with `cryptography`;
 the client trusts it through delivery.smtp.ca_file, as an office would trust its relay's CA.
-The handler can refuse the first deliveries (4xx), reject an address (5xx) or go down after N mails.
+The handler can refuse the first deliveries (4xx), reject an address (5xx), go down after N mails,
+drop the connection after receiving a whole message (before its 250), accept another password, or
+echo the password it was given in its 535 reply (as some servers' error messages do).
 """
 
 from __future__ import annotations
@@ -52,8 +54,10 @@ def free_port() -> int:
 class Mailbox:
     """aiosmtpd handler that keeps what arrives and can misbehave on purpose."""
 
-    def __init__(self, refuse_first: int = 0, reject: tuple[str, ...] = (), down_after: int | None = None):
+    def __init__(self, refuse_first: int = 0, reject: tuple[str, ...] = (), down_after: int | None = None,
+                 drop_after_data: int = 0, password: str = PASSWORD, echo_password: bool = False):
         self.refuse_first, self.reject, self.down_after = refuse_first, set(reject), down_after
+        self.drop_after_data, self.password, self.echo_password = drop_after_data, password, echo_password
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refused = 0
@@ -80,11 +84,18 @@ class Mailbox:
             return "451 4.3.0 Try again later"
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        if self.drop_after_data > 0:  # kept the message, but the client never hears so
+            self.drop_after_data -= 1
+            server.transport.abort()
         return "250 Message accepted"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
-        ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
+        ok = auth_data.login == USER.encode() and auth_data.password == self.password.encode("utf-8")
         self.auth_ok += ok
+        if not ok and self.echo_password:
+            given = auth_data.password.decode("utf-8", errors="replace")
+            return AuthResult(success=False, handled=False,  # bytes: sent as they are, UTF-8 included
+                              message=f"535 5.7.8 Authentication failed for {USER} with password {given}".encode())
         return AuthResult(success=ok, handled=False)  # let aiosmtpd answer 235 or 535
 
 
@@ -117,3 +128,27 @@ def start_implicit_tls(mailbox: Mailbox, cert: Path, key: Path) -> Controller:
     mailbox.controller = controller
     controller.start()
     return controller
+
+
+def weekly_items(settings) -> list:
+    """The test world's weekly emails, rendered and ready to deliver."""
+    from brief_world import AS_OF
+
+    from flows.brief import plan as p
+
+    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
+    return [p.render_for(settings, plan, r).outgoing for r in plan.recipients]
+
+
+def send(settings, items, resend: bool = False) -> list:
+    """deliver_batch as the flow calls it, without waiting between retries."""
+    from flows.brief.delivery.config import load_delivery_config
+    from flows.brief.delivery.send import deliver_batch
+    from flows.warehouse import connect
+
+    con = connect(settings.db_path)
+    try:
+        return deliver_batch(items, load_delivery_config(settings.config_dir), con, settings.outbox,
+                             resend=resend, sleep=lambda s: None)
+    finally:
+        con.close()

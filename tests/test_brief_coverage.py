@@ -8,6 +8,7 @@ import duckdb
 import pytest
 from brief_world import AS_OF, NEWEST, PERIODS, world_settings
 
+from flows.brief import operators
 from flows.brief import plan as p
 from flows.brief.content import wording as w
 
@@ -79,7 +80,7 @@ def test_the_digest_names_who_has_not_reported(tmp_path):
     settings = world_settings(tmp_path)
     make_partial(settings, "mountain26", ("wuyi", "jingning"))
     plan = p.make_plan(settings, "digest", as_of=AS_OF)
-    (digest,) = p.digest_outgoing(settings, plan, [])
+    (digest,) = operators.digests_for(settings, plan, [])
     assert "山区26县2026年1-10月数据尚未发布齐（已到2/5），未到：浦江、磐安、遂昌" in text_of(digest)
 
 
@@ -103,7 +104,7 @@ def test_a_stale_period_stops_leaders_briefings_and_tells_operators(tmp_path):
         "stale data: the newest complete monthly period is 2026年1-6月, but 2026年1-9月 was due by 2026-11-14 "
         "(45 days after its end, settings release_lag_days.monthly): load the newer releases (the digest names "
         "the members still missing) before briefing leaders",)
-    (digest,) = p.digest_outgoing(settings, plan, [])
+    (digest,) = operators.digests_for(settings, plan, [])
     assert "stale data: the newest complete monthly period is 2026年1-6月" in text_of(digest)
     # a longer lag in settings.yaml makes the same data current; naming a period asks for it on purpose
     with open(settings.config_dir / "settings.yaml", "a", encoding="utf-8") as f:

@@ -7,14 +7,20 @@ import logging
 
 import openpyxl
 import pytest
-from brief_smtp import PASSWORD, Mailbox, delivery_yaml, make_cert, start, start_implicit_tls
+from brief_smtp import (
+    PASSWORD,
+    Mailbox,
+    delivery_yaml,
+    make_cert,
+    send,
+    start,
+    start_implicit_tls,
+    weekly_items,
+)
 from brief_world import AS_OF, world_settings
 
-from flows.brief import plan as p
 from flows.brief.delivery import ledger
-from flows.brief.delivery.config import load_delivery_config
 from flows.brief.delivery.redact import RedactSecrets, protect
-from flows.brief.delivery.send import deliver_batch
 from flows.warehouse import connect
 
 MANY = "".join(f"  - {{name: 读者{i}, email: r{i}@example.gov.cn, place: 武义, kinds: [weekly]}}\n" for i in range(6))
@@ -36,20 +42,6 @@ def smtp_world(tmp_path, cert, mailbox, recipients: str | None = None, retries: 
     if recipients:
         (settings.config_dir / "recipients.yaml").write_text("recipients:\n" + recipients, encoding="utf-8")
     return settings, controller
-
-
-def weekly_items(settings):
-    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
-    return [p.render_for(settings, plan, r).outgoing for r in plan.recipients]
-
-
-def send(settings, items, resend=False):
-    con = connect(settings.db_path)
-    try:
-        return deliver_batch(items, load_delivery_config(settings.config_dir), con, settings.outbox,
-                             resend=resend, sleep=lambda s: None)
-    finally:
-        con.close()
 
 
 def ledger_rows(settings, kind="weekly", key="2026-W48"):
@@ -79,8 +71,8 @@ def test_mail_arrives_over_starttls_with_auth_and_parses(tmp_path, cert):
     (attachment,) = list(msg.iter_attachments())
     assert attachment.get_filename() == "武义县2026年1-10月比拼数据.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))["金华市各县（市、区）"]
-    fai = [r for r in sheet.iter_rows(values_only=True) if r[0] == "固定资产投资" and r[2] == "武义"]
-    assert fai == [("固定资产投资", "%", "武义", 10.05, 2, "是", 0)]
+    fai = [r for r in sheet.iter_rows(values_only=True) if r[1] == "固定资产投资" and r[2] == "武义"]
+    assert fai == [("2026年1-10月", "固定资产投资", "武义", None, "亿元", 10.05, 2, "", "是", 0)]
     rows = ledger_rows(settings)
     assert rows["leader@wuyi.example.gov.cn"].status == "sent"
     assert rows["leader@wuyi.example.gov.cn"].message_id == msg["Message-ID"]

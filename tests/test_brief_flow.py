@@ -13,6 +13,7 @@ from brief_smtp import PASSWORD, Mailbox, delivery_yaml, make_cert, start
 from brief_world import AS_OF, world_settings
 from typer.testing import CliRunner
 
+from flows.brief import operators
 from flows.brief import plan as p
 from flows.brief.flow import brief
 from flows.cli import app
@@ -159,12 +160,14 @@ def test_digest_kind_reports_the_week_from_the_ledger(tmp_path):
     weekly = p.make_plan(settings, "weekly", as_of=AS_OF)
     p.deliver(settings, [p.render_for(settings, weekly, r).outgoing for r in weekly.recipients], False, False)
     sql(settings, "update delivery.send_ledger set last_attempt_at = '2026-11-23 07:00'")  # sent that morning
+    sql(settings, "update delivery.send_ledger set status = 'failed_transient', last_error = '421 busy' "
+                  "where recipient = 'fgj@yiwu.example.gov.cn'")
     plan = p.make_plan(settings, "digest", as_of=AS_OF)
-    (out,) = p.digest_outgoing(settings, plan, [])
+    (out,) = operators.digests_for(settings, plan, [])
     text = out.message.get_body(("plain",)).get_content()
     assert out.subject == "【运维摘要】2026-11-23"
-    assert "leader@wuyi.example.gov.cn <leader@wuyi.example.gov.cn>：已发送" in text
-    assert "拒收1个" in text
+    assert "已发送：1份" in text and "拒收1个" in text
+    assert "fgj@yiwu.example.gov.cn <fgj@yiwu.example.gov.cn>：发送失败（临时，下次运行会重试），421 busy" in text
 
 
 @pytest.mark.e2e

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from flows.brief import operators
 from flows.brief import plan as p
-from flows.brief.delivery.outcome import SendResult
 from flows.catalog import load_catalog
 from flows.demo.inbox import write_demo_inbox
 from flows.ingest.pipeline import discover, ingest_paths
@@ -63,8 +63,8 @@ def demo_emails(tmp_path_factory) -> dict[str, str]:
             out = p.render_for(settings, plan, r)
             assert out.outgoing is not None, out.detail
             emails[f"{kind}-{r.email}"] = out.outgoing.html
-    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
-    for out in p.digest_outgoing(settings, plan, [SendResult("a@example.org", "甲", "sent", "")]):
+    plan = p.make_plan(settings, "digest", as_of=AS_OF)
+    for out in operators.digests_for(settings, plan, []):  # the day's digest: every section it has
         emails[f"digest-{out.email}"] = out.html
     return emails
 

@@ -44,10 +44,13 @@ def test_weekly_from_real_marts(tmp_path, prefect_harness):
     metric, rank = con.execute(
         "select metric, rank from marts.rankings where place_code = 'wuyi' and group_code = 'city_jinhua' "
         "and period = '2026-10-01' and indicator_code = 'fixed_asset_investment'").fetchone()
+    (ytd,) = con.execute(
+        "select value from staging.observations_current where place_code = 'wuyi' and period = '2026-10-01' "
+        "and indicator_code = 'fixed_asset_investment'").fetchone()
     con.close()
     assert f"1-10月{n_ranked}项指标中{n_top3}项居全市前三" in text
 
     (attachment,) = list(msg.iter_attachments())
     sheet = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))["金华市各县（市、区）"]
-    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] == "固定资产投资" and r[2] == "武义"]
-    assert [(r[3], r[4]) for r in rows] == [(metric, rank)]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[1] == "固定资产投资" and r[2] == "武义"]
+    assert [(r[0], r[3], r[5], r[6]) for r in rows] == [("2026年1-10月", ytd, metric, rank)]

@@ -211,17 +211,8 @@ def test_overdue_periods_follow_the_release_calendar():
                 dict(calendar_code="monthly_jf", period=date(2026, 10, 1), period_label="2026年1-10月")]
     # 1-9月 is due 2026-10-30 + 0 lag; 1-10月 on 2026-11-30, not yet
     lines = digest.overdue_lines(expected, set(), datetime(2026, 11, 23), lag_days=30)
-    assert lines == ("2026年1-9月（monthly_jf）应于2026-10-30前到达，尚未收到",)
+    assert lines == ("2026年1-9月（月度累计数据）应于2026-10-30前到达，尚未收到",)
     assert digest.overdue_lines(expected, {date(2026, 9, 1)}, datetime(2026, 11, 23), 30) == ()
-
-
-def test_rejected_files_carry_their_reasons():
-    files = [dict(file_id=1, file_name="bad.csv", status="rejected", n_observations=0, n_revised=0, n_warnings=0,
-                  duplicate_of=None)]
-    messages = [dict(file_id=1, file_name="bad.csv", severity="error", code="unknown_place", sheet=None,
-                     row_number=7, column_name="A", message="地区不在地名表中")]
-    _, _, rejected = digest.file_lines(files, messages)
-    assert rejected == ("bad.csv：第7行列A unknown_place: 地区不在地名表中",)
 
 
 def test_focus_table_is_narrow_marks_ties_and_shades_only_the_top_three():

@@ -125,7 +125,8 @@ def test_a_missing_indicator_block_warns_naming_the_last_file_that_had_it(tmp_pa
     # the operators' digest lists the ledger's warnings: this one is among them
     rows = query(s, "select f.file_name, m.* from raw.file_messages m join raw.files f using (file_id)")
     names = ["file_name", "file_id", "severity", "code", "sheet", "row_number", "column_name", "message"]
-    assert any("indicator_missing: 固定资产投资 (fai) was in this source's previous file city_202609.csv" in line
+    assert any(line.startswith("缺少上一期文件中有的指标") and
+               "固定资产投资 (fai) was in this source's previous file city_202609.csv" in line
                for line in warning_lines([dict(zip(names, r, strict=True)) for r in rows]))
 
 

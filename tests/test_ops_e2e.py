@@ -154,6 +154,9 @@ def test_pipeline_delivers_exactly_the_briefings_owed(prefect_harness, site, mai
     assert sorted(_kind(m) for m in mailbox.to(LEADER)) == ["monthly", "quarterly", "weekly"]
     assert [_kind(m) for m in mailbox.to(NEIGHBOUR)] == ["weekly"]
     assert mailbox.to(OPERATOR), "the operators' digest did not arrive"
+    # four kinds ran and nothing went wrong: the day's digest only, not one per kind
+    (day,) = [m["X-Bipin-Period"] for m in mailbox.to(OPERATOR)]
+    assert len(day) == len("2026-11-29") and "problems" not in day
     assert all(m["Subject"].startswith("【运维摘要】") for m in mailbox.to(OPERATOR))
     ids = [m["Message-ID"] for _, m in mailbox.messages]
     assert len(ids) == len(set(ids))

@@ -17,10 +17,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.brief import operators, session
 from flows.brief import plan as p
-from flows.brief import session
 from flows.brief.content.collect import period_key
 from flows.brief.delivery.outcome import SendResult
+from flows.brief.delivery.redact import scrub
 from flows.settings import Settings, load_settings
 from flows.worktime import own_work
 
@@ -53,10 +54,10 @@ def deliver_task(settings: Settings, items: list, resend: bool, dry_run: bool) -
 
 
 @task(cache_policy=NO_CACHE)
-def digest_task(settings: Settings, plan: p.Plan, results: list[SendResult]) -> list:
-    """Build the operators' digest for this run."""
+def digest_task(settings: Settings, plan: p.Plan, results: list[SendResult], resend: bool) -> list:
+    """The operators' digests this run owes: the day's, or one about what went wrong, or none."""
     with own_work("brief"):
-        return p.digest_outgoing(settings, plan, results)
+        return operators.digests_for(settings, plan, results, resend)
 
 
 def _preview(plan: p.Plan, outcomes: list[p.RenderOutcome], results: list[SendResult]) -> str:
@@ -101,20 +102,20 @@ def brief(kind: str, period: str | None = None, week: str | None = None, places:
             results += [SendResult(o.email, o.name, o.status, o.detail) for o in outcomes if o.outgoing is None]
         elif plan.problems:
             results = [SendResult(r.email, r.name, "blocked", "; ".join(plan.problems)) for r in plan.recipients]
-        # operators hear about a batch only when something happened: a rerun that skipped everything is silent
-        if plan.operators and (kind == "digest" or plan.problems or any(r.status != "skipped" for r in results)):
-            digests = digest_task(settings, plan, results)
+        # one digest a day, and one more only when this run went wrong (flows/brief/operators.py)
+        digests = digest_task(settings, plan, results, resend) if plan.operators else []
+        if digests:
             results += deliver_task(settings, digests, resend, dry_run)
     finally:
         with own_work("brief"):
             held.close()
     with own_work("brief"):
-        preview = _preview(plan, outcomes, results)
+        preview = scrub(_preview(plan, outcomes, results))
     counts = Counter(r.status for r in results)
     create_markdown_artifact(markdown=preview, key=_artifact_key(plan), description=(
         f"bipin {kind} briefing {plan.period_label or ''} {plan.week or ''}: "
         + (", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nobody to send to")
-        + "".join(f"; {problem}" for problem in plan.problems)))
+        + scrub("".join(f"; {problem}" for problem in plan.problems))))
     for problem in plan.problems:
         logger.error("%s %s: nothing sent: %s", kind, plan.period_label or "", problem)
     for r in results:
@@ -137,7 +138,7 @@ def failure_message(kind: str, problems: list[str], failed: list[SendResult]) ->
     reasons = problems + [f"{r.email} ({r.status}: {r.detail})" for r in failed if r.status != "blocked"]
     if blocked:
         reasons.append(f"nothing sent to {', '.join(blocked)}")
-    return f"{kind} briefing: " + "; ".join(reasons)
+    return scrub(f"{kind} briefing: " + "; ".join(reasons))
 
 
 def _artifact_key(plan: p.Plan) -> str:

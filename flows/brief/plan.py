@@ -1,4 +1,4 @@
-"""The plain functions the brief flow calls: decide what to send, render one recipient, build the digest.
+"""The plain functions the brief flow calls: decide what to send, render one recipient, deliver.
 
 Kept apart from Prefect so tests and `bipin preview` run them directly; flow.py only wraps them in tasks.
 """
@@ -10,17 +10,17 @@ import threading
 import traceback
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.brief import guards, session
-from flows.brief.content import collect, digest
+from flows.brief.content import collect
 from flows.brief.content import queries as q
 from flows.brief.delivery import ledger
 from flows.brief.delivery.config import DeliveryConfig, load_delivery_config
-from flows.brief.delivery.message import content_hash
 from flows.brief.delivery.outcome import SendResult
+from flows.brief.delivery.redact import scrub
 from flows.brief.delivery.send import Outgoing, deliver_batch
 from flows.brief.recipients import KINDS, Recipient, load_recipients, select
 from flows.brief.render.compose import compose
@@ -30,11 +30,13 @@ from flows.settings import DEFAULT_TIMEZONE, Settings, to_local
 from flows.targets import load_targets
 from flows.warehouse import connect, sync_catalog
 
-RUN_DIGEST_WINDOW = timedelta(days=7)  # a briefing run's digest covers the week its news covers
-
 
 class PlanError(Exception):
     """A request that cannot be planned (unknown kind, period, place, recipient)."""
+
+
+class DeliveryError(Exception):
+    """Delivering a batch failed outside any one recipient's send (the ledger, the outbox folder ...)."""
 
 
 @dataclass(frozen=True)
@@ -244,44 +246,6 @@ def _capture(fn, *args):
         return exc
 
 
-def digest_outgoing(settings: Settings, plan: Plan, results: list[SendResult]) -> list[Outgoing]:
-    """The operators' digest for this run (or, for `brief digest`, the last digest_days of files and ledger)."""
-    cfg = load_delivery_config(settings.config_dir)
-    window = timedelta(days=cfg.digest_days) if plan.kind == "digest" else RUN_DIGEST_WINDOW
-    since, until = plan.as_of - window, plan.as_of
-    con = open_db(settings, read_only=plan.dry_run)
-    try:
-        files = q.fetch(con, "files_in_window", since=since, until=until)
-        messages = q.fetch(con, "file_messages", file_ids=[f["file_id"] for f in files]) if files else []
-        loaded = {r["period"] for r in q.fetch(con, "loaded_periods", as_of=until)}
-        expected = q.fetch(con, "expected_periods", period_from=collect.months_back(until.date(), 12),
-                           period_to=until.date())
-        partial = q.coverage(con, collect.months_back(until.date(), 12))  # owed too: who has not reported
-        if plan.kind == "digest" and q.table_exists(con, "delivery.send_ledger"):
-            results = [SendResult(r[0], r[0], r[1], r[2] or "") for r in con.execute(
-                "select recipient, status, last_error from delivery.send_ledger "
-                "where last_attempt_at > ? and last_attempt_at <= ? and kind <> 'digest' order by recipient",
-                [since, until]).fetchall()]
-    finally:
-        con.close()
-    overdue = digest.overdue_lines(expected, loaded, until, cfg.release_lag_days) + digest.partial_lines(partial)
-    target = "" if plan.kind == "digest" else f"{collect.KIND_TITLES[plan.kind]} {plan.period_label} "
-    ctx = digest.digest_context(f"运维摘要：{target or f'近{window.days}天'}".strip(), since, until, files, messages, overdue,
-                                results, list(plan.problems))
-    content = digest_hash_key(ctx)
-    key = f"{plan.kind}:{plan.week or plan.period_label or f'{until:%Y-%m-%d}'}:{content}"
-    subject = f"【运维摘要】{target}{until:%Y-%m-%d}"
-    b = collect.Briefing("digest", key, subject, ctx, None, (), "")
-    return [compose(b, cfg, plan.as_of, op.name, op.email, settings.timezone) for op in plan.operators]
-
-
-def digest_hash_key(ctx) -> str:
-    """A digest with the same content is not sent twice; a changed outcome is news. The window's wording
-    follows the clock to the minute, so it is left out (the key names the day or period already):
-    a rerun a minute later with nothing new must not mail the operators again."""
-    return content_hash(replace(ctx, window="") if is_dataclass(ctx) and hasattr(ctx, "window") else ctx)[:12]
-
-
 def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bool) -> list[SendResult]:
     """Through the ledger to the outbox or SMTP; a dry run only says what it would do."""
     cfg = load_delivery_config(settings.config_dir)
@@ -302,5 +266,7 @@ def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bo
     try:
         return deliver_batch(items, cfg, con, settings.outbox, resend=resend,
                              clock=lambda: local_now(settings.timezone))
+    except Exception as exc:  # what Prefect stores of a failed task must not carry the password either
+        raise DeliveryError(scrub(f"{type(exc).__name__}: {exc}")) from None
     finally:
         con.close()

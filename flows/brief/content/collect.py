@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from flows.brief.content import benchmarks, leader, quarterly, tables, targets, trends
+from flows.brief.content import benchmarks, leader, quarterly, sheets, tables, targets, trends
 from flows.brief.content import queries as q
 from flows.brief.content import weekly as content
+from flows.brief.content.sheets import Sheet
 from flows.brief.recipients import Recipient
 from flows.catalog import Catalog
 from flows.periods import Period
@@ -22,13 +23,6 @@ KIND_TITLES = {"weekly": "每周调度", "monthly": "每月一通报", "quarterl
 
 class BlankBriefing(Exception):
     """Nothing true to say for this recipient; the reason is the message."""
-
-
-@dataclass(frozen=True)
-class Sheet:
-    name: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple, ...]
 
 
 @dataclass(frozen=True)
@@ -60,20 +54,10 @@ def period_key(kind: str, period: date, as_of: datetime, week: str | None = None
     return f"{period:%Y-%m}"
 
 
-def ranking_sheets(con, groups: tuple[str, ...], period: date, rows: list[dict] | None = None) -> tuple[Sheet, ...]:
-    """Per group: every place's metric and rank on every indicator (the numbers behind the tables).
-
-    `rows`: the group_rankings rows for these groups and period when the caller has them already."""
-    if rows is None:
-        rows = q.fetch(con, "group_rankings", period=period, groups=list(groups))
-    by_group: dict[str, list[dict]] = {}  # one pass, groups in order of first appearance
-    for r in rows:
-        by_group.setdefault(r["group_code"], []).append(r)
-    return tuple(Sheet(g[0]["group_name"], ("指标", "单位", "地区", "数值", "位次", "是否前三", "位次变化"),
-                       tuple((r["indicator_name"], "%" if r["basis"] == "growth" else r["unit"], r["place_name"],
-                              r["metric"], r["rank"], "是" if r["is_top3"] else "", r["rank_change"])
-                             for r in g))
-                 for g in by_group.values())
+def attachment_sheets(con, catalog: Catalog, r: Recipient, period: date, period_label: str) -> tuple[Sheet, ...]:
+    """The XLSX sheets, the same shape for every kind (content/sheets.py)."""
+    return sheets.workbook_sheets(con, [(g, catalog.group(g).name) for g in r.groups], period, period_label,
+                                  months_back(period, 3))
 
 
 def focus_period(con, kind: str, period: date, period_label: str, groups: tuple[str, ...]) -> tuple[date, str]:
@@ -164,7 +148,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     )
     ctx = replace(ctx, headings=content.weekly_headings(ctx))
     subject = f"【{KIND_TITLES['weekly']}】{place_name} {period_label} {ctx.week_label}"
-    return Briefing("weekly", key, subject, ctx, r, ranking_sheets(con, r.groups, period),
+    return Briefing("weekly", key, subject, ctx, r, attachment_sheets(con, catalog, r, period, period_label),
                     f"{place_name}{period_label}比拼数据.xlsx", loaded_at)
 
 
@@ -191,7 +175,7 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
     ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
     return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,
-                    ranking_sheets(con, r.groups, period, rankings), f"{place_name}{period_label}通报数据.xlsx",
+                    attachment_sheets(con, catalog, r, period, period_label), f"{place_name}{period_label}通报数据.xlsx",
                     loaded_at)
 
 
@@ -213,11 +197,7 @@ def quarterly_briefing(con, catalog: Catalog, r: Recipient, period: date, as_of:
         headlines=quarterly.indicator_headlines(rankings, r.place),
         benchmarks=benchmarks.benchmark_blocks(gaps, short_name), levers_lines=_levers_lines(con, r, period))
     ctx = replace(ctx, headings=tables.tables_headings(ctx))
-    sheets = tuple(Sheet(s.group_label, ("地区", "综合排名", "综合得分（百分制）", "比上季", "方阵"),
-                         tuple((c["place_name"], c["composite_rank"], c["score_100"], c["rank_change"],
-                                "第一方阵" if c["is_first_tier"] else "")
-                               for c in tables.official([c for c in cards if c["group_code"] == s.group_code])))
-                   for s in ctx.sections)
     subject = f"【{KIND_TITLES['quarterly']}】{place_name} {label}"
-    return Briefing("quarterly", period_key("quarterly", period, as_of), subject, ctx, r, sheets,
+    return Briefing("quarterly", period_key("quarterly", period, as_of), subject, ctx, r,
+                    attachment_sheets(con, catalog, r, period, label),
                     f"{place_name}{label}晒拼数据.xlsx", loaded_at)

@@ -1,19 +1,34 @@
-"""What the operators' digest says: files in, problems, data still owed, briefings sent and failed.
+"""What the operators' digest says: problems first, then what went out and what came in, condensed.
 
-Pure functions from raw.files / raw.file_messages rows, the release calendar and the send results.
+Pure functions from raw.files / raw.file_messages rows, the release calendar, marts.periods and the
+send results. Problems are a list of sections by category (rejected files, partial groups, stale data,
+failed sends, and whatever category another stage adds), shown in PROBLEM_ORDER, unknown ones after.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flows.brief.content import digest_wording as dw
 from flows.brief.content import wording as w
 from flows.brief.delivery.outcome import SendResult
 from flows.periods import Period
 
-MAX_WARNINGS = 20
-MAX_MISSING_NAMES = 20
+MAX_LINES = 20          # per section: past that, a count and where to look
+MAX_WHERE = 3           # locations named per reason before "等N处"
+MAX_MISSING_NAMES = 20  # members named as not reported before "等N个"
+PROBLEM_TITLES = {"rejected": "拒收的文件", "partial": "数据不全的比拼组", "stale": "数据过期或未到",
+                  "failed_sends": "未送达或未确认的简报"}
+CALENDAR_WORDS = {"monthly_jf": "月度累计", "monthly": "月度", "quarterly": "季度"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    category: str            # rejected / partial / stale / failed_sends / another stage's own
+    title: str
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -21,44 +36,51 @@ class DigestContext:
     kind: str
     title: str
     window: str
-    counts: str
-    loaded: tuple[str, ...]
-    duplicates: tuple[str, ...]
-    rejected: tuple[str, ...]
-    warnings: tuple[str, ...]
-    overdue: tuple[str, ...]
+    summary: str
+    problems: tuple[Problem, ...]
     briefings: tuple[str, ...]
-    problems: tuple[str, ...]
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...]
     generated_at: str
 
 
-
-def _where(m: dict) -> str:
-    parts = [f"表{m['sheet']}" if m["sheet"] else "", f"第{m['row_number']}行" if m["row_number"] else "",
-             f"列{m['column_name']}" if m["column_name"] else ""]
-    return "".join(parts)
+def problem(category: str, lines) -> Problem:
+    return Problem(category, PROBLEM_TITLES.get(category, category), _capped(tuple(lines)))
 
 
-def file_lines(files: list[dict], messages: list[dict]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(loaded, duplicates, rejected with every error's reason)."""
-    errors: dict[int, list[str]] = {}
+def order_problems(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Known categories in PROBLEM_ORDER, then the others as given; empty sections dropped."""
+    order = list(PROBLEM_TITLES)
+    rank = {c: i for i, c in enumerate(order)}
+    kept = [p for p in problems if p.lines]
+    return tuple(sorted(kept, key=lambda p: (rank.get(p.category, len(order)), kept.index(p))))
+
+
+def _capped(lines: tuple[str, ...]) -> tuple[str, ...]:
+    if len(lines) <= MAX_LINES:
+        return lines
+    return (*lines[:MAX_LINES], f"另有{len(lines) - MAX_LINES}条，见 bipin status 或数据库")
+
+
+def rejected_lines(files: list[dict], messages: list[dict], names: dw.Names) -> tuple[str, ...]:
+    """One line per rejected file: each distinct reason in Chinese, with where it was found."""
+    by_file: dict[int, dict[str, list[dict]]] = defaultdict(dict)
     for m in messages:
         if m["severity"] == "error":
-            errors.setdefault(m["file_id"], []).append(f"{_where(m)} {m['code']}: {m['message']}".strip())
-    loaded = tuple(f"{f['file_name']}：{f['n_observations']}项数值，修订{f['n_revised']}项，警告{f['n_warnings']}条"
-                   for f in files if f["status"] == "loaded")
-    dups = tuple(f"{f['file_name']}：与文件#{f['duplicate_of']}内容相同，未重复入库"
-                 for f in files if f["status"] == "duplicate")
-    rejected = tuple(f"{f['file_name']}：" + ("；".join(errors.get(f["file_id"], [])) or "未记录原因")
-                     for f in files if f["status"] == "rejected")
-    return loaded, dups, rejected
-
-
-def warning_lines(messages: list[dict]) -> tuple[str, ...]:
-    warns = [m for m in messages if m["severity"] == "warning"]
-    out = [f"{m['file_name']} {_where(m)} {m['code']}: {m['message']}" for m in warns[:MAX_WARNINGS]]
-    if len(warns) > MAX_WARNINGS:
-        out.append(f"另有{len(warns) - MAX_WARNINGS}条警告，见 raw.file_messages")
+            by_file[m["file_id"]].setdefault(m["code"], []).append(m)
+    out = []
+    for f in files:
+        if f["status"] != "rejected":
+            continue
+        reasons = []
+        for code, found in by_file.get(f["file_id"], {}).items():
+            text = dw.reason(code, names(found[0]["message"]))
+            spots = [s for s in (dw.where(m["sheet"], m["row_number"], m["column_name"]) for m in found) if s]
+            if spots:
+                more = f"等{len(found)}处" if len(found) > MAX_WHERE else ""
+                text += f"（{'、'.join(spots[:MAX_WHERE])}{more}）"
+            reasons.append(text)
+        out.append(f"{f['file_name']}：" + ("；".join(reasons) or "未记录原因"))
     return tuple(out)
 
 
@@ -70,8 +92,14 @@ def overdue_lines(expected: list[dict], loaded_periods: set[date], as_of: dateti
         month_end = (date(p.year + (p.month == 12), p.month % 12 + 1, 1)) - timedelta(days=1)
         due = month_end + timedelta(days=lag_days)
         if due < as_of.date() and p not in loaded_periods:
-            out.append(f"{e['period_label']}（{e['calendar_code']}）应于{due:%Y-%m-%d}前到达，尚未收到")
+            calendar = CALENDAR_WORDS.get(e["calendar_code"], e["calendar_code"])
+            out.append(f"{e['period_label']}（{calendar}数据）应于{due:%Y-%m-%d}前到达，尚未收到")
     return tuple(dict.fromkeys(out))
+
+
+def failed_lines(results: list[SendResult]) -> tuple[str, ...]:
+    return tuple(f"{r.name} <{r.email}>：{dw.STATUS_WORDS.get(r.status, r.status)}" + (f"，{r.detail}" if r.detail else "")
+                 for r in results if r.status in dw.TROUBLE)
 
 
 def partial_lines(coverage: list[dict]) -> tuple[str, ...]:
@@ -88,18 +116,58 @@ def partial_lines(coverage: list[dict]) -> tuple[str, ...]:
 
 
 def briefing_lines(results: list[SendResult]) -> tuple[str, ...]:
-    labels = {"sent": "已发送", "skipped": "此前已发送", "dry_run": "试运行未发送", "blocked": "未发送",
-              "failed_transient": "发送失败（临时）", "failed_permanent": "发送失败（永久）", "uncertain": "状态不明"}
-    return tuple(f"{r.name} <{r.email}>：{labels.get(r.status, r.status)}" + (f"，{r.detail}" if r.detail else "")
-                 for r in results)
+    """How many went out, per outcome (who failed is in the problems)."""
+    counts = Counter(r.status for r in results)
+    return tuple(f"{dw.STATUS_WORDS.get(status, status)}：{n}份" for status, n in counts.items())
+
+
+def source_lines(files: list[dict], source_names: dict[str, str]) -> tuple[str, ...]:
+    """Files per source: loaded (values, revisions), duplicates; rejected ones are in the problems."""
+    per: dict[str, Counter] = defaultdict(Counter)
+    for f in files:
+        c = per[f["source_code"] or ""]
+        c[f["status"]] += 1
+        c["values"] += f["n_observations"] if f["status"] == "loaded" else 0
+        c["revised"] += f["n_revised"] if f["status"] == "loaded" else 0
+    out = []
+    for code, c in per.items():
+        name = source_names.get(code, code) if code else "未识别来源"
+        parts = [f"入库{c['loaded']}个文件（{c['values']}项数值，修订{c['revised']}项）" if c["loaded"] else "",
+                 f"重复{c['duplicate']}个（未重复入库）" if c["duplicate"] else "",
+                 f"拒收{c['rejected']}个" if c["rejected"] else ""]
+        out.append(f"{name}：" + "，".join(p for p in parts if p))
+    return tuple(out)
+
+
+def warning_lines(messages: list[dict], names: dw.Names | None = None) -> tuple[str, ...]:
+    """Warnings per rule, with a count and one example (names, not codes)."""
+    names = names or dw.Names({})
+    by_code: dict[str, list[dict]] = defaultdict(list)
+    for m in messages:
+        if m["severity"] == "warning":
+            by_code[m["code"]].append(m)
+    out = []
+    for code, found in by_code.items():
+        first = found[0]
+        spot = dw.where(first["sheet"], first["row_number"], first["column_name"])
+        out.append(f"{dw.reason(code, '')}：{len(found)}条，如 {first['file_name']} {spot}：{names(first['message'])}"
+                   if code in dw.REASONS else f"{len(found)}条，如 {first['file_name']} {spot}：{names(first['message'])}")
+    return tuple(out)
 
 
 def digest_context(title: str, since: datetime, until: datetime, files: list[dict], messages: list[dict],
-                   overdue: tuple[str, ...], results: list[SendResult], problems: list[str]) -> DigestContext:
-    loaded, dups, rejected = file_lines(files, messages)
-    counts = f"入库{len(loaded)}个文件，重复{len(dups)}个，拒收{len(rejected)}个"
+                   results: list[SendResult], problems: list[Problem], names: dw.Names,
+                   source_names: dict[str, str]) -> DigestContext:
+    """`problems`: the sections beyond rejected files and failed sends (stale data, partial groups, others')."""
+    every = [problem("rejected", rejected_lines(files, messages, names)),
+             problem("failed_sends", failed_lines(results)), *problems]
+    n = Counter(f["status"] for f in files)
+    sent = sum(r.status == "sent" for r in results)
+    trouble = sum(r.status in dw.TROUBLE for r in results)
+    summary = (f"入库{n['loaded']}个文件，重复{n['duplicate']}个，拒收{n['rejected']}个；"
+               f"简报发送{sent}份" + (f"，{trouble}份未送达或未确认" if trouble else ""))
     return DigestContext(
-        kind="digest", title=title, window=f"{since:%Y-%m-%d %H:%M} 至 {until:%Y-%m-%d %H:%M}", counts=counts,
-        loaded=loaded, duplicates=dups, rejected=rejected, warnings=warning_lines(messages), overdue=overdue,
-        briefings=briefing_lines(results), problems=tuple(problems), generated_at=f"{until:%Y-%m-%d %H:%M}",
+        kind="digest", title=title, window=f"{since:%Y-%m-%d %H:%M} 至 {until:%Y-%m-%d %H:%M}", summary=summary,
+        problems=order_problems(every), briefings=briefing_lines(results), sources=source_lines(files, source_names),
+        warnings=_capped(warning_lines(messages, names)), generated_at=f"{until:%Y-%m-%d %H:%M}",
     )

@@ -32,8 +32,8 @@ class HeatMap:
 
 @dataclass(frozen=True)
 class ChartSeries:
-    code: str          # ASCII: drawn in the PNG legend
-    label: str         # Chinese: printed in the HTML beside the chart
+    code: str          # the indicator's key (never drawn)
+    label: str         # Chinese: the title of its panel in the chart
     ranks: tuple[int | None, ...]
 
 
@@ -82,7 +82,7 @@ def heat_map(rankings: list[dict], group_code: str, periods: list[date]) -> Heat
 
 
 def trend_chart(rankings: list[dict], group_code: str, periods: list[date]) -> Chart | None:
-    """Rank lines of the key indicators in the main group; labels in the PNG stay ASCII."""
+    """Rank lines of the key indicators in the main group, labelled with their Chinese names."""
     rows = [r for r in rankings if r["group_code"] == group_code and r["is_key"]]
     if not rows:
         return None

@@ -2,8 +2,9 @@
 
 It is what keeps a rerun, a second scheduler or an operator pressing run twice from mailing the
 same briefing twice. A row is marked `sending` before the SMTP conversation and `sent` after it;
-a row left at `sending` (the process died in between) is not retried without --resend, because
-the mail may have gone out: at most once beats twice.
+a row left at `sending` (the process died in between) or marked `uncertain` (the connection dropped
+after the whole message was sent, before the server's reply) is not retried without --resend,
+because the mail may have gone out: at most once beats twice.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def decide(row: LedgerRow | None, resend: bool) -> tuple[str, str]:
         return "send", ""
     if row.status == "sent":
         return "skip", f"already sent {row.sent_at:%Y-%m-%d %H:%M} as {row.message_id}"
+    if row.status == "uncertain":
+        return "uncertain", ("the server got the whole message but the connection dropped before it confirmed; "
+                             "check the mailbox, then use --resend if it did not arrive")
     return "uncertain", "a previous run stopped while sending; check the mailbox, then use --resend"
 
 
@@ -75,6 +79,23 @@ def finish(con, kind: str, period_key: str, recipient: str, *, status: str, now:
         "sent_at = case when ? = 'sent' then ? else sent_at end "
         "where kind = ? and period_key = ? and recipient = ?",
         [status, error, now, status, now, kind, period_key, recipient.lower()])
+
+
+def record_failure(con, kind: str, period_key: str, recipient: str, *, status: str, content_hash: str,
+                   message_id: str, subject: str, now: datetime, error: str) -> None:
+    """A briefing owed but not attempted (the server or the credentials failed first); a row that
+    says it was sent or may have been is left as it is."""
+    con.execute(
+        """
+        insert into delivery.send_ledger
+            (kind, period_key, recipient, content_hash, status, attempts, message_id, subject, last_error,
+             first_attempt_at, last_attempt_at)
+        values (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+        on conflict (kind, period_key, recipient) do update set
+            status = excluded.status, last_error = excluded.last_error, last_attempt_at = excluded.last_attempt_at
+            where delivery.send_ledger.status in ('failed_transient', 'failed_permanent')
+        """,
+        [kind, period_key, recipient.lower(), content_hash, status, message_id, subject, error, now, now])
 
 
 def rows_for(con, kind: str, period_key: str) -> list[LedgerRow]:

@@ -1,8 +1,9 @@
 """Assemble one briefing as an email with the standard library's EmailMessage.
 
 Structure: multipart/mixed [ multipart/alternative [ text/plain, multipart/related [ text/html,
-image/png (CID) ] ], XLSX attachment ]. Non-ASCII attachment names are RFC 2231 encoded by the
-email package itself. Header values are flattened to one line first, so a newline smuggled into a
+image/png (CID) ] ], XLSX attachment ]. The attachment's Chinese file name goes in Content-Disposition,
+RFC 2231 encoded by the email package itself; an ASCII name beside it in Content-Type's `name=` serves
+the mail clients that do not read RFC 2231 (else they show "ATT00001" or nothing). Header values are flattened to one line first, so a newline smuggled into a
 place name or recipient name cannot add headers. The Message-ID is derived from what was said, so
 the same briefing always carries the same ID.
 """
@@ -26,6 +27,11 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 def header_safe(value: str) -> str:
     """One line of text: control characters (CR, LF, tab ...) become spaces, runs of space collapse."""
     return " ".join(_CONTROL.sub(" ", str(value)).split())
+
+
+def ascii_filename(name: str) -> str:
+    """bipin-weekly-2026-W48-wuyi.xlsx: anything but letters, digits, dot, dash and underscore becomes '_'."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._") or "bipin.xlsx"
 
 
 def content_hash(context: object, sheets: object = ()) -> str:
@@ -85,7 +91,8 @@ def _address(name: str, email: str) -> Address:
 def build_message(*, subject: str, from_name: str, from_address: str, to_name: str, to_address: str,
                   text: str, html: str, msg_id: str, date: datetime, kind: str, period_key: str,
                   png: bytes | None = None, cid: str | None = None,
-                  xlsx: bytes | None = None, attachment_name: str = "") -> EmailMessage:
+                  xlsx: bytes | None = None, attachment_name: str = "",
+                  attachment_fallback: str = "bipin.xlsx") -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = header_safe(subject)
     msg["From"] = _address(from_name, from_address)
@@ -102,8 +109,10 @@ def build_message(*, subject: str, from_name: str, from_address: str, to_name: s
         html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>",
                               disposition="inline", filename="trend.png")
     if xlsx is not None:
+        fallback = ascii_filename(attachment_fallback)
         msg.add_attachment(xlsx, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
-                           filename=header_safe(attachment_name) or "bipin.xlsx")
+                           filename=header_safe(attachment_name) or fallback)
+        msg.get_payload()[-1].set_param("name", fallback)
     # boundaries derived from the Message-ID instead of random ones: the same briefing, the same bytes
     seed = hashlib.sha256(msg_id.encode()).hexdigest()[:24]
     for n, part in enumerate(p for p in msg.walk() if p.is_multipart()):

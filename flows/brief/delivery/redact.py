@@ -1,7 +1,9 @@
-"""Keep the SMTP password out of every log line, whoever logs it (a library, Prefect, us).
+"""Keep the SMTP password out of everything bipin logs, stores, prints or returns.
 
-A logging.Filter on every handler replaces the secret (and its base64 forms, as AUTH sends it) with
-***. Installed by deliver.py as soon as the password is read.
+A logging.Filter on every handler replaces the secret (and its base64 and escaped forms, as AUTH
+sends it and exceptions print it) with ***; `scrub` does the same for text bipin keeps (the send
+ledger's last_error, results, the flow's state message and artifacts). Installed by send.py as soon
+as the password is read.
 """
 
 from __future__ import annotations
@@ -22,10 +24,15 @@ class RedactSecrets(logging.Filter):
     def add(self, secret: str, user: str | None = None) -> None:
         if not secret:
             return
+        raw = secret.encode("utf-8")
         self.secrets.add(secret)
-        self.secrets.add(base64.b64encode(secret.encode()).decode())
+        self.secrets.add(base64.b64encode(raw).decode())
+        # as a bytes repr prints it (smtplib's exceptions: b'535 ... \xe5\xaf\x86') and as an escaped str
+        self.secrets.add(repr(raw)[2:-1])
+        self.secrets.add(secret.encode("unicode_escape").decode("ascii"))
         if user:  # AUTH PLAIN sends base64("\0user\0password")
             self.secrets.add(base64.b64encode(f"\0{user}\0{secret}".encode()).decode())
+            self.secrets.add(base64.b64encode(f"\0{user}\0{secret}".encode()).decode().rstrip("="))
 
     def redact(self, text: str) -> str:
         for s in sorted(self.secrets, key=len, reverse=True):
@@ -39,12 +46,21 @@ class RedactSecrets(logging.Filter):
         clean = self.redact(message)
         if clean != message:
             record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            # formatted now, so the traceback's text (which may quote a server's reply) is redacted too;
+            # handlers reuse exc_text instead of formatting exc_info again
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
         return True
 
 
 _FILTER = RedactSecrets()
+
+
+def scrub(text: str) -> str:
+    """`text` without any secret registered so far (for what is stored, returned or printed, not logged)."""
+    return _FILTER.redact(text) if _FILTER.secrets and text else text
 
 
 def protect(secret: str | None, user: str | None = None) -> RedactSecrets:

@@ -1,8 +1,12 @@
 """Deliver a batch of briefings: to the outbox (.eml + .html preview) or over SMTP, through the ledger.
 
-SMTP: STARTTLS or implicit TLS, AUTH, one connection for the whole batch. A transient failure
-(4xx, refused connection, timeout, dropped connection) is retried with backoff on a fresh
-connection; a permanent one (5xx) is recorded at once. One recipient's failure never stops the rest.
+SMTP: STARTTLS or implicit TLS, AUTH, one connection for the whole batch, opened (and the
+credentials checked) before the first ledger row is touched. A transient failure (4xx, refused
+connection, timeout, dropped connection) is retried with backoff on a fresh connection; a permanent
+one (5xx) is recorded at once. A connection lost after the whole message went out, before the
+server's reply, is `uncertain`: the server may have accepted it, so it is never sent again without
+--resend. One recipient's failure never stops the rest, and no row is left at `sending` by an
+exception. Every detail is scrubbed of the password before it is stored or returned.
 """
 
 from __future__ import annotations
@@ -20,10 +24,10 @@ from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from flows.brief.delivery import ledger
+from flows.brief.delivery import ledger, smtp_client
 from flows.brief.delivery.config import DeliveryConfig, smtp_password
 from flows.brief.delivery.outcome import SendResult
-from flows.brief.delivery.redact import protect
+from flows.brief.delivery.redact import protect, scrub
 
 log = logging.getLogger("bipin.brief.deliver")
 
@@ -45,10 +49,35 @@ class Outgoing:
 
 
 class SendFailure(Exception):
-    def __init__(self, permanent: bool, detail: str, at_connect: bool = False) -> None:
-        super().__init__(detail)
+    def __init__(self, permanent: bool, detail: str, at_connect: bool = False, uncertain: bool = False) -> None:
+        super().__init__(scrub(detail))
         self.permanent = permanent
         self.at_connect = at_connect  # the server could not be reached or refused us: the rest would fail too
+        self.uncertain = uncertain    # the message went out whole; whether the server kept it is unknown
+
+    @property
+    def status(self) -> str:
+        if self.uncertain:
+            return "uncertain"
+        return "failed_permanent" if self.permanent else "failed_transient"
+
+
+UNCERTAIN = ("connection lost after the whole message was sent, before the server confirmed it; it may "
+             "have arrived: check the mailbox, then use --resend if it did not")
+
+
+def credential_problem(cfg: DeliveryConfig, password: str | None) -> str | None:
+    """What is wrong with the SMTP credentials before anything is sent (None: nothing)."""
+    s = cfg.smtp
+    if cfg.mode != "smtp" or not s.user:
+        return None
+    if not password:
+        where = (f"environment variable {s.password_env}" if s.password_env else "") + (
+            f"{' or ' if s.password_env else ''}Prefect Secret block {s.password_block}" if s.password_block else "")
+        return f"delivery.smtp.user is {s.user!r} but no password was found (set {where or 'password_env'})"
+    if any(ch in password for ch in "\r\n\0"):
+        return "the SMTP password contains a line break or NUL character, which SMTP AUTH cannot carry"
+    return None
 
 
 def safe_name(text: str) -> str:
@@ -88,6 +117,9 @@ class SmtpSession:
         self.cfg, self.sleep, self.conn = cfg, sleep, None
         self.password = smtp_password(cfg.smtp)
         protect(self.password, cfg.smtp.user)
+        problem = credential_problem(cfg, self.password)
+        if problem:
+            raise SendFailure(True, f"credentials: {problem}", at_connect=True)
 
     def _tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.cfg.smtp.ca_file)
@@ -95,9 +127,9 @@ class SmtpSession:
     def _connect(self) -> smtplib.SMTP:
         s = self.cfg.smtp
         if s.security == "ssl":
-            conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_s, context=self._tls())
+            conn = smtp_client.SMTP_SSL(s.host, s.port, timeout=s.timeout_s, context=self._tls())
         else:
-            conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
+            conn = smtp_client.SMTP(s.host, s.port, timeout=s.timeout_s)
             if s.security == "starttls":
                 conn.starttls(context=self._tls())
         if s.user:
@@ -118,8 +150,8 @@ class SmtpSession:
     def close(self) -> None:
         self._drop()
 
-    def send_once(self, out: Outgoing) -> None:
-        """One attempt; raises SendFailure saying whether it is worth retrying."""
+    def open(self) -> None:
+        """Connect and log in (if not connected); raises SendFailure(at_connect=True)."""
         if self.conn is None:
             try:
                 self.conn = self._connect()
@@ -130,6 +162,11 @@ class SmtpSession:
                 raise SendFailure(True, f"connecting: {exc} (check delivery.smtp.security)", at_connect=True) from None
             except (smtplib.SMTPException, OSError) as exc:
                 raise SendFailure(False, f"connecting: {type(exc).__name__}: {exc}", at_connect=True) from None
+
+    def send_once(self, out: Outgoing) -> None:
+        """One attempt; raises SendFailure saying whether it is worth retrying."""
+        self.open()
+        self.conn.data_complete = False  # this message's, not the previous one's
         try:
             refused = self.conn.send_message(out.message, self.cfg.from_address, [out.email])
             if refused:
@@ -144,7 +181,10 @@ class SmtpSession:
                 self._drop()
             raise failure from None
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPException, OSError) as exc:
+            whole = self.conn is not None and self.conn.data_complete
             self._drop()
+            if whole:
+                raise SendFailure(False, f"{UNCERTAIN} ({type(exc).__name__}: {exc})", uncertain=True) from None
             raise SendFailure(permanent=False, detail=f"{type(exc).__name__}: {exc}") from None
 
     def send(self, out: Outgoing, on_attempt: Callable[[], None]) -> None:
@@ -155,7 +195,7 @@ class SmtpSession:
                 self.send_once(out)
                 return
             except SendFailure as failure:
-                if failure.permanent or attempt > self.cfg.retries:
+                if failure.permanent or failure.uncertain or attempt > self.cfg.retries:
                     raise
                 log.warning("transient failure for %s (attempt %d): %s", out.email, attempt, failure)
                 self.sleep(self.cfg.backoff(attempt))
@@ -164,45 +204,78 @@ class SmtpSession:
 def deliver_batch(items: list[Outgoing], cfg: DeliveryConfig, con, outbox: Path, *, resend: bool = False,
                   clock: Callable[[], datetime] = datetime.now,
                   sleep: Callable[[float], None] = time.sleep) -> list[SendResult]:
-    """Send every item not yet sent (per the ledger); return one SendResult per item."""
-    results: list[SendResult] = []
-    session = SmtpSession(cfg, sleep) if cfg.mode == "smtp" and items else None
-    unreachable: SendFailure | None = None
+    """Send every item not yet sent (per the ledger); return one SendResult per item, in order."""
+    results: list[SendResult | None] = [None] * len(items)
+    todo: list[int] = []
+    for i, out in enumerate(items):
+        decision, why = ledger.decide(ledger.lookup(con, out.kind, out.period_key, out.email), resend)
+        if decision == "send":
+            todo.append(i)
+        else:
+            results[i] = SendResult(out.email, out.name, "skipped" if decision == "skip" else "uncertain",
+                                    why, out.subject)
+    session, unreachable = None, None
+    if cfg.mode == "smtp" and todo:
+        try:  # credentials and the server checked once, before any row is marked sending
+            session = SmtpSession(cfg, sleep)
+            session.open()
+        except SendFailure as failure:
+            unreachable = failure
     try:
-        for out in items:
-            decision, why = ledger.decide(ledger.lookup(con, out.kind, out.period_key, out.email), resend)
-            if decision != "send":
-                results.append(SendResult(out.email, out.name, "skipped" if decision == "skip" else "uncertain",
-                                          why, out.subject))
-                continue
+        for i in todo:
+            out = items[i]
             if unreachable:
-                results.append(SendResult(out.email, out.name,
-                                          "failed_permanent" if unreachable.permanent else "failed_transient",
-                                          f"not attempted: {unreachable}", out.subject))
+                why = f"not attempted: {unreachable}"
+                ledger.record_failure(con, out.kind, out.period_key, out.email, status=unreachable.status,
+                                      content_hash=out.content_hash, message_id=out.message_id,
+                                      subject=out.subject, now=clock(), error=why)
+                results[i] = SendResult(out.email, out.name, unreachable.status, why, out.subject)
                 continue
-
-            def attempt(out: Outgoing = out) -> None:
-                ledger.start_attempt(con, out.kind, out.period_key, out.email, content_hash=out.content_hash,
-                                     message_id=out.message_id, subject=out.subject,
-                                     data_as_of=out.data_as_of, now=clock())
-            try:
-                if session is None:
-                    attempt()
-                    path = write_outbox(outbox, out)
-                    detail = str(path)
-                else:
-                    session.send(out, attempt)
-                    detail = out.message_id
-                ledger.finish(con, out.kind, out.period_key, out.email, status="sent", now=clock())
-                results.append(SendResult(out.email, out.name, "sent", detail, out.subject))
-            except SendFailure as failure:
-                status = "failed_permanent" if failure.permanent else "failed_transient"
-                ledger.finish(con, out.kind, out.period_key, out.email, status=status, now=clock(),
-                              error=str(failure))
-                results.append(SendResult(out.email, out.name, status, str(failure), out.subject))
-                if failure.at_connect:
-                    unreachable = failure
+            result = _deliver_one(out, session, con, outbox, clock)
+            results[i] = SendResult(out.email, out.name, result.status, scrub(result.detail), out.subject)
+            if result.at_connect is not None:
+                unreachable = result.at_connect
     finally:
         if session is not None:
             session.close()
-    return results
+    return [r for r in results if r is not None]
+
+
+@dataclass(frozen=True)
+class _Result(SendResult):
+    at_connect: SendFailure | None = None
+
+
+def _deliver_one(out: Outgoing, session: SmtpSession | None, con, outbox: Path,
+                 clock: Callable[[], datetime]) -> _Result:
+    """One item through the ledger: whatever happens, its row leaves `sending` (sent, failed or uncertain)."""
+    started = False
+
+    def attempt() -> None:
+        nonlocal started
+        ledger.start_attempt(con, out.kind, out.period_key, out.email, content_hash=out.content_hash,
+                             message_id=out.message_id, subject=out.subject, data_as_of=out.data_as_of, now=clock())
+        started = True
+
+    status, error = "failed_transient", "interrupted before the message was sent"
+    try:
+        if session is None:
+            attempt()
+            detail = str(write_outbox(outbox, out))
+        else:
+            session.send(out, attempt)
+            detail = out.message_id
+        status, error = "sent", None
+        return _Result(out.email, out.name, "sent", detail, out.subject)
+    except SendFailure as failure:
+        status, error = failure.status, str(failure)
+        return _Result(out.email, out.name, status, error, out.subject, failure if failure.at_connect else None)
+    except Exception as exc:  # a bug or a library's surprise: filed against this recipient, the batch goes on
+        status, error = "failed_permanent", scrub(f"{type(exc).__name__}: {exc}")
+        log.exception("sending to %s failed", out.email)
+        return _Result(out.email, out.name, status, error, out.subject)
+    finally:
+        if started:  # also on KeyboardInterrupt: a row at `sending` would hold the briefing back as uncertain
+            if status != "sent" and session is not None and session.conn is not None and session.conn.data_complete:
+                status, error = "uncertain", UNCERTAIN
+            ledger.finish(con, out.kind, out.period_key, out.email, status=status, now=clock(), error=error)

@@ -27,7 +27,8 @@ def compose(b: Briefing, cfg: DeliveryConfig, as_of: datetime, to_name: str, to_
     msg = message.build_message(
         subject=b.subject, from_name=cfg.from_name, from_address=cfg.from_address, to_name=to_name,
         to_address=to_address, text=parts.text, html=parts.html, msg_id=msg_id, date=when, kind=b.kind,
-        period_key=b.period_key, png=png, cid=cid, xlsx=attachment, attachment_name=b.attachment_name)
+        period_key=b.period_key, png=png, cid=cid, xlsx=attachment, attachment_name=b.attachment_name,
+        attachment_fallback=f"bipin-{b.kind}-{b.period_key}-{b.recipient.place if b.recipient else 'data'}.xlsx")
     return Outgoing(kind=b.kind, period_key=b.period_key, email=to_address, name=to_name,
                     subject=message.header_safe(b.subject), message=msg, html=parts.html,
                     content_hash=digest, message_id=msg_id, data_as_of=b.data_as_of)

@@ -24,8 +24,15 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
+# number format -> cell style index (cellXfs below): 0 General, 1 the header, then one per format
+NUMBER_STYLES = {"0": 4, "0.0": 2, "#,##0.00": 3, "+0;-0;0": 5}
+_CUSTOM_FORMATS = {"0.0": 164, "#,##0.00": 165, "+0;-0;0": 166}
+
 STYLES = (
     f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+    '<numFmts count="3">'
+    + "".join(f'<numFmt numFmtId="{i}" formatCode="{escape(code)}"/>' for code, i in _CUSTOM_FORMATS.items())
+    + '</numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
@@ -34,8 +41,12 @@ STYLES = (
     '<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
     '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/></cellXfs>'
+    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )
 
@@ -67,26 +78,53 @@ def _cell(ref: str, value: object, style: str) -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
 
 
-def sheet_xml(rows: list[list[object]], widths: list[float]) -> str:
-    """One worksheet: rows[0] is the header (styled, frozen)."""
-    letters = [column_letter(i) for i in range(max((len(r) for r in rows), default=0))]
+def sheet_xml(rows: list[list[object]], widths: list[float], formats: tuple[str, ...] = (),
+              autofilter: bool = False) -> str:
+    """One worksheet: rows[0] is the header (styled, frozen); `formats` numbers a column's cells (see
+    NUMBER_STYLES); `autofilter` puts filter buttons on the header over every row."""
+    n_cols = max((len(r) for r in rows), default=0)
+    letters = [column_letter(i) for i in range(n_cols)]
+    styles = [f' s="{NUMBER_STYLES[f]}"' if f in NUMBER_STYLES else "" for f in formats]
+    styles += [""] * (n_cols - len(styles))
     body = []
     for n, row in enumerate(rows, start=1):
-        style = ' s="1"' if n == 1 else ""
-        cells = "".join(_cell(f"{letters[i]}{n}", v, style) for i, v in enumerate(row))
+        cells = "".join(_cell(f"{letters[i]}{n}", v, ' s="1"' if n == 1 else styles[i]) for i, v in enumerate(row))
         body.append(f'<row r="{n}">{cells}</row>')
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
+    ref = filter_ref(rows) if autofilter else None
     return (f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
             'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
             '<sheetFormatPr defaultRowHeight="15"/>'
             + (f"<cols>{cols}</cols>" if cols else "")
-            + f'<sheetData>{"".join(body)}</sheetData></worksheet>')
+            + f'<sheetData>{"".join(body)}</sheetData>'
+            + (f'<autoFilter ref="{ref}"/>' if ref else "") + "</worksheet>")
 
 
-def package(sheets: list[tuple[str, str]], created: datetime, title: str, author: str) -> bytes:
-    """The zip: content types, relationships, workbook, styles, properties, one part per (name, xml) sheet."""
+def filter_ref(rows: list[list[object]]) -> str | None:
+    """A1:J57: the header and every row below it (None for a sheet without columns)."""
+    n_cols = max((len(r) for r in rows), default=0)
+    return f"A1:{column_letter(n_cols - 1)}{len(rows)}" if n_cols else None
+
+
+def _quoted(sheet_name: str) -> str:
+    return "'" + sheet_name.replace("'", "''") + "'"
+
+
+def _absolute(ref: str) -> str:
+    """A1:J57 -> $A$1:$J$57."""
+    return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
+
+
+def package(sheets: list[tuple[str, str]], created: datetime, title: str, author: str,
+            filters: dict[int, str] | None = None) -> bytes:
+    """The zip: content types, relationships, workbook, styles, properties, one part per (name, xml) sheet.
+
+    `filters`: sheet index -> its autoFilter range, declared as Excel's hidden _FilterDatabase name too."""
     n = len(sheets)
+    names = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+        f"{_text(_quoted(sheets[i][0]))}!{_absolute(ref)}</definedName>" for i, ref in sorted((filters or {}).items()))
     stamp = f"{created:%Y-%m-%dT%H:%M:%SZ}"
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
@@ -126,7 +164,7 @@ def package(sheets: list[tuple[str, str]], created: datetime, title: str, author
             f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews><sheets>'
             + "".join(f'<sheet name="{_text(name)}" sheetId="{i}" r:id="rId{i}"/>'
                       for i, (name, _) in enumerate(sheets, start=1))
-            + "</sheets></workbook>"),
+            + "</sheets>" + (f"<definedNames>{names}</definedNames>" if names else "") + "</workbook>"),
         "xl/_rels/workbook.xml.rels": (
             f'{_HEAD}<Relationships xmlns="{_PKG_REL}">'
             + "".join(f'<Relationship Id="rId{i}" Type="{_DOC_TYPE}/worksheet" Target="worksheets/sheet{i}.xml"/>'

@@ -1,0 +1,59 @@
+"""What the XLSX attachment holds: the numbers behind a briefing, the same sheets for every kind.
+
+One sheet per peer group (named by the group, in the recipient's order), each row one place on one
+indicator with its period, 本年累计 value, growth and rank; then one sheet of composite scores. Every
+column states its number format, so a leader's Excel shows 10.1 and 59.09, not 59.090909 in General.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flows.brief.content import queries as q
+
+TEXT, INT, SIGNED, ONE_DP, AMOUNT = "", "0", "+0;-0;0", "0.0", "#,##0.00"
+SCORE_SHEET = "综合得分"
+
+RANKING_COLUMNS = ("期别", "指标", "地区", "本年累计/期末", "单位", "比上年同期增长(%)", "位次", "并列", "是否前三",
+                   "位次变化")
+RANKING_FORMATS = (TEXT, TEXT, TEXT, AMOUNT, TEXT, ONE_DP, INT, TEXT, TEXT, SIGNED)
+SCORE_COLUMNS = ("期别", "比拼组", "地区", "综合得分（百分制）", "综合排名", "较三个月前位次变化", "第一方阵")
+SCORE_FORMATS = (TEXT, TEXT, TEXT, ONE_DP, INT, SIGNED, TEXT)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    formats: tuple[str, ...] = ()   # Excel number format per column; "" = General (text)
+
+
+def ranking_sheet(name: str, rows: list[dict]) -> Sheet:
+    """One group's sheet from group_rankings rows (already in indicator and rank order)."""
+    return Sheet(name, RANKING_COLUMNS, tuple(
+        (r["period_label"], r["indicator_name"], r["place_name"], r["value"], r["unit"], r["growth_pct"], r["rank"],
+         "并列" if r["is_tied"] else "", "是" if r["is_top3"] else "", r["rank_change"])
+        for r in rows), RANKING_FORMATS)
+
+
+def score_sheet(cards: list[dict], period_label: str) -> Sheet:
+    """Every group's composite scores in one sheet (a group column keeps them apart for the filter)."""
+    return Sheet(SCORE_SHEET, SCORE_COLUMNS, tuple(
+        (period_label, c["group_name"], c["place_name"], c["score_100"], c["composite_rank"],
+         c["rank_change"], "是" if c["is_first_tier"] else "")
+        for c in cards), SCORE_FORMATS)
+
+
+def workbook_sheets(con, groups: list[tuple[str, str]], period: date, period_label: str,
+                    previous_period: date) -> tuple[Sheet, ...]:
+    """The attachment of any kind of briefing: `groups` as (code, name) in the recipient's order; a group
+    without ranks this period still gets its (empty) sheet, so the workbook's shape never changes."""
+    codes = [code for code, _ in groups]
+    rows = q.fetch(con, "group_rankings", period=period, groups=codes)
+    cards = q.fetch(con, "scorecards", period=period, previous_period=previous_period, groups=codes)
+    by_group: dict[str, list[dict]] = {code: [] for code in codes}
+    for r in rows:
+        by_group.setdefault(r["group_code"], []).append(r)
+    return (*(ranking_sheet(name, by_group[code]) for code, name in groups), score_sheet(cards, period_label))
