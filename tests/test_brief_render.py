@@ -149,3 +149,24 @@ def test_newline_in_a_name_cannot_inject_headers(tmp_path):
     assert b"\nBcc:" not in head and b"\nX-Injected:" not in head
     assert sorted(msg.keys()) == sorted(["Subject", "From", "To", "Date", "Message-ID", "Auto-Submitted",
                                          "X-Bipin-Kind", "X-Bipin-Period", "MIME-Version", "Content-Type"])
+
+
+def test_cached_header_policy_writes_the_same_bytes_as_the_standard_one(monkeypatch):
+    """delivery/message.py keeps parsed headers between emails (speed); the bytes must not change."""
+    from datetime import datetime
+    from email import policy
+
+    from flows.brief.delivery import message
+
+    def build(name):
+        return message.build_message(
+            subject=f"【每周调度】{name} 2026年1-10月", from_name="统计局", from_address="tjj@example.gov.cn",
+            to_name=name, to_address="leader@example.gov.cn", text="正文", html="<p>正文</p>",
+            msg_id=f"<{len(name)}.{ord(name[-1])}@example.gov.cn>", date=datetime(2026, 11, 29, 8), kind="weekly",
+            period_key="2026-W48", png=b"\x89PNG", cid="trend@example.gov.cn", xlsx=b"PK",
+            attachment_name=f"{name}周报.xlsx", attachment_fallback="bipin-weekly.xlsx").as_bytes()
+
+    cached = [build(n) for n in ("武义", "义乌", "武义")]
+    monkeypatch.setattr(message, "POLICY", policy.default)  # builds a new header class and parse each time
+    standard = [build(n) for n in ("武义", "义乌", "武义")]
+    assert cached == standard and cached[0] == cached[2] and cached[0] != cached[1]
