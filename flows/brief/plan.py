@@ -5,14 +5,12 @@ Kept apart from Prefect so tests and `bipin preview` run them directly; flow.py 
 
 from __future__ import annotations
 
-import re
 import threading
 import traceback
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flows.brief import guards, session
 from flows.brief.content import collect
@@ -24,15 +22,12 @@ from flows.brief.delivery.redact import scrub
 from flows.brief.delivery.send import Outgoing, deliver_batch
 from flows.brief.recipients import KINDS, Recipient, load_recipients, select
 from flows.brief.render.compose import compose
+from flows.brief.request import PlanError, local_now, parse_as_of, parse_week  # noqa: F401 (callers use plan.*)
 from flows.catalog import Catalog, load_catalog
 from flows.periods import parse_period
-from flows.settings import DEFAULT_TIMEZONE, Settings, to_local
+from flows.settings import Settings
 from flows.targets import load_targets
 from flows.warehouse import connect, sync_catalog
-
-
-class PlanError(Exception):
-    """A request that cannot be planned (unknown kind, period, place, recipient)."""
 
 
 class DeliveryError(Exception):
@@ -60,34 +55,6 @@ class RenderOutcome:
     outgoing: Outgoing | None
     status: str = "ready"     # ready / blocked / failed_render
     detail: str = ""
-
-
-def local_now(timezone: str) -> datetime:
-    """Now as the warehouse writes times: naive, in the catalog's time zone (raw.files.loaded_at), to
-    the second and rounded up, so a file loaded earlier in this second is known by then (truncating
-    left it out, and marts ranked in the same second looked newer than the briefing's as-of)."""
-    now = datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
-    return now.replace(microsecond=0) + timedelta(seconds=1) if now.microsecond else now
-
-
-def parse_as_of(as_of: str | datetime | None, timezone: str = DEFAULT_TIMEZONE) -> datetime:
-    """--as-of as naive local time; a moment with a UTC offset is converted into the zone (to_local)."""
-    if as_of is None:
-        return local_now(timezone)
-    try:
-        return to_local(as_of, timezone)
-    except ValueError:
-        raise PlanError(f"--as-of {as_of!r}: expected a date or time like 2026-11-23 or 2026-11-23T08:00") from None
-
-
-def parse_week(week: str | None, as_of: datetime) -> str | None:
-    """2026-W47, W47 or 47 (the year of as_of) -> 2026-W47."""
-    if week is None:
-        return None
-    m = re.fullmatch(r"(?:(\d{4})-?)?W?(\d{1,2})", str(week).strip().upper())
-    if not m or not 1 <= int(m.group(2)) <= 53:
-        raise PlanError(f"--week {week!r}: expected an ISO week like 2026-W47")
-    return f"{int(m.group(1) or as_of.isocalendar()[0])}-W{int(m.group(2)):02d}"
 
 
 def open_db(settings: Settings, read_only: bool):
