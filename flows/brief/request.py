@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flows.settings import DEFAULT_TIMEZONE, to_local
+from flows.settings import local_now as settings_local_now
 
 
 class PlanError(Exception):
@@ -17,7 +17,7 @@ def local_now(timezone: str) -> datetime:
     """Now as the warehouse writes times: naive, in the catalog's time zone (raw.files.loaded_at), to
     the second and rounded up, so a file loaded earlier in this second is known by then (truncating
     left it out, and marts ranked in the same second looked newer than the briefing's as-of)."""
-    now = datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+    now = settings_local_now(timezone)
     return now.replace(microsecond=0) + timedelta(seconds=1) if now.microsecond else now
 
 
