@@ -46,6 +46,8 @@ class Plan:
     problems: tuple[str, ...]
     dry_run: bool = False
     token: str = field(default_factory=lambda: uuid.uuid4().hex)  # names this run in the shared cache
+    # names the warehouse's state (path and queries.reads_state) the run's reads share with other runs
+    reads_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,12 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
                 problems = [f"no ranked data for period {period or 'any'} in the marts"]
             else:
                 target, label = found
+        state = q.reads_state(con)
     finally:
         con.close()
-    plan = Plan(kind, moment, target, label, parse_week(week, moment), chosen, operators, tuple(problems), dry_run)
+    reads_key = f"{settings.db_path.resolve()}#{state}" if state else None
+    plan = Plan(kind, moment, target, label, parse_week(week, moment), chosen, operators, tuple(problems), dry_run,
+                reads_key=reads_key)
     # the render tasks of this run ask the shared cache for the same two files: read once per run
     shared(plan, ("catalog",), lambda: catalog)
     shared(plan, ("delivery",), lambda: cfg)
@@ -146,7 +151,17 @@ def shared(plan: Plan, key: tuple, make):
     """What every recipient with the same focus shares within one run (catalog, queries, charts):
     computed once per run token, so a thousand recipients of one county cost one set of queries.
     Render tasks run in parallel threads: the first to ask makes the value, the others wait for it."""
-    full = (plan.token, *key)
+    return _memo((plan.token, *key), make)
+
+
+def shared_reads(plan: Plan, key: tuple, make):
+    """Rows of a sql/brief model: shared by every run of this process that reads the same warehouse in
+    the same state (the kinds of one `bipin run`: weekly and monthly read the same period's tables), else
+    by this run only. Never across processes: the cache is this process's memory."""
+    return _memo(("warehouse", plan.reads_key, *key) if plan.reads_key else (plan.token, *key), make)
+
+
+def _memo(full: tuple, make):
     with _SHARED_LOCK:
         if full in _SHARED:
             return _SHARED[full]
@@ -175,7 +190,7 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
     try:
         # the reads once per run: every focus of a run asks for the same period and moment
         reads = q.RunReads(con, [g for x in plan.recipients for g in x.groups], [x.place for x in plan.recipients],
-                           lambda key, make: shared(plan, key, make))
+                           lambda key, make: shared_reads(plan, key, make))
         windows = None
         if plan.kind == "weekly":  # the trend windows of every focus in one query (see focus_rankings.sql)
             windows = shared(plan, ("weekly-windows",), lambda: collect.focus_windows(

@@ -28,10 +28,11 @@ def fetch(con: duckdb.DuckDBPyConnection | RunReads, model: str, **params) -> li
 
 
 # models whose rows for a set of groups (places) are the union of their rows for each one alone:
-# parameter -> the column naming it in the rows
-SPLIT_MODELS = {"group_rankings": ("groups", "group_code"), "top3_counts": ("groups", "group_code"),
-                "scorecards": ("groups", "group_code"), "benchmark_gaps": ("places", "focus_place_code"),
-                "target_progress": ("places", "place_code")}
+# per model, each list parameter -> the column naming it in the rows
+SPLIT_MODELS = {"group_rankings": {"groups": "group_code"}, "top3_counts": {"groups": "group_code"},
+                "scorecards": {"groups": "group_code"}, "benchmark_gaps": {"places": "focus_place_code"},
+                "target_progress": {"places": "place_code"}, "coverage": {"groups": "group_code"},
+                "rank_levers": {"places": "place_code", "groups": "group_code"}}
 
 
 class RunReads:
@@ -39,8 +40,10 @@ class RunReads:
 
     Recipients of a run share the period and the moment, so most queries repeat with the same
     parameters; the per-group (per-place) models are read once for all the run's groups (focus places)
-    and each caller gets the rows of its own (the models order by group or place first, so filtering keeps
-    the order). `memo(key, make)` keeps the rows for the run (plan.shared); rows are never modified.
+    and each caller gets the rows of its own (the models order by group or place first, or by columns
+    that do not depend on which others are asked, so filtering keeps the order). `memo(key, make)` keeps
+    the rows (plan.shared_reads: for the run, or for every run of the process while the warehouse's
+    reads_state is the same); rows are never modified.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, groups: list[str], places: list[str],
@@ -49,13 +52,28 @@ class RunReads:
         self.every = {"groups": sorted(set(groups)), "places": sorted(set(places))}
 
     def fetch(self, model: str, **params) -> list[dict]:
-        param, column = SPLIT_MODELS.get(model, (None, None))
-        wanted, every = params.get(param), self.every.get(param)
-        if wanted is not None and list(wanted) != every and set(wanted) <= set(every):
-            keep = set(wanted)
-            return [r for r in self.fetch(model, **{**params, param: every}) if r[column] in keep]
+        keep = {}  # the parameters widened to the run's every group (place): the rows' column -> kept values
+        for param, column in SPLIT_MODELS.get(model, {}).items():
+            wanted, every = params.get(param), self.every[param]
+            if wanted is not None and list(wanted) != every and set(wanted) <= set(every):
+                keep[column] = set(wanted)
+                params = {**params, param: every}
+        if keep:
+            return [r for r in self.fetch(model, **params) if all(r[c] in v for c, v in keep.items())]
         key = ("reads", model, *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
         return self.memo(key, lambda: fetch(self.con, model, **params))
+
+
+def reads_state(con) -> str | None:
+    """Fingerprint of everything the sql/brief models read (sql/brief/reads_state.sql), or None when the
+    warehouse lacks a table it names (nothing ranked or synced yet: such reads are not shared)."""
+    needed = ["meta.rank_state", "meta.ref_sync", "meta.ref_targets_sync", "meta.migrations", "raw.files",
+              "staging.observations"]
+    present = con.execute("select count(*) from information_schema.tables "
+                          "where list_contains(?, table_schema || '.' || table_name)", [needed]).fetchone()[0]
+    if present < len(needed):
+        return None
+    return fetch(con, "reads_state")[0]["fingerprint"]
 
 
 def newest_period(con, period_limit: date | None = None, quarter_only: bool = False,
