@@ -6,7 +6,8 @@
 Copies the warehouse (one `bipin run` made it) into a throwaway home and, in this one process as
 `bipin run` does, runs each kind's plain functions the brief flow's tasks call: plan, render every
 recipient in 4 threads (the flow's thread pool), deliver to the outbox (--resend: the copy's ledger
-already lists the run's sends), the operators' digest. Prints seconds per kind and in all; --models
+already lists the run's sends), the operators' digest. Prints wall seconds and CPU seconds (this process, every thread: steadier than wall on a shared
+machine) per kind and in all; --models
 adds the time spent in each sql/brief model (calls against the warehouse, not the run's cache).
 Each repeat starts on a fresh copy in the same process, as a second `bipin run` would not: the first
 repeat is the one to compare with `bipin run`'s "brief" figure (its imports are not counted there).
@@ -85,14 +86,15 @@ def main() -> None:
         figures = []
         for kind in KINDS:
             spent.clear()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             emails = run_kind(settings, kind, args.as_of)
-            figures.append((kind, time.perf_counter() - started, emails))
+            figures.append((kind, time.perf_counter() - started, emails, time.process_time() - cpu))
             if args.models:
                 for model, calls in sorted(spent.items(), key=lambda kv: -sum(kv[1])):
                     print(f"  {kind:9} {model:16} {sum(calls):.3f} s ({len(calls)} calls)")
-        total = sum(s for _, s, _ in figures)
-        print(f"run {n + 1}: brief {total:.2f} s = " + ", ".join(f"{k} {s:.2f} s ({e} emails)" for k, s, e in figures))
+        total, cpu = sum(f[1] for f in figures), sum(f[3] for f in figures)
+        print(f"run {n + 1}: brief {total:.2f} s wall, {cpu:.2f} CPU-s = "
+              + ", ".join(f"{k} {s:.2f} s / {c:.2f} CPU-s ({e} emails)" for k, s, e, c in figures))
         if args.outbox:
             shutil.rmtree(args.outbox, ignore_errors=True)
             shutil.copytree(settings.outbox, args.outbox)

@@ -116,7 +116,8 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
                 problems = [f"no ranked data for period {period or 'any'} in the marts"]
             else:
                 target, label = found
-        state = q.reads_state(con)
+        # briefings only (the digest reads apart): what lets this run share reads with the process's other runs
+        state = q.reads_state(con) if target is not None else None
     finally:
         con.close()
     reads_key = f"{settings.db_path.resolve()}#{state}" if state else None

@@ -17,7 +17,9 @@ reported as (
     select r.group_code, r.period, r.indicator_code, r.place_code
     from marts.rankings as r
     semi join partial using (group_code, period, indicator_code)
-    where r.period >= $period_from
+    -- the periods with a partial slice (unpublished_periods.sql): a filter on period reaches below the
+    -- rank window, so only those periods are ranked
+    where r.period >= $period_from and list_contains($partial_periods, r.period)
 ),
 
 members as (

@@ -1,13 +1,19 @@
 -- Composite scores for some groups at one period and the period a quarter earlier.
 -- one row per group x place for $period, with last quarter's rank beside it
-with current_cards as (
+with cards as materialized (
+    -- both periods in one read of the marts (each period is ranked apart, so this ranks the same slices)
     select * from marts.scorecards
-    where period = $period and list_contains($groups, group_code)
+    where period in ($period, $previous_period) and list_contains($groups, group_code)
+),
+
+current_cards as (
+    select * from cards
+    where period = $period
 ),
 
 previous_cards as (
     select group_code, place_code, composite_rank as prev_composite_rank,
-    from marts.scorecards
+    from cards
     where period = $previous_period
 ),
 

@@ -64,16 +64,26 @@ class RunReads:
         return self.memo(key, lambda: fetch(self.con, model, **params))
 
 
-def reads_state(con) -> str | None:
-    """Fingerprint of everything the sql/brief models read (sql/brief/reads_state.sql), or None when the
-    warehouse lacks a table it names (nothing ranked or synced yet: such reads are not shared)."""
-    needed = ["meta.rank_state", "meta.ref_sync", "meta.ref_targets_sync", "meta.migrations", "raw.files",
-              "staging.observations"]
-    present = con.execute("select count(*) from information_schema.tables "
-                          "where list_contains(?, table_schema || '.' || table_name)", [needed]).fetchone()[0]
-    if present < len(needed):
-        return None
-    return fetch(con, "reads_state")[0]["fingerprint"]
+# what the sql/brief models read: every table of these schemas (not delivery: sends change it between kinds)
+READ_SCHEMAS = ("marts", "mart_store", "ref", "raw", "staging", "meta")
+
+
+def reads_state(con) -> str:
+    """Fingerprint of everything the sql/brief models read: each stored table's rows (count and an
+    order-free sum of row hashes) and each view's definition, in the schemas they read. Two equal
+    fingerprints of one warehouse file mean every model returns the same rows for the same parameters,
+    so the kinds of one `bipin run` (one process, nothing rebuilt between them) may share their reads."""
+    tables = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_type = 'BASE TABLE' and list_contains(?, table_schema) order by all", [list(READ_SCHEMAS)]
+    ).fetchall()
+    parts = [f"select '{s}.{t}' as part, count(*)::varchar || ':' || coalesce(sum(hash(x)::hugeint), 0)::varchar "
+             f'as state from "{s}"."{t}" as x' for s, t in tables]  # names from the catalog, not user text
+    parts.append("select 'views', coalesce(string_agg(schema_name || '.' || view_name || ' ' || sql, ';' "
+                 "order by schema_name, view_name), '') from duckdb_views() "
+                 "where not internal and list_contains($schemas, schema_name)")
+    sql = f"select md5(string_agg(part || '=' || state, ';' order by part)) from ({' union all '.join(parts)})"
+    return con.execute(sql, {"schemas": list(READ_SCHEMAS)}).fetchone()[0]
 
 
 def newest_period(con, period_limit: date | None = None, quarter_only: bool = False,
@@ -87,7 +97,11 @@ def coverage(con, period_from: date, groups: list[str] | None = None) -> list[di
     """Partial (unpublished) slices per group and period from `period_from` on (sql/brief/coverage.sql)."""
     if isinstance(con, duckdb.DuckDBPyConnection) and not table_exists(con, "marts.periods"):
         return []
-    return fetch(con, "coverage", period_from=period_from, groups=groups)
+    # most days every slice is complete: then nothing is partial and the rank marts are not read at all
+    partial_periods = [r["period"] for r in fetch(con, "unpublished_periods", period_from=period_from)]
+    if not partial_periods:
+        return []
+    return fetch(con, "coverage", period_from=period_from, groups=groups, partial_periods=partial_periods)
 
 
 def stale_periods(con, as_of: datetime, config_dir) -> list[dict]:

@@ -3,12 +3,18 @@
 One small panel per indicator, titled with its Chinese name, rank 1 at the top, the top-three band
 shaded and the latest rank written at the end of the line: eight lines in one plot with a legend
 could not be told apart on a phone. Text is set in the bundled Noto Sans SC (fonts.py).
-Drawn with matplotlib's Agg canvas directly (no pyplot state, safe in worker threads).
+Drawn with matplotlib's Agg canvas directly (no pyplot state), always in the same one thread of the
+process (trend_png): matplotlib keeps the fonts it loaded per thread, so every render thread would
+load the 8 MB CJK font and lay its glyphs out again, and drawing holds the GIL, so threads drawing
+at once only wait for each other.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -70,9 +76,25 @@ def _panel(ax, series, xs: list[int], top: int) -> None:
     ax.set_title(series.label, fontproperties=cjk(8), loc="left", pad=2)
 
 
-@lru_cache(maxsize=256)  # recipients of the same county share one chart; Chart is frozen, so hashable
+_drawer: tuple[int, ThreadPoolExecutor] | None = None
+_drawer_lock = threading.Lock()
+
+
 def trend_png(chart: Chart, dpi: int = 100) -> bytes:
-    """PNG bytes, identical for identical input (no timestamp or software metadata)."""
+    """PNG bytes, identical for identical input (no timestamp or software metadata).
+
+    Drawn by the process's one chart thread; render threads asking for the same chart at once wait
+    in its queue, and all but the first find it drawn (the cache is looked up in that thread)."""
+    global _drawer
+    with _drawer_lock:
+        if _drawer is None or _drawer[0] != os.getpid():  # a forked child has the object but not the thread
+            _drawer = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="bipin-charts"))
+        drawer = _drawer[1]
+    return drawer.submit(_trend_png, chart, dpi).result()
+
+
+@lru_cache(maxsize=256)  # recipients of the same county share one chart; Chart is frozen, so hashable
+def _trend_png(chart: Chart, dpi: int) -> bytes:
     buf = io.BytesIO()
     trend_figure(chart).savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()

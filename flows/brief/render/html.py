@@ -6,6 +6,7 @@ The templates only format; they receive the context as `c`.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -48,16 +49,25 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     return env
 
 
+_compiling = threading.Lock()
+
+
+def template(name: str):
+    """A compiled template. One at a time: render threads asking for the same new template at once
+    would each compile it (Jinja2 caches it only once compiled), and compiling holds the GIL anyway."""
+    with _compiling:
+        return environment().get_template(name)
+
+
 # keep_style_tags: the class rules (data-css-inline="ignore" in base.html.j2) must stay in the head
 _INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
 
 
 def render(kind: str, context: object, subject: str, chart_cid: str | None = None) -> Rendered:
     """Text and HTML of one briefing; the layout rules are copied onto the elements, the class rules stay in <style>."""
-    env = environment()
     values = {"c": context, "subject": subject, "chart_cid": chart_cid}
-    text = env.get_template(f"{kind}.txt.j2").render(values)
-    html = env.get_template(f"{kind}.html.j2").render(values)
+    text = template(f"{kind}.txt.j2").render(values)
+    html = template(f"{kind}.html.j2").render(values)
     return Rendered(text=_tidy(text), html=_INLINER.inline(html))
 
 
