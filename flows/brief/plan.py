@@ -21,6 +21,7 @@ from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.redact import scrub
 from flows.brief.delivery.send import Outgoing, deliver_batch
 from flows.brief.recipients import KINDS, Recipient, load_recipients, select
+from flows.brief.render import charts
 from flows.brief.render.compose import compose
 from flows.brief.request import PlanError, local_now, parse_as_of, parse_week  # noqa: F401 (callers use plan.*)
 from flows.catalog import Catalog, load_catalog
@@ -197,6 +198,8 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
             windows = shared(plan, ("weekly-windows",), lambda: collect.focus_windows(
                 con, [x.place for x in plan.recipients], [g for x in plan.recipients for g in x.groups],
                 plan.period, cfg.trend_periods, *collect.window_needs(reads, plan.recipients, plan.as_of)))
+            if r.groups:  # the chart needs only the window: drawn (charts.py's thread) while the tables are read
+                charts.draw_soon(collect.weekly_chart(collect.focus_window(windows, r), r, cfg.trend_periods))
         return build_briefing(reads, catalog, plan, r, cfg, windows)
     finally:
         con.close()

@@ -103,6 +103,16 @@ def focus_window(rows: list[dict], r: Recipient) -> list[dict]:
     return [x for x in rows if x["place_code"] == r.place and x["group_code"] in r.groups]
 
 
+def trend_periods_of(window: list[dict], r: Recipient, trend_periods: int) -> list[date]:
+    """The periods the weekly's trend and heat map show: the newest of the recipient's main group."""
+    return sorted({x["period"] for x in window if x["group_code"] == r.groups[0]})[-trend_periods:]
+
+
+def weekly_chart(window: list[dict], r: Recipient, trend_periods: int) -> trends.Chart | None:
+    """The weekly's trend chart from the recipient's window rows (focus_window)."""
+    return trends.trend_chart(window, r.groups[0], trend_periods_of(window, r, trend_periods))
+
+
 def _targets_lines(con, r: Recipient, period: date) -> tuple[str, ...]:
     return targets.targets_lines(q.fetch(con, "target_progress", places=[r.place], period=period), r.place, period)
 
@@ -124,7 +134,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     if not now_rows:
         raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label} "
                             f"(groups {', '.join(r.groups) or 'none'})")
-    periods = sorted({x["period"] for x in window if x["group_code"] == r.groups[0]})[-trend_periods:]
+    periods = trend_periods_of(window, r, trend_periods)
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     streaks = q.fetch(con, "focus_streaks", place=r.place, groups=list(r.groups), period=period)
     gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)

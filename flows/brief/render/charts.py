@@ -80,17 +80,28 @@ _drawer: tuple[int, ThreadPoolExecutor] | None = None
 _drawer_lock = threading.Lock()
 
 
+def _pool() -> ThreadPoolExecutor:
+    """The process's one chart thread (a forked child has the pool object but not its thread: a new one)."""
+    global _drawer
+    with _drawer_lock:
+        if _drawer is None or _drawer[0] != os.getpid():
+            _drawer = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="bipin-charts"))
+        return _drawer[1]
+
+
 def trend_png(chart: Chart, dpi: int = 100) -> bytes:
     """PNG bytes, identical for identical input (no timestamp or software metadata).
 
     Drawn by the process's one chart thread; render threads asking for the same chart at once wait
     in its queue, and all but the first find it drawn (the cache is looked up in that thread)."""
-    global _drawer
-    with _drawer_lock:
-        if _drawer is None or _drawer[0] != os.getpid():  # a forked child has the object but not the thread
-            _drawer = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="bipin-charts"))
-        drawer = _drawer[1]
-    return drawer.submit(_trend_png, chart, dpi).result()
+    return _pool().submit(_trend_png, chart, dpi).result()
+
+
+def draw_soon(chart: Chart | None, dpi: int = 100) -> None:
+    """Start drawing a chart that trend_png will be asked for, while the caller goes on (reading its
+    tables: DuckDB works outside the GIL). A failure is not kept: trend_png draws again and raises it."""
+    if chart is not None:
+        _pool().submit(_trend_png, chart, dpi)
 
 
 @lru_cache(maxsize=256)  # recipients of the same county share one chart; Chart is frozen, so hashable
