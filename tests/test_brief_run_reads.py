@@ -130,10 +130,12 @@ def test_runs_share_a_read_only_while_the_warehouse_is_in_the_same_state():
     assert made == ["weekly", "changed", "other file", "alone 1", "alone 2"]
 
 
-def test_a_chart_asked_for_by_several_threads_at_once_is_drawn_once_and_the_same():
+def test_a_chart_asked_for_by_several_threads_at_once_is_drawn_once_and_the_same(monkeypatch):
     chart = Chart("主要指标位次走势（测试）", ("25.01", "25.02", "25.03"),
                   (ChartSeries("gdp", "地区生产总值", (3, 2, 1)), ChartSeries("jobless", "失业率", (1, None, 2))), 5)
-    charts._trend_png.cache_clear()
+    drawn, render = [], charts._render
+    monkeypatch.setattr(charts, "_render", lambda c, dpi: drawn.append(c) or render(c, dpi))
+    monkeypatch.setattr(charts, "_drawn", type(charts._drawn)())
     got, start = [], threading.Barrier(4)
 
     def ask():
@@ -145,7 +147,8 @@ def test_a_chart_asked_for_by_several_threads_at_once_is_drawn_once_and_the_same
         t.start()
     for t in threads:
         t.join()
-    assert charts._trend_png.cache_info().misses == 1
+    assert drawn == [chart]
     assert len(got) == 4 and len(set(got)) == 1 and got[0].startswith(b"\x89PNG")
-    charts._trend_png.cache_clear()
-    assert charts.trend_png(chart) == got[0]  # drawn again from scratch: the same bytes
+    charts.draw_soon(chart)  # drawn already: nothing more to draw
+    assert charts.trend_png(chart) == got[0] and drawn == [chart]
+    assert render(chart, 100) == got[0]  # drawn again from scratch: the same bytes

@@ -14,8 +14,8 @@ from __future__ import annotations
 import io
 import os
 import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -77,35 +77,58 @@ def _panel(ax, series, xs: list[int], top: int) -> None:
 
 
 _drawer: tuple[int, ThreadPoolExecutor] | None = None
-_drawer_lock = threading.Lock()
+_lock = threading.Lock()
+# recipients of the same county share one chart (Chart is frozen, so hashable): (chart, dpi) -> PNG
+_drawn: OrderedDict[tuple[Chart, int], bytes] = OrderedDict()
+DRAWN_MAX = 256
 
 
 def _pool() -> ThreadPoolExecutor:
     """The process's one chart thread (a forked child has the pool object but not its thread: a new one)."""
     global _drawer
-    with _drawer_lock:
+    with _lock:
         if _drawer is None or _drawer[0] != os.getpid():
             _drawer = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="bipin-charts"))
         return _drawer[1]
 
 
+def _cached(key: tuple[Chart, int]) -> bytes | None:
+    with _lock:
+        png = _drawn.get(key)
+        if png is not None:
+            _drawn.move_to_end(key)
+        return png
+
+
 def trend_png(chart: Chart, dpi: int = 100) -> bytes:
     """PNG bytes, identical for identical input (no timestamp or software metadata).
 
-    Drawn by the process's one chart thread; render threads asking for the same chart at once wait
-    in its queue, and all but the first find it drawn (the cache is looked up in that thread)."""
-    return _pool().submit(_trend_png, chart, dpi).result()
+    A chart drawn already comes from the cache in the caller's thread; a new one is drawn by the
+    process's one chart thread, where render threads asking for the same chart at once queue and all
+    but the first find it drawn."""
+    return _cached((chart, dpi)) or _pool().submit(_draw, chart, dpi).result()
 
 
 def draw_soon(chart: Chart | None, dpi: int = 100) -> None:
     """Start drawing a chart that trend_png will be asked for, while the caller goes on (reading its
     tables: DuckDB works outside the GIL). A failure is not kept: trend_png draws again and raises it."""
-    if chart is not None:
-        _pool().submit(_trend_png, chart, dpi)
+    if chart is not None and _cached((chart, dpi)) is None:
+        _pool().submit(_draw, chart, dpi)
 
 
-@lru_cache(maxsize=256)  # recipients of the same county share one chart; Chart is frozen, so hashable
-def _trend_png(chart: Chart, dpi: int) -> bytes:
+def _draw(chart: Chart, dpi: int) -> bytes:
+    """In the chart thread: the cached PNG, or a new one drawn and cached."""
+    png = _cached((chart, dpi))
+    if png is None:
+        png = _render(chart, dpi)
+        with _lock:
+            _drawn[(chart, dpi)] = png
+            while len(_drawn) > DRAWN_MAX:
+                _drawn.popitem(last=False)
+    return png
+
+
+def _render(chart: Chart, dpi: int) -> bytes:
     buf = io.BytesIO()
     trend_figure(chart).savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
