@@ -62,6 +62,10 @@ def test_commands_share_one_background_server_until_it_is_stopped(tmp_path):
         assert "starting Prefect's local server in the background" in first.stderr
         started = _record(tmp_path)
         assert started and started["owner"] == "background" and _alive(started["pid"])
+        from flows.prefect_server.template import template_path
+
+        if template_path().is_file():  # made by the install step: the new home began from a copy
+            assert "copied from the migrated template" in Path(started["log"]).read_text(encoding="utf-8")
 
         again = write_csv(settings.inbox / "city_a_202610.csv", wide_grid())  # the same file again: a duplicate
         second = _bipin(env, "ingest", str(again))

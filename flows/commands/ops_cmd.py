@@ -55,6 +55,7 @@ def run(
     from flows import worktime
     from flows.ops import ensure_demo_inbox, own_work_seconds, sends_since
     from flows.prefect_server.connect import begin
+    from flows.runners import load_runner_config
 
     begin()  # a Prefect server starting in the background meanwhile, if none is running yet
     with _progress() as progress:
@@ -83,7 +84,8 @@ def run(
     stages = result["stages"] if isinstance(result, dict) else []
     _print_summary(settings, stages, sends_since(settings, run_start))
     # the method bench/bench_run.py uses: time inside bipin's functions (flows/worktime.py), rank's task runs
-    work = own_work_seconds(flow_state.state_details.flow_run_id, mark)["own"]
+    in_process = load_runner_config(settings.config_dir).kind == "thread"
+    work = own_work_seconds(flow_state.state_details.flow_run_id, mark, in_process)["own"]
     own = demo_seconds + work["total"]
     per_stage = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in work.items() if name != "total")
     console.print(f"wall time {total:.2f} s = Prefect start-up and orchestration (with imports) {total - own:.2f} s"

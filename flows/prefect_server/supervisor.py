@@ -45,13 +45,8 @@ def supervise(prefect_home: Path, port: int, idle_stop_s: float, log: Path) -> i
     finally:
         process.stop(server)
         remove_record(prefect_home, os.getpid())
-    _note(log, f"bipin: background Prefect server on port {port} stopped: {why}")
+    process.note_in_log(log, f"bipin: background Prefect server on port {port} stopped: {why}")
     return 0
-
-
-def _note(log: Path, line: str) -> None:
-    with open(log, "a", encoding="utf-8") as out:
-        out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
 
 
 if __name__ == "__main__":
