@@ -38,14 +38,17 @@ def has_loaded_data(settings: Settings) -> bool:
             return False
 
 
-def ensure_demo_inbox(settings: Settings, catalog: Catalog, today: date) -> int:
-    """Write the demo files when there is nothing to work on (empty inbox, nothing loaded); returns files written."""
+def ensure_demo_inbox(settings: Settings, catalog: Catalog, today: date):
+    """Write the demo files when there is nothing to work on (empty inbox, nothing loaded).
+
+    Returns the demo's summary (flows.demo.inbox.DemoSummary: which file is bad on purpose ...), or None
+    when there was something to work on and nothing was written."""
     if inbox_files(settings) or has_loaded_data(settings):
-        return 0
+        return None
     from flows.demo.inbox import last_complete_month, write_demo_inbox
 
-    write_demo_inbox(catalog, settings.inbox, last_complete_month(today))
-    return len(inbox_files(settings))
+    summary, _panel = write_demo_inbox(catalog, settings.inbox, last_complete_month(today))
+    return summary
 
 
 def _rows(con: duckdb.DuckDBPyConnection, model: str, **params) -> list[dict]:
