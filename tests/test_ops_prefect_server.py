@@ -111,3 +111,25 @@ def test_a_server_slow_to_start_is_one_line_saying_what_to_do(tmp_path):
         assert path.exists()  # nothing was ingested
     finally:
         _bipin(env, "server", "stop")
+
+
+def test_a_background_server_whose_home_was_deleted_stops_instead_of_running_for_ever(tmp_path, monkeypatch):
+    import shutil
+    import time
+
+    from flows.prefect_server import connect
+
+    home = tmp_path / "home" / "prefect"
+    monkeypatch.setenv("BIPIN_PREFECT_IDLE_MINUTES", "120")
+    record, started = connect.start_background(home)
+    assert started and _alive(record.pid)
+    connect.wait_ready(home, record, timeout_s=300)  # up and serving: it holds its database open
+    server_pids = [int(p) for p in Path(f"/proc/{record.pid}/task/{record.pid}/children").read_text().split()]
+    shutil.rmtree(tmp_path / "home")  # what an operator's `rm -rf var` does to a running server's home
+
+    deadline = time.monotonic() + 60
+    while _alive(record.pid) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        connect._reap(record.pid)
+    assert not _alive(record.pid)
+    assert server_pids and not any(_alive(pid) for pid in server_pids)

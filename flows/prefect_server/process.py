@@ -53,8 +53,11 @@ def launch(prefect_home: Path, port: int, log: Path) -> subprocess.Popen:
 
 def note_in_log(log: Path, line: str) -> None:
     """A dated line of bipin's own in the server's log (what a reader of the log needs to know)."""
-    with open(log, "a", encoding="utf-8") as out:
-        out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+    try:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+    except OSError:  # the home was removed under us: nobody is left to read it
+        pass
 
 
 def stop(process: subprocess.Popen, grace_s: float = 20.0) -> None:
