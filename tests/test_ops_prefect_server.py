@@ -123,13 +123,17 @@ def test_a_background_server_whose_home_was_deleted_stops_instead_of_running_for
     monkeypatch.setenv("BIPIN_PREFECT_IDLE_MINUTES", "120")
     record, started = connect.start_background(home)
     assert started and _alive(record.pid)
-    connect.wait_ready(home, record, timeout_s=300)  # up and serving: it holds its database open
-    server_pids = [int(p) for p in Path(f"/proc/{record.pid}/task/{record.pid}/children").read_text().split()]
-    shutil.rmtree(tmp_path / "home")  # what an operator's `rm -rf var` does to a running server's home
+    try:
+        connect.wait_ready(home, record, timeout_s=300)  # up and serving: it holds its database open
+        server_pids = [int(p) for p in Path(f"/proc/{record.pid}/task/{record.pid}/children").read_text().split()]
+        shutil.rmtree(tmp_path / "home")  # what an operator's `rm -rf var` does to a running server's home
 
-    deadline = time.monotonic() + 60
-    while _alive(record.pid) and time.monotonic() < deadline:
-        time.sleep(0.5)
-        connect._reap(record.pid)
-    assert not _alive(record.pid)
-    assert server_pids and not any(_alive(pid) for pid in server_pids)
+        deadline = time.monotonic() + 60
+        while _alive(record.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+            connect._reap(record.pid)
+        assert not _alive(record.pid)
+        assert server_pids and not any(_alive(pid) for pid in server_pids)
+    finally:
+        if _alive(record.pid):
+            os.kill(record.pid, 15)  # the keeper stops its server on SIGTERM
