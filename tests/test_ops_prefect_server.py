@@ -66,6 +66,10 @@ def test_commands_share_one_background_server_until_it_is_stopped(tmp_path):
 
         if template_path().is_file():  # made by the install step: the new home began from a copy
             assert "copied from the migrated template" in Path(started["log"]).read_text(encoding="utf-8")
+        request = urllib.request.Request(f"{started['api_url']}/block_types/filter", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:  # Prefect's own blocks, as after any start
+            assert {"secret", "local-file-system"} <= {b["slug"] for b in json.loads(response.read())}
 
         again = write_csv(settings.inbox / "city_a_202610.csv", wide_grid())  # the same file again: a duplicate
         second = _bipin(env, "ingest", str(again))

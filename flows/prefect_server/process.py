@@ -43,6 +43,7 @@ def launch(prefect_home: Path, port: int, log: Path) -> subprocess.Popen:
     env = server_env(prefect_home)
     if template.uses_default_database(env, prefect_home) and template.seed(prefect_home):
         note_in_log(log, f"bipin: new Prefect database copied from the migrated template {template.template_path()}")
+        env.update(template.SEEDED_SERVER_ENV)
     with open(log, "ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)],

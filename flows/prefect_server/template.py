@@ -1,12 +1,13 @@
 """A migrated Prefect database, made once at install and copied into each new Prefect home.
 
 A new home's first `prefect server start` spends ~12 of its ~18 s taking an empty SQLite file
-through every one of Prefect's migrations (measured on the 2-core box), and the result depends only
-on the installed Prefect. So the install step (`make`, or `python -m flows.prefect_server.template`
-by hand) runs the migrations once into the environment (.venv/share/bipin/), and a server started
-for a home that has no database yet begins from a copy (flows/prefect_server/process.py). A missing,
-stale or unreadable template changes nothing but speed: the server then migrates as it always did,
-and a template from an older Prefect is upgraded by the server's own migrate-on-start.
+through every one of Prefect's migrations and ~3 s registering Prefect's block types (measured on the
+2-core box), and the result depends only on the installed Prefect. So the install step (`make`, or
+`python -m flows.prefect_server.template` by hand) does both once into the environment
+(.venv/share/bipin/), and a server started for a home that has no database yet begins from a copy,
+told not to register the blocks again (flows/prefect_server/process.py; its later starts register
+as usual). A missing template changes nothing but speed: the server then migrates as it always did.
+The file is named for the Prefect version, so an upgraded Prefect never starts from an older one.
 """
 
 from __future__ import annotations
@@ -56,10 +57,12 @@ def make(target: Path | None = None) -> Path:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
         env.update({"PREFECT_HOME": scratch, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
                     "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{work}"})
-        done = subprocess.run([sys.executable, "-m", "prefect", "server", "database", "upgrade", "-y"],
-                              env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"prefect server database upgrade failed: {done.stdout[-500:]}{done.stderr[-500:]}")
+        for step in (["-m", "prefect", "server", "database", "upgrade", "-y"],
+                     ["-c", "import asyncio, flows.prefect_server.template as t; asyncio.run(t.register_blocks())"]):
+            done = subprocess.run([sys.executable, *step], env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"making the Prefect template failed at {' '.join(step)}: "
+                                   f"{done.stdout[-500:]}{done.stderr[-500:]}")
         # one self-contained file (the migrations leave a write-ahead log beside it)
         packed = target.with_name(f".{target.name}.{os.getpid()}.part")
         packed.unlink(missing_ok=True)
@@ -68,6 +71,22 @@ def make(target: Path | None = None) -> Path:
         con.close()
         packed.replace(target)
     return target
+
+
+async def register_blocks() -> None:
+    """Prefect's own block types into the database PREFECT_API_DATABASE_CONNECTION_URL names, as a
+    server's start does (prefect.server.api.server add_block_types)."""
+    from prefect.server.database import provide_database_interface
+    from prefect.server.models.block_registration import run_block_auto_registration
+
+    session = await provide_database_interface().session()
+    async with session:
+        await run_block_auto_registration(session=session)
+
+
+# What a server started from a fresh copy of the template is told: the blocks are in already.
+SEEDED_SERVER_ENV = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+                     "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
 
 
 if __name__ == "__main__":
