@@ -15,7 +15,6 @@ from datetime import datetime
 import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
-from prefect.settings import temporary_settings
 from prefect.states import Completed
 
 from flows.alerts import alert_operators
@@ -23,6 +22,7 @@ from flows.brief.flow import brief
 from flows.ingest.flow import ingest
 from flows.ingest.report import REJECTED_STATE
 from flows.locking import warehouse_lock
+from flows.prefect_server.heartbeat import without_heartbeat
 from flows.rank.flow import rank
 from flows.rank.marts import catalog_changed_since_build
 from flows.runners import task_runner_for
@@ -81,16 +81,6 @@ def needs_rank(before: datetime | None, after: datetime | None, ranked: datetime
     if after is None:
         return False
     return before != after or ranked is None or ranked < after or catalog_changed
-
-
-def without_heartbeat():
-    """Settings for a stage's subflow: no heartbeat thread of its own.
-
-    A subflow runs in the pipeline's process, whose own run keeps sending Prefect's heartbeats (what
-    marks a dead process's run Crashed); a second heartbeat thread per stage only costs time: the engine
-    joins it at the end of the run and it sleeps in one-second steps (~1 s a subflow, 6 a pipeline).
-    """
-    return temporary_settings(updates={"flows.heartbeat_frequency": None})
 
 
 @task

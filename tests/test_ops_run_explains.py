@@ -105,7 +105,7 @@ def test_pipeline_stages_run_without_a_heartbeat_thread_of_their_own(prefect_har
     from prefect import flow
     from prefect.settings import get_current_settings
 
-    from flows.pipeline import without_heartbeat
+    from flows.prefect_server.heartbeat import without_heartbeat
 
     @flow
     def stage() -> int | None:
@@ -120,3 +120,22 @@ def test_pipeline_stages_run_without_a_heartbeat_thread_of_their_own(prefect_har
     own, stage_frequency = parent()
     assert own is not None and own >= 30
     assert stage_frequency is None
+
+
+def test_a_commands_runs_send_no_heartbeats_until_it_ends_unless_the_operator_asks(prefect_harness, tmp_path,
+                                                                                   monkeypatch):
+    from prefect.settings import get_current_settings
+
+    from flows.commands.common import AppState
+    from flows.prefect_server.heartbeat import without_heartbeat
+
+    app = AppState(settings_for(tmp_path))
+    default = get_current_settings().flows.heartbeat_frequency
+    app.prefect_ready()
+    assert get_current_settings().flows.heartbeat_frequency is None  # the command waits for its own runs
+    app.held.close()  # the command ended (cli.py closes it)
+    assert get_current_settings().flows.heartbeat_frequency == default
+
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    with without_heartbeat():
+        assert get_current_settings().flows.heartbeat_frequency == default
