@@ -6,8 +6,7 @@ tables: the top-three rows of every slice, per-slice sizes (published periods) a
 A build brings those up to date for the indicator x period slices whose observations differ between
 what the store shows and what is asked for (observations loaded in between the two cuts): their
 published periods, their top three, and the streaks that may run through them.
-Each build is one transaction: record meta.rank_state (the views read its cut), delete the window,
-insert the new rows.
+Each build is one transaction: record meta.rank_state (the views read its cut), delete the window, insert.
 
 As of a past moment T: `build(con, as_of=T)` makes the marts show exactly what they showed with the
 observations loaded by T (the diff to the current state is the observations loaded after T), and
