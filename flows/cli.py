@@ -30,6 +30,7 @@ def root(
     home: Annotated[Path | None, typer.Option("--home", help="Working folder for inbox, outbox, quarantine (env BIPIN_HOME; default var/).")] = None,
 ) -> None:
     ctx.obj = AppState(load_settings(config, db, home))
+    ctx.call_on_close(ctx.obj.held.close)
 
 
 for _module in COMMAND_MODULES:

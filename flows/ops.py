@@ -38,14 +38,17 @@ def has_loaded_data(settings: Settings) -> bool:
             return False
 
 
-def ensure_demo_inbox(settings: Settings, catalog: Catalog, today: date) -> int:
-    """Write the demo files when there is nothing to work on (empty inbox, nothing loaded); returns files written."""
+def ensure_demo_inbox(settings: Settings, catalog: Catalog, today: date):
+    """Write the demo files when there is nothing to work on (empty inbox, nothing loaded).
+
+    Returns the demo's summary (flows.demo.inbox.DemoSummary: which file is bad on purpose ...), or None
+    when there was something to work on and nothing was written."""
     if inbox_files(settings) or has_loaded_data(settings):
-        return 0
+        return None
     from flows.demo.inbox import last_complete_month, write_demo_inbox
 
-    write_demo_inbox(catalog, settings.inbox, last_complete_month(today))
-    return len(inbox_files(settings))
+    summary, _panel = write_demo_inbox(catalog, settings.inbox, last_complete_month(today))
+    return summary
 
 
 def _rows(con: duckdb.DuckDBPyConnection, model: str, **params) -> list[dict]:
@@ -135,7 +138,7 @@ def task_work_seconds(flow_run_id) -> dict[str, float]:
     return out
 
 
-def own_work_seconds(flow_run_id, since: float) -> dict[str, dict[str, float]]:
+def own_work_seconds(flow_run_id, since: float, in_process: bool = False) -> dict[str, dict[str, float]]:
     """The job's own work in a pipeline run, per stage (flow name), measured two ways.
 
     "measured": time inside bipin's functions, recorded by flows.worktime.own_work in this process
@@ -143,8 +146,11 @@ def own_work_seconds(flow_run_id, since: float) -> dict[str, dict[str, float]]:
     runs' intervals from Prefect's API, which also counts the engine's per-task bookkeeping.
     "own" takes "measured" for each stage that recorded itself and "task_runs" for the others
     (tasks run on Dask workers), so nothing the job did is left out.
-    Stages run one after another, so "total" is their sum.
+    Stages run one after another, so "total" is their sum. `in_process` (every task ran in this
+    process, the thread runner) skips asking the API: the measured figures are then complete.
     """
+    if in_process:
+        return combine_own_work(worktime.seconds_since(since), {})
     task_runs = {k: v for k, v in task_work_seconds(flow_run_id).items() if k != "total"}
     return combine_own_work(worktime.seconds_since(since), task_runs)
 

@@ -22,6 +22,7 @@ from flows.brief.flow import brief
 from flows.ingest.flow import ingest
 from flows.ingest.report import REJECTED_STATE
 from flows.locking import warehouse_lock
+from flows.prefect_server.heartbeat import without_heartbeat
 from flows.rank.flow import rank
 from flows.rank.marts import catalog_changed_since_build
 from flows.runners import task_runner_for
@@ -124,7 +125,7 @@ def pipeline(
 
     def stage(name: str, call) -> object:
         started = time.perf_counter()
-        with warehouse_lock(settings.db_path):
+        with warehouse_lock(settings.db_path), without_heartbeat():
             state = call()
         seconds = round(time.perf_counter() - started, 3)
         ok = not state.is_failed() and not state.is_crashed()

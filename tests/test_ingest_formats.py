@@ -83,6 +83,12 @@ def test_xls_with_merged_headers_loads_as_its_xlsx_twin(tmp_path, xlsx_twin):
                                                  "C (固定资产投资(亿元) 比上年同期增长(%))")]
 
 
+def test_an_upper_case_extension_matches_the_lower_case_pattern(tmp_path, xlsx_twin):
+    result, settings = load(tmp_path, "CITY_202610.XLS", lambda p: write_xls(p, city_table()))
+    assert (result.status, result.messages) == ("loaded", [])
+    assert query(settings, OBSERVATIONS) == xlsx_twin
+
+
 def test_workbooks_named_as_the_other_kind_load_with_a_note(tmp_path, xlsx_twin):
     for name, write in [("a_202610.xls", lambda p: write_xlsx(p, city_table())),
                         ("b_202610.xlsx", lambda p: write_xls(p, city_table()))]:

@@ -59,4 +59,6 @@ def test_run_keeps_to_the_home_config_and_db_it_was_given(prefect_harness, tmp_p
     sent = [p.name for p in (home / "outbox").rglob("*.eml")]
     assert sent and all("only-here" in name for name in sent), sent
     summary = " ".join(result.output.split())
+    # the demo's planted bad file was rejected, which is what it is for: exit 0, and said so
+    assert "the demo's deliberately bad file, as intended" in summary
     assert f"outbox {home / 'outbox'} ({len(sent)} .eml files" in summary

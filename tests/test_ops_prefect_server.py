@@ -62,6 +62,14 @@ def test_commands_share_one_background_server_until_it_is_stopped(tmp_path):
         assert "starting Prefect's local server in the background" in first.stderr
         started = _record(tmp_path)
         assert started and started["owner"] == "background" and _alive(started["pid"])
+        from flows.prefect_server.template import template_path
+
+        if template_path().is_file():  # made by the install step: the new home began from a copy
+            assert "copied from the migrated template" in Path(started["log"]).read_text(encoding="utf-8")
+        request = urllib.request.Request(f"{started['api_url']}/block_types/filter", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:  # Prefect's own blocks, as after any start
+            assert {"secret", "local-file-system"} <= {b["slug"] for b in json.loads(response.read())}
 
         again = write_csv(settings.inbox / "city_a_202610.csv", wide_grid())  # the same file again: a duplicate
         second = _bipin(env, "ingest", str(again))
@@ -107,3 +115,29 @@ def test_a_server_slow_to_start_is_one_line_saying_what_to_do(tmp_path):
         assert path.exists()  # nothing was ingested
     finally:
         _bipin(env, "server", "stop")
+
+
+def test_a_background_server_whose_home_was_deleted_stops_instead_of_running_for_ever(tmp_path, monkeypatch):
+    import shutil
+    import time
+
+    from flows.prefect_server import connect
+
+    home = tmp_path / "home" / "prefect"
+    monkeypatch.setenv("BIPIN_PREFECT_IDLE_MINUTES", "120")
+    record, started = connect.start_background(home)
+    assert started and _alive(record.pid)
+    try:
+        connect.wait_ready(home, record, timeout_s=300)  # up and serving: it holds its database open
+        server_pids = [int(p) for p in Path(f"/proc/{record.pid}/task/{record.pid}/children").read_text().split()]
+        shutil.rmtree(tmp_path / "home")  # what an operator's `rm -rf var` does to a running server's home
+
+        deadline = time.monotonic() + 60
+        while _alive(record.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+            connect._reap(record.pid)
+        assert not _alive(record.pid)
+        assert server_pids and not any(_alive(pid) for pid in server_pids)
+    finally:
+        if _alive(record.pid):
+            os.kill(record.pid, 15)  # the keeper stops its server on SIGTERM

@@ -76,3 +76,66 @@ def test_clean_ingest_run_stays_plain_completed(prefect_harness, tmp_path):
     assert state.is_completed() and state.name == "Completed"
     logs = "\n".join(_run_logs(state.state_details.flow_run_id))
     assert "rejected" not in logs
+
+
+def test_rank_run_publishes_every_groups_top_three_in_one_artifact_with_chinese_periods(prefect_harness, tmp_path):
+    import json
+
+    from flows.ingest.flow import ingest
+    from flows.rank.flow import rank
+
+    settings = settings_for(tmp_path)
+    write_csv(settings.inbox / "city_good_202610.csv", wide_grid())
+    where = {"home": str(settings.home), "config_dir": str(settings.config_dir)}
+    assert ingest(**where, return_state=True).is_completed()
+    state = rank(**where, return_state=True)
+    assert state.is_completed(), state.message
+
+    artifact = _artifact(state.state_details.flow_run_id, "rank-top3")
+    rows = artifact.data if isinstance(artifact.data, list) else json.loads(artifact.data)
+    summary = state.result()
+    assert {row["group"] for row in rows} == set(summary["top3"]) and summary["top3"]
+    assert len(rows) == sum(len(group_rows) for group_rows in summary["top3"].values())
+    assert {row["period"] for row in rows} == {"2026年1-10月"}
+
+
+def test_pipeline_stages_run_without_a_heartbeat_thread_of_their_own(prefect_harness):
+    # a subflow's heartbeat thread costs ~1 s at its end (joined, sleeping in 1 s steps); the
+    # pipeline's own run keeps Prefect's heartbeats, so a dead process's run can still be marked Crashed
+    from prefect import flow
+    from prefect.settings import get_current_settings
+
+    from flows.prefect_server.heartbeat import without_heartbeat
+
+    @flow
+    def stage() -> int | None:
+        return get_current_settings().flows.heartbeat_frequency
+
+    @flow
+    def parent() -> tuple[int | None, int | None]:
+        with without_heartbeat():
+            inside = stage()
+        return get_current_settings().flows.heartbeat_frequency, inside
+
+    own, stage_frequency = parent()
+    assert own is not None and own >= 30
+    assert stage_frequency is None
+
+
+def test_a_commands_runs_send_no_heartbeats_until_it_ends_unless_the_operator_asks(prefect_harness, tmp_path,
+                                                                                   monkeypatch):
+    from prefect.settings import get_current_settings
+
+    from flows.commands.common import AppState
+    from flows.prefect_server.heartbeat import without_heartbeat
+
+    app = AppState(settings_for(tmp_path))
+    default = get_current_settings().flows.heartbeat_frequency
+    app.prefect_ready()
+    assert get_current_settings().flows.heartbeat_frequency is None  # the command waits for its own runs
+    app.held.close()  # the command ended (cli.py closes it)
+    assert get_current_settings().flows.heartbeat_frequency == default
+
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    with without_heartbeat():
+        assert get_current_settings().flows.heartbeat_frequency == default

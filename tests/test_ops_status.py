@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -55,7 +56,7 @@ def test_status_reports_files_sends_freshness_and_schedule(bipin_home, shipped_c
 def test_no_demo_files_once_data_is_loaded(bipin_home, shipped_catalog):
     _warehouse(bipin_home, shipped_catalog)
     assert has_loaded_data(bipin_home)
-    assert ensure_demo_inbox(bipin_home, shipped_catalog, date(2026, 11, 26)) == 0
+    assert ensure_demo_inbox(bipin_home, shipped_catalog, date(2026, 11, 26)) is None
     assert not bipin_home.inbox.exists()
 
 
@@ -90,3 +91,24 @@ def test_weekly_is_not_due_right_after_it_was_sent(bipin_home, shipped_catalog):
     assert not weekly["due_now"] and weekly["last_sent"] == datetime(2026, 11, 23, 8, 1)
     output = " ".join(CliRunner().invoke(app, ["status"]).output.split())
     assert "11-23 08:01" in output
+
+
+def test_run_exits_1_for_a_rejected_file_but_not_for_the_demos_planted_one(bipin_home, capsys):
+    import typer
+
+    from flows.commands.ops_cmd import _exit_on_rejections
+
+    planted = "synthetic_zhejiang_wide_202610_bad.csv"
+    result = {"ingest": {"rejected": [{"file": planted, "stored_path": "", "first_error": "x"}]}}
+    _exit_on_rejections(bipin_home, result, planted)  # returns: nothing to act on
+    assert "deliberately bad file" in capsys.readouterr().out
+
+    result["ingest"]["rejected"].append({"file": "金华_2026年1-10月.xlsx", "stored_path": "", "first_error": "y"})
+    with pytest.raises(typer.Exit) as stopped:
+        _exit_on_rejections(bipin_home, result, planted)
+    assert stopped.value.exit_code == 1
+    assert "1 file(s) rejected: 金华_2026年1-10月.xlsx" in " ".join(capsys.readouterr().err.split())
+
+    with pytest.raises(typer.Exit) as stopped:  # a real inbox (no demo written this run): every rejection counts
+        _exit_on_rejections(bipin_home, {"ingest": {"rejected": [{"file": planted}]}}, None)
+    assert stopped.value.exit_code == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 import typer
@@ -32,6 +32,7 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 class AppState:
     settings: Settings
     _catalog: Catalog | None = field(default=None, repr=False)
+    held: ExitStack = field(default_factory=ExitStack, repr=False)  # closed when the command ends (cli.py)
 
     def catalog(self) -> Catalog:
         if self._catalog is None:
@@ -81,6 +82,9 @@ class AppState:
             connect(announce=lambda line: err_console.print(line, highlight=False, markup=False))
         except ServerStartError as exc:
             fail(str(exc))
+        from flows.prefect_server.heartbeat import without_heartbeat
+
+        self.held.enter_context(without_heartbeat())  # the command waits for its runs (heartbeat.py)
         return self.settings
 
 

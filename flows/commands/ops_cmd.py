@@ -53,14 +53,16 @@ def run(
         fail(str(exc))
 
     from flows import worktime
-    from flows.ops import ensure_demo_inbox, own_work_seconds, sends_since
+    from flows.ops import ensure_demo_inbox, inbox_files, own_work_seconds, sends_since
     from flows.prefect_server.connect import begin
+    from flows.runners import load_runner_config
 
     begin()  # a Prefect server starting in the background meanwhile, if none is running yet
     with _progress() as progress:
         job = progress.add_task("checking the inbox (demo files are written when there is nothing to work on)")
         demo_start = time.perf_counter()
-        n_demo = ensure_demo_inbox(settings, catalog, date.today())
+        demo = ensure_demo_inbox(settings, catalog, date.today())
+        n_demo = len(inbox_files(settings)) if demo else 0
         demo_seconds = time.perf_counter() - demo_start
         progress.update(job, description="starting Prefect")
         from flows.pipeline import pipeline  # imports prefect (counted as start-up) while the server boots
@@ -83,7 +85,8 @@ def run(
     stages = result["stages"] if isinstance(result, dict) else []
     _print_summary(settings, stages, sends_since(settings, run_start))
     # the method bench/bench_run.py uses: time inside bipin's functions (flows/worktime.py), rank's task runs
-    work = own_work_seconds(flow_state.state_details.flow_run_id, mark)["own"]
+    in_process = load_runner_config(settings.config_dir).kind == "thread"
+    work = own_work_seconds(flow_state.state_details.flow_run_id, mark, in_process)["own"]
     own = demo_seconds + work["total"]
     per_stage = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in work.items() if name != "total")
     console.print(f"wall time {total:.2f} s = Prefect start-up and orchestration (with imports) {total - own:.2f} s"
@@ -91,6 +94,21 @@ def run(
                   f" pipeline flow {flow_seconds:.2f} s")
     if flow_state.is_failed():
         fail(f"pipeline failed: {flow_state.message}", EXIT_REJECTED)
+    _exit_on_rejections(settings, result, demo.bad_file.name if demo and demo.bad_file else None)
+
+
+def _exit_on_rejections(settings, result, planted: str | None) -> None:
+    """Exit 1 when files were rejected: someone must fix them. The demo's deliberately bad file, written by
+    this very run to show what a rejection looks like, is the one rejection nobody has to act on."""
+    ingest = result.get("ingest") if isinstance(result, dict) else None
+    rejected = [row["file"] for row in (ingest or {}).get("rejected", [])]
+    if planted in rejected:
+        console.print(f"rejected   {planted}: the demo's deliberately bad file, as intended (its reasons are "
+                      f"in {settings.quarantine} and the run's logs)", soft_wrap=True)
+    others = [name for name in rejected if name != planted]
+    if others:
+        fail(f"{len(others)} file(s) rejected: {', '.join(others)}; the reasons are in {settings.quarantine} and "
+             "the run's logs: fix each file and put it back in the inbox (the good files are loaded)", EXIT_REJECTED)
 
 
 def _place_code(catalog, name: str) -> str:

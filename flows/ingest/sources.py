@@ -86,10 +86,12 @@ def source_options(catalog: Catalog) -> list[SourceOptions]:
 
 
 def match_source(path: Path, sources: list[SourceOptions]) -> SourceOptions | None:
-    """The first source whose pattern matches the file name (config order decides)."""
+    """The first source whose pattern matches the file name (config order decides), ignoring case: a
+    bureau's `金华_2026年1-10月.XLS` is the same file form as `.xls` (fnmatch is case-sensitive on Linux)."""
+    name = path.name.casefold()
     for src in sources:
         patterns = (src.pattern,) if isinstance(src.pattern, str) else src.pattern
-        if any(fnmatch.fnmatch(path.name, p) for p in patterns):
+        if any(fnmatch.fnmatchcase(name, p.casefold()) for p in patterns):
             return src
     return None
 

@@ -34,14 +34,31 @@ def server_env(prefect_home: Path) -> dict[str, str]:
 
 
 def launch(prefect_home: Path, port: int, log: Path) -> subprocess.Popen:
-    """`prefect server start` on 127.0.0.1:port, output appended to `log`, in its own session."""
+    """`prefect server start` on 127.0.0.1:port, output appended to `log`, in its own session.
+
+    A home without a database starts from the install's migrated template (flows/prefect_server/template.py)."""
+    from flows.prefect_server import template
+
     prefect_home.mkdir(parents=True, exist_ok=True)
+    env = server_env(prefect_home)
+    if template.uses_default_database(env, prefect_home) and template.seed(prefect_home):
+        note_in_log(log, f"bipin: new Prefect database copied from the migrated template {template.template_path()}")
+        env.update(template.SEEDED_SERVER_ENV)
     with open(log, "ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)],
-            env=server_env(prefect_home), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+def note_in_log(log: Path, line: str) -> None:
+    """A dated line of bipin's own in the server's log (what a reader of the log needs to know)."""
+    try:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+    except OSError:  # the home was removed under us: nobody is left to read it
+        pass
 
 
 def stop(process: subprocess.Popen, grace_s: float = 20.0) -> None:

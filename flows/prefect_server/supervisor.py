@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 from flows.prefect_server import process
-from flows.prefect_server.record import mark_used, remove_record, seconds_unused
+from flows.prefect_server.record import mark_used, read_record, remove_record, seconds_unused
 
 CHECK_EVERY_S = 1.0
+RECORD_GRACE_S = 60.0  # the starting command writes the record just after starting this process
 
 
 def supervise(prefect_home: Path, port: int, idle_stop_s: float, log: Path) -> int:
@@ -31,11 +32,19 @@ def supervise(prefect_home: Path, port: int, idle_stop_s: float, log: Path) -> i
         signal.signal(sig, on_signal)
     mark_used(prefect_home)
     server = process.launch(prefect_home, port, log)
-    why = ""
+    why, started, recorded = "", time.monotonic(), False
     try:
         while not stopping:
             if server.poll() is not None:
                 why = f"the server exited with code {server.returncode}"
+                break
+            # a home deleted under a running server (rm -rf var) takes the last-used file with it, so
+            # the idle stop would never come: a keeper no longer on record stops instead
+            record = read_record(prefect_home)
+            mine = record is not None and record.pid == os.getpid()
+            recorded = recorded or mine
+            if not mine and (recorded or time.monotonic() - started > RECORD_GRACE_S):
+                why = "its record is gone (the home was removed or another server took its place)"
                 break
             if idle_stop_s and seconds_unused(prefect_home, time.time()) > idle_stop_s:
                 why = f"unused for {idle_stop_s:.0f} s"
@@ -45,13 +54,8 @@ def supervise(prefect_home: Path, port: int, idle_stop_s: float, log: Path) -> i
     finally:
         process.stop(server)
         remove_record(prefect_home, os.getpid())
-    _note(log, f"bipin: background Prefect server on port {port} stopped: {why}")
+    process.note_in_log(log, f"bipin: background Prefect server on port {port} stopped: {why}")
     return 0
-
-
-def _note(log: Path, line: str) -> None:
-    with open(log, "a", encoding="utf-8") as out:
-        out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
 
 
 if __name__ == "__main__":
