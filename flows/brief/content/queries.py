@@ -68,7 +68,7 @@ class RunReads:
 READ_SCHEMAS = ("marts", "mart_store", "ref", "raw", "staging", "meta")
 
 
-def reads_state(con) -> str:
+def reads_state(con) -> str | None:
     """Fingerprint of everything the sql/brief models read: each stored table's rows (count and an
     order-free sum of row hashes) in the schemas they read. Two equal fingerprints of one warehouse file
     mean every model returns the same rows for the same parameters, so the kinds of one `bipin run` (one
@@ -79,6 +79,8 @@ def reads_state(con) -> str:
         "select table_schema, table_name from information_schema.tables "
         "where table_type = 'BASE TABLE' and list_contains(?, table_schema) order by all", [list(READ_SCHEMAS)]
     ).fetchall()
+    if not tables:
+        return None
     parts = [f"select '{s}.{t}' as part, count(*)::varchar || ':' || coalesce(sum(hash(x)::hugeint), 0)::varchar "
              f'as state from "{s}"."{t}" as x' for s, t in tables]  # names from the catalog, not user text
     return con.execute(f"select md5(string_agg(part || '=' || state, ';' order by part)) "
