@@ -105,7 +105,9 @@ def test_a_stale_period_stops_leaders_briefings_and_tells_operators(tmp_path):
         "(45 days after its end, settings release_lag_days.monthly): load the newer releases (the digest names "
         "the members still missing) before briefing leaders",)
     (digest,) = operators.digests_for(settings, plan, [])
-    assert "stale data: the newest complete monthly period is 2026年1-6月" in text_of(digest)
+    assert ("数据滞后：月度数据最新完整期为2026年1-6月，2026年1-9月应于2026-11-14前发布（期末后45天，"
+            "settings 的 release_lag_days.monthly）：请导入新发布的数据") in text_of(digest)
+    assert "stale data" not in text_of(digest)
     # a longer lag in settings.yaml makes the same data current; naming a period asks for it on purpose
     with open(settings.config_dir / "settings.yaml", "a", encoding="utf-8") as f:
         f.write("release_lag_days: {monthly: 150}\n")

@@ -111,7 +111,7 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
             limit = parse_period(period).date if period else None
             found = q.newest_period(con, limit, quarter_only=(kind == "quarterly"))
             if found is None or (limit and found[0] != limit):
-                problems = [f"no ranked data for period {period or 'any'} in the marts"]
+                problems = [guards.no_ranked_data(period)]
             else:
                 target, label = found
     finally:
