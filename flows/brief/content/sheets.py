@@ -13,13 +13,14 @@ from datetime import date
 from flows.brief.content import queries as q
 
 TEXT, INT, SIGNED, ONE_DP, AMOUNT = "", "0", "+0;-0;0", "0.0", "#,##0.00"
+SCORE = AMOUNT  # two decimals, as the emails print scores (a score <= 100 never shows the separator)
 SCORE_SHEET = "综合得分"
 
 RANKING_COLUMNS = ("期别", "指标", "地区", "本年累计/期末", "单位", "比上年同期增长(%)", "位次", "并列", "是否前三",
                    "位次变化")
 RANKING_FORMATS = (TEXT, TEXT, TEXT, AMOUNT, TEXT, ONE_DP, INT, TEXT, TEXT, SIGNED)
 SCORE_COLUMNS = ("期别", "比拼组", "地区", "综合得分（百分制）", "综合排名", "较三个月前位次变化", "第一方阵")
-SCORE_FORMATS = (TEXT, TEXT, TEXT, ONE_DP, INT, SIGNED, TEXT)
+SCORE_FORMATS = (TEXT, TEXT, TEXT, SCORE, INT, SIGNED, TEXT)
 
 
 @dataclass(frozen=True)

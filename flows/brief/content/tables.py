@@ -114,7 +114,7 @@ def top3_table(counts: list[dict], place: str) -> Table:
 def first_tier_table(cards: list[dict], place: str) -> Table:
     """The places in the group's first tier by composite score (百分制), in official order."""
     rows = tuple(TableRow(c["place_name"], (Cell(w.short_rank(c["composite_rank"], tied(cards, c))),
-                                            Cell(f"{c['score_100']:.1f}")),
+                                            Cell(w.score_cell(c["score_100"]))),
                           c["place_code"] == place)
                  for c in official([c for c in cards if c["is_first_tier"]]))
     return Table("第一方阵", ("综合排名", "综合得分"), rows)

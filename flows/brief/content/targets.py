@@ -84,7 +84,8 @@ def _comparable_change(r: dict) -> float:
 
 
 def _lever_line(r: dict) -> str:
-    """货物进出口总额增速提高0.7个百分点（至8.6%）即可追平，由全市第5位升至并列第4位，综合得分提高0.61分，可进入第一方阵."""
+    """货物进出口总额增速提高0.7个百分点（至8.6%）即可追平，由全市第5位升至并列第4位，综合得分提高0.61分，可进入第一方阵
+    (the gain on 100 points as the scores are printed: points_100 of sql/brief/rank_levers.sql)."""
     label = w.indicator_label(r["indicator_name"], r["basis"])
     lower = r["is_lower_better"]
     if r["basis"] == "growth" or r["unit"] == "%":
@@ -93,11 +94,8 @@ def _lever_line(r: dict) -> str:
         change = (f"{'减少' if lower else '增加'}{w.amount_phrase(r['needed_change'], r['unit'])}"
                   f"（至{w.amount_phrase(r['needed_metric'], r['unit'])}）")
     scope = r["group_label"]
-    points = r["composite_points_gained"]
-    # rank points are on a 0-100 scale; z-scores move by hundredths
-    points_text = f"{points:.2f}分" if r["scoring_method"] == "rank_points" else f"{points:.3f}"
     text = (f"{label}{change}即可追平，由{scope}第{r['rank']}位升至并列第{r['rank_if_gained']}位，"
-            f"综合得分提高{points_text}")
+            f"综合得分提高{w.points_phrase(r['points_100'])}")
     if r["lifts_to_first_tier"]:
         return f"{text}，可进入{scope}第一方阵"
     if r["gains_composite_place"]:
