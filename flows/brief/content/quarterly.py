@@ -20,7 +20,7 @@ def indicator_headlines(rankings: list[dict], place: str) -> tuple[str, ...]:
     for code in dict.fromkeys(r["indicator_code"] for r in sorted(mine, key=lambda r: r["indicator_order"])):
         rows = [r for r in mine if r["indicator_code"] == code]
         first = rows[0]
-        value = w.metric_phrase(first["metric"], first["basis"], first["unit"])
+        value = w.metric_phrase(first["metric"], first["basis"], first["unit"]) + w.preliminary_mark(first.get("is_preliminary"))
         what = "增速" if first["basis"] == "growth" else ""
         ranks = "、".join(f"{r['group_label']}{w.short_rank(r['rank'], r['is_tied'])}" for r in rows if r["rank"] is not None)
         out.append(f"{first['indicator_name']}{value}" + (f"，{what}{ranks}" if ranks else "，未排位"))

@@ -36,18 +36,19 @@ def _behind_line(r: dict, period: date) -> str:
     if r["period"] != period:  # a quarterly indicator at its last quarter: say which
         name += f"（{r['period_label'].split('年', 1)[-1]}）"
     target_unit = "%" if r["basis"] == "growth" else r["unit"]
+    mark = w.preliminary_mark(r.get("is_preliminary"))
     target = w.amount_phrase(r["target"], target_unit)
     if r["basis"] == "growth":
-        text = (f"{name}{w.growth_phrase(r['metric'])}，{'高' if r['is_lower_better'] else '低'}于年度目标"
+        text = (f"{name}{w.growth_phrase(r['metric'])}{mark}，{'高' if r['is_lower_better'] else '低'}于年度目标"
                 f"（{target}）{abs(r['gap']):.1f}个百分点")
     elif r["value_progress"] is not None:
         done = "完成年度新增目标的" if r["kind"] == "stock" else f"为年度目标（{target}）的"
         lag = abs(r["value_progress"] - r["time_progress"])
-        text = (f"{name}{w.amount_phrase(r['metric'], r['unit'])}，{done}{r['value_progress']:.1f}%，"
+        text = (f"{name}{w.amount_phrase(r['metric'], r['unit'])}{mark}，{done}{r['value_progress']:.1f}%，"
                 f"{'快' if r['is_lower_better'] else '慢'}于序时进度{lag:.1f}个百分点")
     else:  # a rate or level compared as it is (亏损面 against a ceiling)
         diff = w.diff_phrase(r["metric"] - r["target"], "level", r["unit"])
-        text = f"{name}{w.amount_phrase(r['metric'], r['unit'])}，比年度目标（{target}）{diff}"
+        text = f"{name}{w.amount_phrase(r['metric'], r['unit'])}{mark}，比年度目标（{target}）{diff}"
     needed = _needed_phrase(r)
     return f"{text}，{needed}" if needed else text
 
