@@ -198,7 +198,7 @@ def render_for(settings: Settings, plan: Plan, r: Recipient) -> RenderOutcome:
         b = replace(common, recipient=r, context=replace(common.context, recipient_name=r.name))
         return RenderOutcome(r.email, r.name, compose(b, cfg, plan.as_of, r.name, r.email, settings.timezone))
     except collect.BlankBriefing as exc:
-        return RenderOutcome(r.email, r.name, None, "blocked", f"not sent: {exc}")
+        return RenderOutcome(r.email, r.name, None, "blocked", exc.detail())
     except Exception as exc:  # one recipient's bad data must not stop the others; the digest names it
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return RenderOutcome(r.email, r.name, None, "failed_render",
