@@ -40,7 +40,10 @@ def test_one_preliminary_value_is_marked_in_the_monthly_text_and_xlsx_and_nothin
         "社会消费品零售总额增速：5.5%（快报数），义乌8.9%，低3.4个百分点（第5位对第3位）",
         "社会消费品零售总额增速：5.5%（快报数），永康7.2%，低1.7个百分点（第5位对第4位）",
     ]
-    assert out.html.count("（快报数）") == len(marked)
+    # HTML: in a sentence as in the text; in a table cell on its own line under the number (narrow columns)
+    assert out.html.count("快报数") == len(marked)
+    assert out.html.count('5.5%<br><span class="note">快报数</span>') == 3  # 全市 table, both benchmarks
+    assert out.html.count('7.2%<br><span class="note">快报数</span>') == 1  # 山区26县 table
     (attachment,) = list(out.message.iter_attachments())
     wb = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
     flagged = []

@@ -22,6 +22,8 @@ class BenchmarkRow:
     diff: str
     focus_rank: str
     benchmark_rank: str
+    focus_mark: str = ""       # （快报数）: after the value in text, under it in HTML
+    benchmark_mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,6 @@ def _rank(g: dict, side: str) -> str:
     return w.short_rank(g[f"{side}_rank"], bool(g.get(f"{side}_is_tied")))
 
 
-def _value(g: dict, side: str) -> str:
-    """10.1% / 10.1%（快报数） when the publisher released that side's number as a first estimate."""
-    return (w.table_metric(g[f"{side}_metric"], g["basis"], g["unit"])
-            + w.preliminary_mark(g.get(f"{side}_is_preliminary")))
-
-
 def _label(g: dict) -> str:
     return w.indicator_label(g["indicator_name"], g["basis"])
 
@@ -77,9 +73,11 @@ def benchmark_blocks(gaps: list[dict], place_name: str) -> tuple[BenchmarkBlock,
         ahead = sum(1 for g in rows if is_ahead(g) is True)
         behind = sum(1 for g in rows if is_ahead(g) is False)
         table = tuple(BenchmarkRow(
-            _label(g), _value(g, "focus"), _value(g, "benchmark"),
+            _label(g), w.table_metric(g["focus_metric"], g["basis"], g["unit"]),
+            w.table_metric(g["benchmark_metric"], g["basis"], g["unit"]),
             w.diff_phrase(g["diff"], g["basis"], g["unit"], g.get("direction") == "lower"),
             _rank(g, "focus"), _rank(g, "benchmark"),
+            w.preliminary_mark(g.get("focus_is_preliminary")), w.preliminary_mark(g.get("benchmark_is_preliminary")),
         ) for g in rows)
         scope = rows[0]["group_label"] or ""
         if role == "learn_from":
