@@ -1,17 +1,15 @@
 """Build the rank marts from staging.observations: run sql/marts/*.sql in dependency order.
 
-The marts are views in schema `marts`. Ranks and top-three counts are computed when read
-(mart_store.ranked: a window over the slices asked for); what has a history is stored in `mart_store`
-tables: the top-three rows of every slice, per-slice sizes (published periods) and streaks.
-A build brings those up to date for the indicator x period slices whose observations differ between
-what the store shows and what is asked for (observations loaded in between the two cuts): their
-published periods, their top three, and the streaks that may run through them.
-Each build is one transaction: record meta.rank_state (the views read its cut), delete the window,
-insert the new rows.
+The marts are views in schema `marts`. Ranks and top-three counts are computed when read (mart_store.ranked:
+a window over the slices asked for); what has a history is stored in `mart_store` tables: the top-three
+rows of every slice, per-slice sizes (published periods) and streaks.
+A build brings those up to date for the indicator x period slices whose observations differ between what
+the store shows and what is asked for (loaded between the two cuts): their published periods, their top
+three, and the streaks that may run through them.
+Each build is one transaction: record meta.rank_state (the views read its cut), delete the window, insert.
 
-As of a past moment T: `build(con, as_of=T)` makes the marts show exactly what they showed with the
-observations loaded by T (the diff to the current state is the observations loaded after T), and
-`marts_as_of(con, T)` does that for the length of a `with` block, then brings the marts back to now.
+As of a past moment T: `build(con, as_of=T)` makes the marts show exactly what they showed with the observations
+loaded by T, and `marts_as_of(con, T)` does that for a `with` block, then brings the marts back to now.
 """
 
 from __future__ import annotations
