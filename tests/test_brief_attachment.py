@@ -52,10 +52,10 @@ def test_xlsx_has_period_ytd_value_formats_and_filter(tmp_path):
     # the ranked growth is the marts' number (not the 99.9 of the raw row); the value sits beside it
     assert (row[3].value, row[4].value, row[5].value, row[6].value) == (123.456, "亿元", growth, rank)
     assert (row[3].number_format, row[5].number_format, row[6].number_format) == ("#,##0.00", "0.0", "0")
-    assert ws.auto_filter.ref == f"A1:J{ws.max_row}"
+    assert ws.auto_filter.ref == f"A1:K{ws.max_row}"
     scores = wb["综合得分"]
     assert [c.value for c in scores[1]][:4] == ["期别", "比拼组", "地区", "综合得分（百分制）"]
-    assert all(r[3].number_format == "0.0" for r in scores.iter_rows(min_row=2)) and scores.max_row > 2
+    assert all(r[3].number_format == "#,##0.00" for r in scores.iter_rows(min_row=2)) and scores.max_row > 2
 
 
 def test_xlsx_sheet_names_and_filename_are_the_same_for_every_kind(tmp_path):

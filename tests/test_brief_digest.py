@@ -111,7 +111,13 @@ def test_a_clean_run_sends_no_digest_and_a_failure_is_told_once(tmp_path):
 
 def test_a_recipient_whose_place_has_no_ranks_is_a_problem_of_its_own(tmp_path):
     settings = world_settings(tmp_path)
-    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
-    blank = SendResult("city@example.gov.cn", "金华市领导", "blocked", "not sent: 金华市 has no ranked indicator")
+    extra = "  - {name: 金华市领导, email: city@example.gov.cn, place: jinhua, groups: [city_jinhua], kinds: [weekly]}\n"
+    recipients = settings.config_dir / "recipients.yaml"
+    recipients.write_text(recipients.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    plan = p.make_plan(settings, "weekly", recipients=["city@example.gov.cn"], as_of=AS_OF)
+    outcome = p.render_for(settings, plan, plan.recipients[0])
+    blank = SendResult(outcome.email, outcome.name, outcome.status, outcome.detail)
+    assert blank.detail.startswith("not sent: 金华市 has no ranked indicator")  # logs and Prefect: English
     (out,) = operators.digests_for(settings, plan, [blank])
-    assert "金华市领导 <city@example.gov.cn>：未发送，not sent: 金华市 has no ranked indicator" in text_of(out)
+    assert "金华市领导 <city@example.gov.cn>：未发送，金华市2026年1-10月没有参加排位的指标\n" in text_of(out)
+    assert "not sent" not in text_of(out)

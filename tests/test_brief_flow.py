@@ -140,7 +140,8 @@ def test_flow_refuses_blank_briefings_and_tells_the_operators(tmp_path, prefect_
     assert state.is_failed() and "the rank marts are empty" in state.message
     assert not (settings.outbox / "weekly").exists()
     (digest_file,) = (settings.outbox / "digest").rglob("*.eml")
-    assert "the rank marts are empty" in digest_file.with_suffix(".html").read_text(encoding="utf-8")
+    digest_html = digest_file.with_suffix(".html").read_text(encoding="utf-8")
+    assert "排名结果表为空，尚未计算任何排名" in digest_html and "the rank marts are empty" not in digest_html
 
 
 def test_as_of_needs_marts_built_as_of_then(tmp_path):

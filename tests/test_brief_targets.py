@@ -58,7 +58,7 @@ def test_rates_stocks_and_synthetic_targets_are_worded_as_such():
 def lever(indicator, change, **extra):
     row = {"place_code": "wuyi", "indicator_name": indicator, "basis": "growth", "unit": "亿元", "rank": 5,
            "rank_if_gained": 4, "metric": 7.9, "needed_metric": 7.9 + change, "needed_change": change,
-           "composite_points_gained": 0.61, "composite_rank": 4, "group_label": "全市", "group_order": 0,
+           "composite_points_gained": 0.61, "points_100": 0.61, "composite_rank": 4, "group_label": "全市", "group_order": 0,
            "indicator_order": 0, "gains_composite_place": False, "lifts_to_first_tier": False,
            "scoring_method": "rank_points", "is_lower_better": False}
     row.update(extra)
@@ -74,13 +74,13 @@ def test_levers_name_the_smallest_changes_that_move_the_composite():
         lever("实际使用外资", 500.0, basis="level", unit="万美元", metric=1000.0, needed_metric=1500.0,
               gains_composite_place=True),                          # 50% of its level: the largest change
         lever("一般公共预算收入", 2.0, group_label="山区26县", group_order=1, gains_composite_place=True,
-              scoring_method="zscore", composite_points_gained=0.0123, composite_rank=12),
+              scoring_method="zscore", composite_points_gained=0.0002, points_100=0.0033, composite_rank=12),
     ]
     assert levers_lines(rows, "wuyi") == (
         "以下指标小幅提升即可带动综合排名进位",
         "规上工业企业亏损面降低0.5个百分点（至17.5%）即可追平，由全市第6位升至并列第5位，综合得分提高0.61分，可进入全市第一方阵",
         "货物进出口总额增速提高0.7个百分点（至8.6%）即可追平，由全市第5位升至并列第4位，综合得分提高0.61分，全市综合排名可进一位（现第4位）",
-        "一般公共预算收入增速提高2.0个百分点（至9.9%）即可追平，由山区26县第5位升至并列第4位，综合得分提高0.012，山区26县综合排名可进一位（现第12位）",
+        "一般公共预算收入增速提高2.0个百分点（至9.9%）即可追平，由山区26县第5位升至并列第4位，综合得分提高不足0.01分，山区26县综合排名可进一位（现第12位）",
     )
 
 

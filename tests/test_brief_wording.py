@@ -183,18 +183,18 @@ def test_scoreboard_marks_ties_and_moves_in_official_order():
     cards = [card("a", "甲", 90.0, 1, 2, True, "330799"), card("wuyi", "武义", 70.0, 2, 1, True, "330723"),
              card("c", "丙", 70.0, 2, None, True, "330701"), card("d", "丁", 55.5, 4, 4, False, "330702")]
     (section,) = quarterly.quarterly_sections(cards, "wuyi", "武义县")
-    assert section.summary == ("综合得分70.0分（百分制），居全市并列第2位，比上季退1位，位列第一方阵（前2位），"
-                               "领先方阵外首位14.5分")
+    assert section.summary == ("综合得分70.00分（百分制），居全市并列第2位，比上季退1位，位列第一方阵（前2位），"
+                               "领先方阵外首位14.50分")
     assert [r.label for r in section.tables[0].rows] == ["丙", "丁", "武义", "甲"]  # division code order
     texts = [[c.text for c in r.cells] for r in section.tables[0].rows]
-    assert texts[0] == ["并列第2位", "70.0", "—", "第一方阵"] and texts[3] == ["第1位", "90.0", "进1位", "第一方阵"]
+    assert texts[0] == ["并列第2位", "70.00", "—", "第一方阵"] and texts[3] == ["第1位", "90.00", "进1位", "第一方阵"]
 
 
 def test_outside_the_first_tier_the_distance_is_in_points():
     cards = [card("a", "甲", 90.0, 1, 1, True, "1"), card("b", "乙", 61.25, 2, 2, True, "2"),
              card("wuyi", "武义", 58.0, 3, 3, False, "3")]
     (section,) = quarterly.quarterly_sections(cards, "wuyi", "武义县")
-    assert section.summary.endswith("；距第一方阵（前2位）差3.2分") or section.summary.endswith("差3.3分")
+    assert section.summary.endswith("；距第一方阵（前2位）差3.25分")
 
 
 def test_quarterly_indicators_name_growth_and_every_rank():

@@ -14,6 +14,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from flows.brief import plan as p
+from flows.brief.bilingual import zh
 from flows.brief.content import collect, digest
 from flows.brief.content import digest_wording as dw
 from flows.brief.content import queries as q
@@ -61,7 +62,8 @@ def _build(settings: Settings, plan: p.Plan, results: list[SendResult], daily: b
     since = until - timedelta(days=cfg.digest_days)
     con = p.open_db(settings, read_only=plan.dry_run)
     try:
-        held = (*plan.problems, "因此没有发送简报") if plan.problems and plan.kind != "digest" else plan.problems
+        said = tuple(zh(x) for x in plan.problems)  # the guards' Chinese lines; their English is for the logs
+        held = (*said, "因此没有发送简报") if said and plan.kind != "digest" else said
         extra = [digest.problem("stale", held)]
         files, messages = [], []
         if daily:

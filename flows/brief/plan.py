@@ -114,7 +114,7 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
             limit = parse_period(period).date if period else None
             found = q.newest_period(con, limit, quarter_only=(kind == "quarterly"))
             if found is None or (limit and found[0] != limit):
-                problems = [f"no ranked data for period {period or 'any'} in the marts"]
+                problems = [guards.no_ranked_data(period)]
             else:
                 target, label = found
         # briefings only (the digest reads apart): what lets this run share reads with the process's other runs
@@ -217,7 +217,7 @@ def render_for(settings: Settings, plan: Plan, r: Recipient) -> RenderOutcome:
         b = replace(common, recipient=r, context=replace(common.context, recipient_name=r.name))
         return RenderOutcome(r.email, r.name, compose(b, cfg, plan.as_of, r.name, r.email, settings.timezone))
     except collect.BlankBriefing as exc:
-        return RenderOutcome(r.email, r.name, None, "blocked", f"not sent: {exc}")
+        return RenderOutcome(r.email, r.name, None, "blocked", exc.detail())
     except Exception as exc:  # one recipient's bad data must not stop the others; the digest names it
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return RenderOutcome(r.email, r.name, None, "failed_render",

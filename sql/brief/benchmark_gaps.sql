@@ -16,6 +16,14 @@ tied_ranks as (
     having count(*) > 1
 ),
 
+-- values the publisher released as first estimates (快报数): the briefing marks them on both sides
+preliminary as (
+    select place_code, indicator_code, bool_or(is_preliminary) as is_preliminary
+    from marts.rankings
+    where period = $period and is_preliminary
+    group by all
+),
+
 final as (
     select
         gaps.focus_place_code,
@@ -36,6 +44,8 @@ final as (
         gaps.benchmark_rank,
         ft.rank is not null as focus_is_tied,
         bt.rank is not null as benchmark_is_tied,
+        coalesce(fp.is_preliminary, false) as focus_is_preliminary,
+        coalesce(bp.is_preliminary, false) as benchmark_is_preliminary,
         gaps.event,
         gaps.needed_growth_pct,
         gaps.needed_value,
@@ -48,6 +58,10 @@ final as (
     left join tied_ranks as bt
         on bt.group_code = gaps.group_code and bt.indicator_code = gaps.indicator_code
             and bt.rank = gaps.benchmark_rank
+    left join preliminary as fp
+        on fp.place_code = gaps.focus_place_code and fp.indicator_code = gaps.indicator_code
+    left join preliminary as bp
+        on bp.place_code = gaps.benchmark_place_code and bp.indicator_code = gaps.indicator_code
     order by gaps.focus_place_code, gaps.role, ind.sort_order
 )
 

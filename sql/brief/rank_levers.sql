@@ -10,6 +10,12 @@ with levers as (
 final as (
     select
         levers.*,
+        -- the gain on the 100-point scale the briefings print scores on (docs/RULES.md section 7, as
+        -- scorecards.sql maps score_100): rank points already are; a mean z moves 50 / 3 points per unit
+        case levers.scoring_method
+            when 'zscore' then levers.composite_points_gained * 50 / 3
+            else levers.composite_points_gained
+        end as points_100,
         grp.label as group_label,
         grp.first_tier_size,
         grp.sort_order as group_order,

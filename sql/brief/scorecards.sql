@@ -28,8 +28,8 @@ final as (
         -- on 100 points whatever the method (docs/RULES.md section 7): rank_points already is;
         -- a mean z-score (each capped at +-3) maps linearly, 50 = the group's average, 0 / 100 = 3 sd below / above
         case grp.scoring_method
-            when 'zscore' then round(50 + cur.composite_score * 50 / 3, 1)
-            else round(cur.composite_score, 1)
+            when 'zscore' then round(50 + cur.composite_score * 50 / 3, 2)
+            else round(cur.composite_score, 2)
         end as score_100,
         cur.composite_score,
         cur.composite_rank,

@@ -7,6 +7,14 @@ with progress as (
     where list_contains($places, place_code) and year = year($period::date) and period <= $period::date
 ),
 
+-- values the publisher released as first estimates (快报数), as ranked in any group
+preliminary as (
+    select place_code, indicator_code, period, bool_or(is_preliminary) as is_preliminary
+    from marts.rankings
+    where list_contains($places, place_code) and is_preliminary
+    group by all
+),
+
 final as (
     select
         progress.*,
@@ -14,8 +22,10 @@ final as (
         ind.unit as indicator_unit,
         ind.kind,
         ind.sort_order as indicator_order,
+        coalesce(pre.is_preliminary, false) as is_preliminary,
     from progress
     inner join ref.indicators as ind using (indicator_code)
+    left join preliminary as pre using (place_code, indicator_code, period)
     qualify row_number() over (
         partition by progress.place_code, progress.indicator_code order by progress.period desc
     ) = 1

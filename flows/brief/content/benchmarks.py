@@ -22,6 +22,8 @@ class BenchmarkRow:
     diff: str
     focus_rank: str
     benchmark_rank: str
+    focus_mark: str = ""       # （快报数）: after the value in text, under it in HTML
+    benchmark_mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def benchmark_blocks(gaps: list[dict], place_name: str) -> tuple[BenchmarkBlock,
             w.table_metric(g["benchmark_metric"], g["basis"], g["unit"]),
             w.diff_phrase(g["diff"], g["basis"], g["unit"], g.get("direction") == "lower"),
             _rank(g, "focus"), _rank(g, "benchmark"),
+            w.preliminary_mark(g.get("focus_is_preliminary")), w.preliminary_mark(g.get("benchmark_is_preliminary")),
         ) for g in rows)
         scope = rows[0]["group_label"] or ""
         if role == "learn_from":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from flows.brief.bilingual import Said
 from flows.brief.content import benchmarks, leader, quarterly, sheets, tables, targets, trends
 from flows.brief.content import queries as q
 from flows.brief.content import weekly as content
@@ -22,7 +23,19 @@ KIND_TITLES = {"weekly": "每周调度", "monthly": "每月一通报", "quarterl
 
 
 class BlankBriefing(Exception):
-    """Nothing true to say for this recipient; the reason is the message."""
+    """Nothing true to say for this recipient; the reason is the message (English), with its Chinese
+    line for the operators' digest."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+
+    def __reduce__(self):  # a task in another process (Dask) gets both lines back
+        return (BlankBriefing, (str(self), self.zh))
+
+    def detail(self) -> Said:
+        """The recipient's outcome: English for logs and Prefect, Chinese for the digest."""
+        return Said(f"not sent: {self}", self.zh)
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,8 @@ def focus_period(con, kind: str, period: date, period_label: str, groups: tuple[
     (docs/RULES.md 11)."""
     found = q.newest_period(con, period, quarter_only=(kind == "quarterly"), groups=list(groups))
     if found is None:
-        raise BlankBriefing(f"no complete period by {period_label} in groups {', '.join(groups)}")
+        raise BlankBriefing(f"no complete period by {period_label} in groups {', '.join(groups)}",
+                            f"所在比拼组截至{period_label}没有完整的一期数据")
     return found
 
 
@@ -133,7 +147,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     now_rows = [x for x in window if x["period"] == period and x["rank"] is not None]
     if not now_rows:
         raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label} "
-                            f"(groups {', '.join(r.groups) or 'none'})")
+                            f"(groups {', '.join(r.groups) or 'none'})", f"{place_name}{period_label}没有参加排位的指标")
     periods = trend_periods_of(window, r, trend_periods)
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     streaks = q.fetch(con, "focus_streaks", place=r.place, groups=list(r.groups), period=period)
@@ -169,7 +183,8 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
     rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
     mine = [x for x in rankings if x["place_code"] == r.place]
     if not any(x["rank"] is not None for x in mine):
-        raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label}")
+        raise BlankBriefing(f"{place_name} has no ranked indicator in {period_label}",
+                            f"{place_name}{period_label}没有参加排位的指标")
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     cards = q.fetch(con, "scorecards", period=period, previous_period=months_back(period, 3), groups=list(r.groups))
     gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
@@ -195,7 +210,7 @@ def quarterly_briefing(con, catalog: Catalog, r: Recipient, period: date, as_of:
     label = Period(period.year, period.month, 1).label("quarterly")
     cards = q.fetch(con, "scorecards", period=period, previous_period=months_back(period, 3), groups=list(r.groups))
     if not any(c["place_code"] == r.place for c in cards):
-        raise BlankBriefing(f"{place_name} has no composite score in {label}")
+        raise BlankBriefing(f"{place_name} has no composite score in {label}", f"{place_name}{label}没有综合得分")
     rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flows.brief.bilingual import zh
 from flows.brief.content import digest_wording as dw
 from flows.brief.content import wording as w
 from flows.brief.delivery.outcome import SendResult
@@ -98,7 +99,7 @@ def overdue_lines(expected: list[dict], loaded_periods: set[date], as_of: dateti
 
 
 def failed_lines(results: list[SendResult]) -> tuple[str, ...]:
-    return tuple(f"{r.name} <{r.email}>：{dw.STATUS_WORDS.get(r.status, r.status)}" + (f"，{r.detail}" if r.detail else "")
+    return tuple(f"{r.name} <{r.email}>：{dw.STATUS_WORDS.get(r.status, r.status)}" + (f"，{zh(r.detail)}" if r.detail else "")
                  for r in results if r.status in dw.TROUBLE)
 
 

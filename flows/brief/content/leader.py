@@ -42,7 +42,8 @@ def count_lines(counts: list[dict], place: str, period: date, sizes: dict[str, i
 
 
 def _named(rows: list[dict]) -> str:
-    names = [f"{w.indicator_label(r['indicator_name'], r['basis'])}（{w.short_rank(r['rank'], r['is_tied'])}）"
+    names = [f"{w.indicator_label(r['indicator_name'], r['basis'])}（{w.short_rank(r['rank'], r['is_tied'])}"
+             f"{w.preliminary_mark(r.get('is_preliminary'), in_brackets=True)}）"
              for r in rows[:MAX_NAMES]]
     more = f"等{len(rows)}项" if len(rows) > MAX_NAMES else ""
     return "、".join(names) + more

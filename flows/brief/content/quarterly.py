@@ -20,20 +20,16 @@ def indicator_headlines(rankings: list[dict], place: str) -> tuple[str, ...]:
     for code in dict.fromkeys(r["indicator_code"] for r in sorted(mine, key=lambda r: r["indicator_order"])):
         rows = [r for r in mine if r["indicator_code"] == code]
         first = rows[0]
-        value = w.metric_phrase(first["metric"], first["basis"], first["unit"])
+        value = w.metric_phrase(first["metric"], first["basis"], first["unit"]) + w.preliminary_mark(first.get("is_preliminary"))
         what = "增速" if first["basis"] == "growth" else ""
         ranks = "、".join(f"{r['group_label']}{w.short_rank(r['rank'], r['is_tied'])}" for r in rows if r["rank"] is not None)
         out.append(f"{first['indicator_name']}{value}" + (f"，{what}{ranks}" if ranks else "，未排位"))
     return tuple(out)
 
 
-def _points(x: float) -> str:
-    return f"{x:.1f}分"
-
-
 def standing(cards: list[dict], mine: dict, label: str) -> str:
-    """综合得分62.3分（百分制），居山区26县第5位，比上季进1位；距第一方阵（前9位）差3.2分 / 位列第一方阵，领先方阵外首位2.1分."""
-    text = f"综合得分{_points(mine['score_100'])}（百分制），{w.rank_phrase(mine['composite_rank'], label, tied(cards, mine))}"
+    """综合得分62.35分（百分制），居山区26县第5位，比上季进1位；距第一方阵（前9位）差3.20分 / 位列第一方阵，领先方阵外首位2.10分."""
+    text = f"综合得分{w.points_phrase(mine['score_100'])}（百分制），{w.rank_phrase(mine['composite_rank'], label, tied(cards, mine))}"
     if mine["prev_composite_rank"] is not None:
         text += f"，比上季{w.change_phrase(mine['rank_change'])}"
     inside = [c for c in cards if c["is_first_tier"]]
@@ -42,9 +38,9 @@ def standing(cards: list[dict], mine: dict, label: str) -> str:
     if mine["is_first_tier"]:
         text += f"，位列{size}"
         if outside:
-            text += f"，领先方阵外首位{_points(mine['score_100'] - max(c['score_100'] for c in outside))}"
+            text += f"，领先方阵外首位{w.points_phrase(mine['score_100'] - max(c['score_100'] for c in outside))}"
     elif inside:
-        text += f"；距{size}差{_points(min(c['score_100'] for c in inside) - mine['score_100'])}"
+        text += f"；距{size}差{w.points_phrase(min(c['score_100'] for c in inside) - mine['score_100'])}"
     return text
 
 
@@ -59,7 +55,7 @@ def scoreboard_table(cards: list[dict], place: str) -> Table:
     else:
         shown, title = official(cards), "综合得分与排名"
     rows = tuple(TableRow(c["place_name"], (
-        Cell(w.short_rank(c["composite_rank"], tied(cards, c))), Cell(f"{c['score_100']:.1f}"),
+        Cell(w.short_rank(c["composite_rank"], tied(cards, c))), Cell(w.score_cell(c["score_100"])),
         Cell(w.short_change(c["rank_change"], c["prev_composite_rank"] is not None)),
         Cell("第一方阵" if c["is_first_tier"] else ""),
     ), c["place_code"] == place) for c in shown)

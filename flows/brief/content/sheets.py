@@ -3,6 +3,8 @@
 One sheet per peer group (named by the group, in the recipient's order), each row one place on one
 indicator with its period, 本年累计 value, growth and rank; then one sheet of composite scores. Every
 column states its number format, so a leader's Excel shows 10.1 and 59.09, not 59.090909 in General.
+A value the publisher released as a first estimate says 是 in the last column, 快报数: a column of its
+own keeps the numbers numbers (sortable) and lets a filter show or hide the estimates.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from datetime import date
 from flows.brief.content import queries as q
 
 TEXT, INT, SIGNED, ONE_DP, AMOUNT = "", "0", "+0;-0;0", "0.0", "#,##0.00"
+SCORE = AMOUNT  # two decimals, as the emails print scores (a score <= 100 never shows the separator)
 SCORE_SHEET = "综合得分"
 
 RANKING_COLUMNS = ("期别", "指标", "地区", "本年累计/期末", "单位", "比上年同期增长(%)", "位次", "并列", "是否前三",
-                   "位次变化")
-RANKING_FORMATS = (TEXT, TEXT, TEXT, AMOUNT, TEXT, ONE_DP, INT, TEXT, TEXT, SIGNED)
+                   "位次变化", "快报数")
+RANKING_FORMATS = (TEXT, TEXT, TEXT, AMOUNT, TEXT, ONE_DP, INT, TEXT, TEXT, SIGNED, TEXT)
 SCORE_COLUMNS = ("期别", "比拼组", "地区", "综合得分（百分制）", "综合排名", "较三个月前位次变化", "第一方阵")
-SCORE_FORMATS = (TEXT, TEXT, TEXT, ONE_DP, INT, SIGNED, TEXT)
+SCORE_FORMATS = (TEXT, TEXT, TEXT, SCORE, INT, SIGNED, TEXT)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,8 @@ def ranking_sheet(name: str, rows: list[dict]) -> Sheet:
     """One group's sheet from group_rankings rows (already in indicator and rank order)."""
     return Sheet(name, RANKING_COLUMNS, tuple(
         (r["period_label"], r["indicator_name"], r["place_name"], r["value"], r["unit"], r["growth_pct"], r["rank"],
-         "并列" if r["is_tied"] else "", "是" if r["is_top3"] else "", r["rank_change"])
+         "并列" if r["is_tied"] else "", "是" if r["is_top3"] else "", r["rank_change"],
+         "是" if r.get("is_preliminary") else "")
         for r in rows), RANKING_FORMATS)
 
 

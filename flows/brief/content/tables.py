@@ -20,6 +20,7 @@ TOP_PLACES = 10
 class Cell:
     text: str
     tone: str = ""   # top: a top-three rank, shaded (trends.heat_tone)
+    mark: str = ""   # （快报数）: after the text in the text email, under it in HTML (a narrow column stays narrow)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def focus_table(rows: list[dict], place: str) -> Table:
     """The focus place on every indicator of one group: value, rank (ties marked) and the move."""
     mine = sorted((r for r in rows if r["place_code"] == place), key=lambda r: r["indicator_order"])
     out = tuple(TableRow(w.indicator_label(r["indicator_name"], r["basis"]), (
-        Cell(w.table_metric(r["metric"], r["basis"], r["unit"]) + w.preliminary_mark(r.get("is_preliminary"))),
+        Cell(w.table_metric(r["metric"], r["basis"], r["unit"]), mark=w.preliminary_mark(r.get("is_preliminary"))),
         Cell(w.short_rank(r["rank"], r["is_tied"]), "top" if r["is_top3"] else ""),
         Cell(w.short_change(r["rank_change"], r["prev_rank"] is not None)),
     )) for r in mine)
@@ -114,7 +115,7 @@ def top3_table(counts: list[dict], place: str) -> Table:
 def first_tier_table(cards: list[dict], place: str) -> Table:
     """The places in the group's first tier by composite score (百分制), in official order."""
     rows = tuple(TableRow(c["place_name"], (Cell(w.short_rank(c["composite_rank"], tied(cards, c))),
-                                            Cell(f"{c['score_100']:.1f}")),
+                                            Cell(w.score_cell(c["score_100"]))),
                           c["place_code"] == place)
                  for c in official([c for c in cards if c["is_first_tier"]]))
     return Table("第一方阵", ("综合排名", "综合得分"), rows)

@@ -36,18 +36,19 @@ def _behind_line(r: dict, period: date) -> str:
     if r["period"] != period:  # a quarterly indicator at its last quarter: say which
         name += f"（{r['period_label'].split('年', 1)[-1]}）"
     target_unit = "%" if r["basis"] == "growth" else r["unit"]
+    mark = w.preliminary_mark(r.get("is_preliminary"))
     target = w.amount_phrase(r["target"], target_unit)
     if r["basis"] == "growth":
-        text = (f"{name}{w.growth_phrase(r['metric'])}，{'高' if r['is_lower_better'] else '低'}于年度目标"
+        text = (f"{name}{w.growth_phrase(r['metric'])}{mark}，{'高' if r['is_lower_better'] else '低'}于年度目标"
                 f"（{target}）{abs(r['gap']):.1f}个百分点")
     elif r["value_progress"] is not None:
         done = "完成年度新增目标的" if r["kind"] == "stock" else f"为年度目标（{target}）的"
         lag = abs(r["value_progress"] - r["time_progress"])
-        text = (f"{name}{w.amount_phrase(r['metric'], r['unit'])}，{done}{r['value_progress']:.1f}%，"
+        text = (f"{name}{w.amount_phrase(r['metric'], r['unit'])}{mark}，{done}{r['value_progress']:.1f}%，"
                 f"{'快' if r['is_lower_better'] else '慢'}于序时进度{lag:.1f}个百分点")
     else:  # a rate or level compared as it is (亏损面 against a ceiling)
         diff = w.diff_phrase(r["metric"] - r["target"], "level", r["unit"])
-        text = f"{name}{w.amount_phrase(r['metric'], r['unit'])}，比年度目标（{target}）{diff}"
+        text = f"{name}{w.amount_phrase(r['metric'], r['unit'])}{mark}，比年度目标（{target}）{diff}"
     needed = _needed_phrase(r)
     return f"{text}，{needed}" if needed else text
 
@@ -84,7 +85,8 @@ def _comparable_change(r: dict) -> float:
 
 
 def _lever_line(r: dict) -> str:
-    """货物进出口总额增速提高0.7个百分点（至8.6%）即可追平，由全市第5位升至并列第4位，综合得分提高0.61分，可进入第一方阵."""
+    """货物进出口总额增速提高0.7个百分点（至8.6%）即可追平，由全市第5位升至并列第4位，综合得分提高0.61分，可进入第一方阵
+    (the gain on 100 points as the scores are printed: points_100 of sql/brief/rank_levers.sql)."""
     label = w.indicator_label(r["indicator_name"], r["basis"])
     lower = r["is_lower_better"]
     if r["basis"] == "growth" or r["unit"] == "%":
@@ -93,11 +95,8 @@ def _lever_line(r: dict) -> str:
         change = (f"{'减少' if lower else '增加'}{w.amount_phrase(r['needed_change'], r['unit'])}"
                   f"（至{w.amount_phrase(r['needed_metric'], r['unit'])}）")
     scope = r["group_label"]
-    points = r["composite_points_gained"]
-    # rank points are on a 0-100 scale; z-scores move by hundredths
-    points_text = f"{points:.2f}分" if r["scoring_method"] == "rank_points" else f"{points:.3f}"
     text = (f"{label}{change}即可追平，由{scope}第{r['rank']}位升至并列第{r['rank_if_gained']}位，"
-            f"综合得分提高{points_text}")
+            f"综合得分提高{w.points_phrase(r['points_100'])}")
     if r["lifts_to_first_tier"]:
         return f"{text}，可进入{scope}第一方阵"
     if r["gains_composite_place"]:

@@ -41,6 +41,19 @@ def short_change(rank_change: int | None, had_rank: bool = True) -> str:
     return "不变" if phrase == "位次不变" else phrase
 
 
+def score_cell(score: float) -> str:
+    """A composite score on 100 points in a table cell: 93.75 (two decimals, as the XLSX has it)."""
+    return f"{score + 0.0:.2f}"
+
+
+def points_phrase(points: float) -> str:
+    """A score, or a gain or distance in score, on 100 points: 93.75分 / 0.61分; a non-zero amount that
+    rounds to 0.00 is 不足0.01分, never 0.00分 (a reader would take it for nothing)."""
+    if points != 0 and round(abs(points), 2) == 0:
+        return "不足0.01分"
+    return f"{round(points, 2) + 0.0:.2f}分"  # + 0.0: no "-0.00分"
+
+
 def growth_phrase(pct: float | None) -> str:
     """增长8.2% / 下降1.3% / 持平 (rounded to one decimal first, so -0.04 is 持平)."""
     if pct is None:
