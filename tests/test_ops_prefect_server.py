@@ -141,3 +141,14 @@ def test_a_background_server_whose_home_was_deleted_stops_instead_of_running_for
     finally:
         if _alive(record.pid):
             os.kill(record.pid, 15)  # the keeper stops its server on SIGTERM
+
+
+def test_the_servers_task_run_recorder_writes_in_batches_unless_the_operator_says_otherwise(tmp_path, monkeypatch):
+    from flows.prefect_server.process import server_env
+
+    env = server_env(tmp_path)
+    # one task run a transaction held each subflow's creation up by ~2 s on SQLite
+    assert int(env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"]) > 1
+    assert float(env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL"]) <= 1
+    monkeypatch.setenv("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "1")
+    assert server_env(tmp_path)["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"] == "1"
