@@ -1,4 +1,8 @@
-"""Prefect flow `ingest`: discover the files, load each one as a task, summarise (and publish a table artifact).
+"""Prefect flow `ingest`: discover the files, load them, summarise (and publish a table artifact).
+
+The files load in one task, each in its own transaction, each with its own log lines (loaded / rejected
+with every reason): a task run per file cost ~15 ms of Prefect's bookkeeping and events a file (75 demo
+files: ~1.1 s of a 5 s stage); the artifact keeps one row per file.
 
 Thin by design: each task calls one plain function of flows.ingest.pipeline / load, which the
 tests exercise without Prefect. Import this module only after settings.prepare_prefect_env.
@@ -37,17 +41,20 @@ def discover_task(paths: list[str] | None, settings: Settings, catalog: Catalog)
         return found
 
 
-@task(name="load-one-file", cache_policy=NO_CACHE, task_run_name="load {path.name}")
-def load_one_file_task(path: Path, ctx: IngestContext, con: DuckDBPyConnection) -> FileResult:
-    """Load one file in one transaction; a bad file is rejected, never raised (its reasons go to the log)."""
-    with own_work("ingest"):
-        result = load_file(con, path, ctx)
+@task(name="load-files", cache_policy=NO_CACHE)
+def load_files_task(paths: list[Path], ctx: IngestContext, con: DuckDBPyConnection) -> list[FileResult]:
+    """Load each file in its own transaction; a bad file is rejected, never raised (its reasons go to the log)."""
     logger = get_run_logger()
-    for level, line in report.log_lines(result):
-        getattr(logger, level)(line)
-    for listener in listeners:
-        listener(result)
-    return result
+    results = []
+    for path in paths:
+        with own_work("ingest"):
+            result = load_file(con, path, ctx)
+        for level, line in report.log_lines(result):
+            getattr(logger, level)(line)
+        for listener in listeners:
+            listener(result)
+        results.append(result)
+    return results
 
 
 @task(name="summarise", cache_policy=NO_CACHE)
@@ -83,7 +90,7 @@ def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_pat
         con = connect(settings.db_path)
     try:
         con.execute("set threads = 1")  # many tiny statements: one thread avoids scheduling overhead
-        results = [load_one_file_task(path, quote(ctx), quote(con)) for path in files]
+        results = load_files_task(files, quote(ctx), quote(con))
     finally:
         with own_work("ingest"):
             con.close()
