@@ -1,6 +1,6 @@
 """Benchmark: operator commands' wall time with bipin's background Prefect server (issue 12, item 1).
 
-Run: .venv/bin/python -m bench.bench_server [--repeat 3]
+Run: .venv/bin/python -m bench.bench_server [--repeat 3] [--fresh-runs 1]
 Everything runs as an operator would type it (`python -m flows.cli ...` in a subprocess, which is what
 the `bipin` script runs), in a throwaway BIPIN_HOME with its own PREFECT_HOME, nothing running at first:
 
@@ -96,6 +96,7 @@ def report(name: str, figures: tuple[float, float, float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fresh-runs", type=int, default=1, help="`bipin run` on this many fresh homes")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bipin-bench-server-"))
     print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
@@ -105,8 +106,11 @@ def main() -> None:
                         "--out", str(scratch / "demo")], cwd=ROOT, env=_env(scratch / "demo-home"),
                        stdout=subprocess.DEVNULL, check=True)
 
-        report("run_fresh", timed(_env(homes[0]), "run"))
-        timed(_env(homes[0]), "server", "stop")
+        for n in range(args.fresh_runs):
+            fresh = homes[0].with_name(f"run{n}")
+            homes.append(fresh)
+            report("run_fresh", timed(_env(fresh), "run"))
+            timed(_env(fresh), "server", "stop")
 
         env = _env(homes[1])
         report("ingest_first", timed(env, "ingest", str(small_file(scratch, 1))))
@@ -120,7 +124,7 @@ def main() -> None:
         env = _env(homes[3], BIPIN_PREFECT_SERVER="temporary")
         report("ingest_temporary", timed(env, "ingest", str(small_file(scratch, 3 + args.repeat))))
     finally:
-        for home in homes[:3]:
+        for home in [h for h in homes if h.name != "temporary"]:
             subprocess.run([sys.executable, "-m", "flows.cli", "server", "stop"], cwd=ROOT, env=_env(home),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
