@@ -1,8 +1,9 @@
 """Flow `pipeline`: ingest -> rank (only when something new or revised was loaded) -> the briefings due.
 
 Each stage runs as a subflow, so the Prefect UI shows it with its own artifacts. Stages take the
-warehouse lock one at a time (flows/locking.py), so two pipelines started together interleave
-stage by stage instead of failing; the send ledger keeps the second from mailing anything twice.
+warehouse lock one at a time (flows/locking.py), so two pipelines started together queue instead of
+failing (with a Prefect server, a whole run at a time: the run holds the server's concurrency limit;
+without one, stage by stage); the send ledger keeps the second from mailing anything twice.
 Which briefings are due comes from the `schedules:` config (flows/schedules.py); `kinds` names
 them outright and `force` sends every kind (what `bipin run` does).
 """
@@ -21,7 +22,7 @@ from flows.alerts import alert_operators
 from flows.brief.flow import brief
 from flows.ingest.flow import ingest
 from flows.ingest.report import REJECTED_STATE
-from flows.locking import warehouse_lock
+from flows.locking import run_limit, warehouse_lock
 from flows.prefect_server.heartbeat import without_heartbeat
 from flows.rank.flow import rank
 from flows.rank.marts import catalog_changed_since_build
@@ -138,24 +139,25 @@ def pipeline(
             failed.append(name)
         return state.result(raise_on_failure=False) if ok else None
 
-    with warehouse_lock(settings.db_path):
-        before, _, _ = read_watermark(settings)
-        ingest_result = stage("ingest", lambda: ingest(db_path=str(settings.db_path), **where, return_state=True))
-        after, ranked, catalog_changed = read_watermark(settings)
-    rank_result = None
-    if "ingest" not in failed and needs_rank(before, after, ranked, catalog_changed):
-        rank_result = stage("rank", lambda: rank(db_path=str(settings.db_path), **where, return_state=True))
-    else:
-        why = "ingest failed" if "ingest" in failed else "nothing new or revised, catalog unchanged"
-        rows.append({"stage": "rank", "outcome": f"skipped: {why}", "seconds": 0.0})
-    briefings: dict[str, object] = {}
-    if "rank" not in failed:
-        for kind in to_send:
-            runner_brief = brief.with_options(task_runner=task_runner_for(settings.config_dir))
-            briefings[kind] = stage(f"brief {kind}", lambda kind=kind, runner_brief=runner_brief: runner_brief(
-                kind=kind, period=period, places=places, recipients=recipients,
-                dry_run=dry_run, resend=resend, as_of=as_of, db=str(settings.db_path), **where, return_state=True,
-            ))
+    with run_limit():  # the Prefect limit once for the run, not once a stage (flows/locking.py)
+        with warehouse_lock(settings.db_path):
+            before, _, _ = read_watermark(settings)
+            ingest_result = stage("ingest", lambda: ingest(db_path=str(settings.db_path), **where, return_state=True))
+            after, ranked, catalog_changed = read_watermark(settings)
+        rank_result = None
+        if "ingest" not in failed and needs_rank(before, after, ranked, catalog_changed):
+            rank_result = stage("rank", lambda: rank(db_path=str(settings.db_path), **where, return_state=True))
+        else:
+            why = "ingest failed" if "ingest" in failed else "nothing new or revised, catalog unchanged"
+            rows.append({"stage": "rank", "outcome": f"skipped: {why}", "seconds": 0.0})
+        briefings: dict[str, object] = {}
+        if "rank" not in failed:
+            for kind in to_send:
+                runner_brief = brief.with_options(task_runner=task_runner_for(settings.config_dir))
+                briefings[kind] = stage(f"brief {kind}", lambda kind=kind, runner_brief=runner_brief: runner_brief(
+                    kind=kind, period=period, places=places, recipients=recipients,
+                    dry_run=dry_run, resend=resend, as_of=as_of, db=str(settings.db_path), **where, return_state=True,
+                ))
     publish_summary(rows)
     if failed:
         reasons = dict.fromkeys(r["outcome"].removeprefix("failed: ") for r in rows if r["outcome"].startswith("failed"))

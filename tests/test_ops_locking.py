@@ -167,3 +167,45 @@ def test_with_a_prefect_server_the_global_concurrency_limit_is_held(tmp_path, pr
     assert active_slots() == 0
     with get_client(sync_client=True) as client:
         assert client.read_global_concurrency_limit_by_name(LIMIT_NAME).limit == 1
+
+
+def test_a_run_holds_the_prefect_limit_once_and_its_stages_take_only_the_file_lock(tmp_path, prefect_harness):
+    import threading
+
+    from prefect.client.orchestration import get_client
+
+    from flows.locking import LIMIT_NAME, lock_path, run_limit
+
+    def active_slots() -> int:
+        with get_client(sync_client=True) as client:
+            return client.read_global_concurrency_limit_by_name(LIMIT_NAME).active_slots
+
+    db = tmp_path / "w.duckdb"
+    with warehouse_lock(db):  # the one-slot limit exists
+        pass
+    with run_limit():
+        assert active_slots() == 1
+        for _stage in range(3):
+            # a second acquisition of the one slot would wait out the timeout: the stage does not try
+            with warehouse_lock(db, timeout=5):
+                assert active_slots() == 1
+                assert lock_path(db).exists()
+        # the file lock is still per stage: another thread of this process can take it between stages
+        took: list[bool] = []
+        worker = threading.Thread(target=lambda: took.append(_file_lock_free(db)))
+        worker.start()
+        worker.join()
+        assert took == [True]
+    assert active_slots() == 0
+
+
+def _file_lock_free(db) -> bool:
+    from filelock import FileLock, Timeout
+
+    from flows.locking import lock_path
+
+    try:
+        with FileLock(str(lock_path(db)), timeout=0):
+            return True
+    except Timeout:
+        return False
