@@ -6,12 +6,18 @@ with gaps as (
     where list_contains($places, focus_place_code) and period = $period
 ),
 
+-- the period's ranks, read once (each read of marts.rankings ranks the period again)
+period_ranks as materialized (
+    select group_code, place_code, indicator_code, rank, is_preliminary
+    from marts.rankings
+    where period = $period
+),
+
 -- ranks shared by more than one place in the gaps' groups: the tables keep 并列 on both sides
 tied_ranks as (
     select group_code, indicator_code, rank
-    from marts.rankings
-    where period = $period and rank is not null
-        and group_code in (select distinct group_code from gaps)
+    from period_ranks
+    where rank is not null and group_code in (select distinct group_code from gaps)
     group by all
     having count(*) > 1
 ),
@@ -19,8 +25,8 @@ tied_ranks as (
 -- values the publisher released as first estimates (快报数): the briefing marks them on both sides
 preliminary as (
     select place_code, indicator_code, bool_or(is_preliminary) as is_preliminary
-    from marts.rankings
-    where period = $period and is_preliminary
+    from period_ranks
+    where is_preliminary
     group by all
 ),
 
