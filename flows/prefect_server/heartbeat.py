@@ -20,6 +20,9 @@ def without_heartbeat() -> AbstractContextManager:
     """Flow runs started inside the block send no heartbeats (import only after Prefect's settings are fixed)."""
     if os.environ.get("PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):
         return nullcontext()
-    from prefect.settings import temporary_settings
+    from prefect.settings import get_current_settings, temporary_settings
+
+    if get_current_settings().flows.heartbeat_frequency is None:  # a command's runs: off already
+        return nullcontext()
 
     return temporary_settings(updates={"flows.heartbeat_frequency": None})
