@@ -3,8 +3,11 @@
 DuckDB lets one process at a time open a database file for writing; a second process gets
 "Could not set lock on file". So every run takes, in this order:
   1. a lock inside this process (threads of one process queue, e.g. two runs under `prefect.serve`);
-  2. a Prefect global concurrency limit (one slot) when a Prefect server is configured, so runs
-     on different workers queue and the wait shows in the Prefect UI;
+  2. a Prefect global concurrency limit (one slot) when a shared Prefect server is configured
+     (PREFECT_API_URL, a profile), so runs on different workers queue and the wait shows in the
+     Prefect UI; not with bipin's own server on this machine (background or `make serve`'s), whose
+     runs all come from this machine, where step 3 already queues them: the limit's API calls and
+     lease thread cost ~0.3 s a command;
   3. a file lock next to the database (`<db>.lock`), so any bipin process on this machine queues,
      with or without a server.
 Taking the lock again inside the same run (a subflow, a task thread) is a no-op: the runs that hold
@@ -30,6 +33,8 @@ from typing import TypeVar
 from filelock import FileLock, Timeout
 
 LIMIT_NAME = "bipin-warehouse"
+# set by flows/prefect_server/connect.py to the API address when the command uses bipin's own local server
+LOCAL_SERVER_ENV = "BIPIN_PREFECT_LOCAL_API"
 DEFAULT_TIMEOUT_S = 900.0  # a full pipeline on a province takes seconds; 15 min means something is stuck
 
 _held: ContextVar[frozenset[str]] = ContextVar("bipin_warehouse_locks_held", default=frozenset())
@@ -158,7 +163,9 @@ def _server_url() -> str | None:
     from prefect.settings import get_current_settings
 
     url = get_current_settings().api.url
-    return str(url) if url else None
+    if not url or str(url) == os.environ.get(LOCAL_SERVER_ENV):
+        return None  # no server, or bipin's own on this machine: the file lock queues its runs
+    return str(url)
 
 
 @contextmanager

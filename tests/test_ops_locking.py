@@ -209,3 +209,23 @@ def _file_lock_free(db) -> bool:
             return True
     except Timeout:
         return False
+
+
+def test_with_bipins_own_server_on_this_machine_only_the_file_lock_is_taken(tmp_path, prefect_harness,
+                                                                             monkeypatch):
+    from prefect.client.orchestration import get_client
+    from prefect.settings import get_current_settings
+
+    from flows.locking import LIMIT_NAME, LOCAL_SERVER_ENV, lock_path, run_limit
+
+    def active_slots() -> int:
+        with get_client(sync_client=True) as client:
+            return client.read_global_concurrency_limit_by_name(LIMIT_NAME).active_slots
+
+    db = tmp_path / "w.duckdb"
+    with warehouse_lock(db):  # a shared server: the limit is taken (and exists from here on)
+        assert active_slots() == 1
+    monkeypatch.setenv(LOCAL_SERVER_ENV, str(get_current_settings().api.url))  # what connect.py sets
+    with run_limit(), warehouse_lock(db):
+        assert active_slots() == 0
+        assert lock_path(db).exists()  # the file lock queues this machine's processes

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from flows.locking import LOCAL_SERVER_ENV
 from flows.prefect_server import process
 from flows.prefect_server.record import (
     LOG_NAME,
@@ -157,8 +158,14 @@ def begin() -> None:
     is known from the start); connect() then waits for it to answer."""
     if configured_elsewhere() is None:
         record, _ = start_background(prefect_home())
-        os.environ["PREFECT_API_URL"] = record.api_url
+        _use_local(record)
         _pending.append(record)
+
+
+def _use_local(record: ServerRecord) -> None:
+    """Point this process at bipin's own server on this machine (flows/locking.py: no Prefect limit)."""
+    os.environ["PREFECT_API_URL"] = record.api_url
+    os.environ[LOCAL_SERVER_ENV] = record.api_url
 
 
 def connect(announce: Callable[[str], None] | None = None) -> Choice:
@@ -181,7 +188,7 @@ def connect(announce: Callable[[str], None] | None = None) -> Choice:
         announce(f"{'starting' if started else 'waiting for'} Prefect's local server in the background "
                  f"({record.ui_url}; later commands reuse it, `bipin server stop` stops it)")
     wait_ready(home, record)
-    os.environ["PREFECT_API_URL"] = record.api_url
+    _use_local(record)
     return Choice(record.api_url, record.owner, record)
 
 
