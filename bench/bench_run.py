@@ -50,10 +50,11 @@ def main() -> None:
 
     from flows import worktime
     from flows.catalog import load_catalog
-    from flows.ops import ensure_demo_inbox, inbox_files, own_work_seconds
+    from flows.ops import ensure_demo_inbox, own_work_seconds
 
     t = time.perf_counter()
-    n_files = len(inbox_files(settings)) if ensure_demo_inbox(settings, load_catalog(settings.config_dir), date.today()) else 0
+    demo = ensure_demo_inbox(settings, load_catalog(settings.config_dir), date.today())
+    n_files = len(demo.files) if demo else 0
     demo_s = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -53,7 +53,7 @@ def run(
         fail(str(exc))
 
     from flows import worktime
-    from flows.ops import ensure_demo_inbox, inbox_files, own_work_seconds, sends_since
+    from flows.ops import ensure_demo_inbox, own_work_seconds, sends_since
     from flows.prefect_server.connect import begin
     from flows.runners import load_runner_config
 
@@ -62,7 +62,7 @@ def run(
         job = progress.add_task("checking the inbox (demo files are written when there is nothing to work on)")
         demo_start = time.perf_counter()
         demo = ensure_demo_inbox(settings, catalog, date.today())
-        n_demo = len(inbox_files(settings)) if demo else 0
+        n_demo = len(demo.files) if demo else 0
         demo_seconds = time.perf_counter() - demo_start
         progress.update(job, description="starting Prefect")
         from flows.pipeline import pipeline  # imports prefect (counted as start-up) while the server boots

@@ -43,7 +43,7 @@ def short_change(rank_change: int | None, had_rank: bool = True) -> str:
 
 def score_cell(score: float) -> str:
     """A composite score on 100 points in a table cell: 93.75 (two decimals, as the XLSX has it)."""
-    return f"{score + 0.0:.2f}"
+    return f"{score + 0.0:.2f}"  # + 0.0: no "-0.00"
 
 
 def points_phrase(points: float) -> str:
@@ -51,7 +51,7 @@ def points_phrase(points: float) -> str:
     rounds to 0.00 is 不足0.01分, never 0.00分 (a reader would take it for nothing)."""
     if points != 0 and round(abs(points), 2) == 0:
         return "不足0.01分"
-    return f"{round(points, 2) + 0.0:.2f}分"  # + 0.0: no "-0.00分"
+    return score_cell(round(points, 2)) + "分"
 
 
 def growth_phrase(pct: float | None) -> str:
