@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@# bytecode for bipin's own modules now, as pip did for the packages (the first run would compile ~150)
 	$(BIN)/python -m compileall -q flows
 	@# a migrated Prefect database for new homes (~5 s first server start instead of ~18 s); optional
-	$(BIN)/python -m flows.prefect_server.template || echo "bipin: no Prefect template; a new home's first server start migrates (slower)"
+	$(BIN)/python -m flows.run.prefect_server.template || echo "bipin: no Prefect template; a new home's first server start migrates (slower)"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -51,8 +51,8 @@ clean:
 	rm -rf var
 
 # make serve: a local Prefect server on 127.0.0.1 (SQLite under var/prefect, telemetry off) and every
-# deployment served on its schedule, from one process (flows/serve.py) that owns the server: Ctrl-C or
+# deployment served on its schedule, from one process (flows/run/serve.py) that owns the server: Ctrl-C or
 # SIGTERM stops both. It reuses bipin's background server when one is running. See docs/OPERATIONS.md.
 PREFECT_PORT ?= 4200
 serve: $(STAMP)
-	@PREFECT_PORT=$(PREFECT_PORT) exec $(BIN)/python -m flows.serve
+	@PREFECT_PORT=$(PREFECT_PORT) exec $(BIN)/python -m flows.run.serve

@@ -16,8 +16,8 @@ sys.path.insert(0, root)
 
 from bench.bench_rank import CALENDARS  # noqa: E402
 from bench.national import N_PERIODS, build_catalog, load_observations, periods_for  # noqa: E402
-from flows import warehouse  # noqa: E402
 from flows.rank import marts  # noqa: E402
+from flows.warehouse import db as warehouse  # noqa: E402
 
 con = warehouse.connect(db)
 if mode == "load":

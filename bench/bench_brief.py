@@ -26,9 +26,9 @@ from brief_smtp import PASSWORD, Mailbox, delivery_yaml, make_cert, start  # noq
 from brief_world import AS_OF, world_settings  # noqa: E402
 
 from flows.brief import plan as p  # noqa: E402
-from flows.brief.delivery.config import load_delivery_config  # noqa: E402
 from flows.brief.delivery.send import deliver_batch  # noqa: E402
-from flows.warehouse import connect  # noqa: E402
+from flows.config.delivery import load_delivery_config  # noqa: E402
+from flows.warehouse.db import connect  # noqa: E402
 
 TARGET_RENDER_S = 10.0
 PLACES = ["wuyi", "yiwu", "yongkang", "pujiang", "panan", "suichang", "jingning"]

@@ -30,7 +30,7 @@ import duckdb
 from flows.brief import operators, session
 from flows.brief import plan as p
 from flows.brief.content import queries as q
-from flows.settings import load_settings
+from flows.config.settings import load_settings
 
 KINDS = ("weekly", "monthly", "quarterly", "digest")
 

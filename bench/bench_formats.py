@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from flows.catalog import load_catalog
-from flows.settings import DEFAULT_CONFIG_DIR, load_settings
+from flows.config.catalog import load_catalog
+from flows.config.settings import DEFAULT_CONFIG_DIR, load_settings
 
 PDF_TARGET_S, HTML_TARGET_S = 1.0, 0.2
 PERIOD = date(2026, 10, 1)
@@ -38,7 +38,7 @@ def main() -> int:
     from flows.ingest.load import IngestContext, load_file
     from flows.ingest.read_html import read_html_tables
     from flows.ingest.read_pdf import read_pdf_tables
-    from flows.warehouse import connect, sync_catalog
+    from flows.warehouse.db import connect, sync_catalog
     from tests.formats_world import print_pdf, table_html
 
     work = Path(tempfile.mkdtemp(prefix="bipin-bench-formats-"))

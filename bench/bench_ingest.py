@@ -15,8 +15,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from flows.catalog import load_catalog
-from flows.settings import DEFAULT_CONFIG_DIR, load_settings, prepare_prefect_env
+from flows.config.catalog import load_catalog
+from flows.config.settings import DEFAULT_CONFIG_DIR, load_settings, prepare_prefect_env
 
 TARGET_S = 3.0
 UNTIL = date(2026, 10, 1)

@@ -5,9 +5,9 @@ Does what `bipin run` does, in a throwaway BIPIN_HOME with its own PREFECT_HOME 
 mode: a temporary server started on first use): demo inbox, then `pipeline(force=True)` sending
 every briefing to the outbox.
 
-How own work is measured (the same as `bipin run` prints, flows/ops.py own_work_seconds):
+How own work is measured (the same as `bipin run` prints, flows/run/status.py own_work_seconds):
 - demo files: perf_counter around writing the demo inbox (the demo modules' import included);
-- ingest, brief, pipeline: time inside bipin's functions, recorded by flows.worktime.own_work around
+- ingest, brief, pipeline: time inside bipin's functions, recorded by flows.core.worktime.own_work around
   each task's plain-function call and the flow bodies' own lines (settings, catalog, connection);
   parallel render tasks count once (union of intervals);
 - rank: the same (its build task and flow body record themselves; publishing the top-three artifacts
@@ -43,14 +43,14 @@ def main() -> None:
     os.environ.pop("BIPIN_DB", None)
     os.environ["PREFECT_HOME"] = str(home / "prefect")
     os.environ.pop("PREFECT_API_URL", None)
-    from flows.settings import load_settings, prepare_prefect_env
+    from flows.config.settings import load_settings, prepare_prefect_env
 
     settings = load_settings()
     prepare_prefect_env(settings)
 
-    from flows import worktime
-    from flows.catalog import load_catalog
-    from flows.ops import ensure_demo_inbox, own_work_seconds
+    from flows.config.catalog import load_catalog
+    from flows.core import worktime
+    from flows.run.status import ensure_demo_inbox, own_work_seconds
 
     t = time.perf_counter()
     demo = ensure_demo_inbox(settings, load_catalog(settings.config_dir), date.today())
@@ -63,7 +63,7 @@ def main() -> None:
     import_s = time.perf_counter() - t
     t = time.perf_counter()
     # the stages' modules and their libraries (duckdb, jinja2, matplotlib ...)
-    from flows.pipeline import pipeline
+    from flows.run.pipeline import pipeline
 
     stage_import_s = time.perf_counter() - t
     mark = worktime.mark()
@@ -117,12 +117,12 @@ def run_plain() -> dict[str, float]:
     from flows.brief import plan as p
     from flows.brief.delivery.outcome import SendResult
     from flows.brief.session import warehouse_session
-    from flows.catalog import load_catalog
+    from flows.config.catalog import load_catalog
+    from flows.config.schedules import BRIEF_KINDS
+    from flows.config.settings import load_settings
     from flows.ingest.pipeline import discover, ingest_paths
     from flows.rank import marts, report
-    from flows.schedules import BRIEF_KINDS
-    from flows.settings import load_settings
-    from flows.warehouse import open_warehouse
+    from flows.warehouse.db import open_warehouse
 
     settings = load_settings(home=Path(tempfile.mkdtemp(prefix="bipin-bench-plain-")))
     times: dict[str, float] = {}

@@ -22,9 +22,9 @@ from datetime import date
 from pathlib import Path
 
 from bench.national import N_PERIODS, N_PLACES, build_catalog, load_observations, periods_for
-from flows import warehouse
+from flows.config.targets import Target
 from flows.rank import marts
-from flows.targets import Target
+from flows.warehouse import db as warehouse
 
 TARGETS = {"read_s": 1.0, "rebuild_ratio": 1.10}
 NEW_VIEWS = ("marts.target_progress", "marts.rank_levers")

@@ -11,10 +11,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from flows.catalog import load_catalog
+from flows.config.catalog import load_catalog
+from flows.config.settings import DEFAULT_CONFIG_DIR
 from flows.demo.generate import generate
 from flows.demo.inbox import write_demo_inbox
-from flows.settings import DEFAULT_CONFIG_DIR
 
 UNTIL = date(2026, 10, 1)
 TARGET_SECONDS = 2.0

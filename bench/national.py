@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 import duckdb
 
-from flows.catalog import Catalog, Group, Indicator, Membership, Place
-from flows.periods import expected_months
+from flows.config.catalog import Catalog, Group, Indicator, Membership, Place
+from flows.core.periods import expected_months
 
 N_PROVINCES, N_CITIES, N_PLACES = 31, 333, 2844
 N_INDICATORS, N_PERIODS = 40, 120

@@ -142,9 +142,9 @@ def weekly_items(settings) -> list:
 
 def send(settings, items, resend: bool = False) -> list:
     """deliver_batch as the flow calls it, without waiting between retries."""
-    from flows.brief.delivery.config import load_delivery_config
     from flows.brief.delivery.send import deliver_batch
-    from flows.warehouse import connect
+    from flows.config.delivery import load_delivery_config
+    from flows.warehouse.db import connect
 
     con = connect(settings.db_path)
     try:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from flows.catalog import load_catalog
-from flows.periods import Period, months_covered
-from flows.warehouse import connect, sync_catalog
+from flows.config.catalog import load_catalog
+from flows.core.periods import Period, months_covered
+from flows.warehouse.db import connect, sync_catalog
 
 CONFIG = Path(__file__).resolve().parent / "fixtures" / "brief" / "config"
 AS_OF = datetime(2026, 11, 23, 8, 0)   # a Monday, ISO week 48
@@ -233,7 +233,7 @@ def copy_config(dest: Path) -> Path:
 
 def world_settings(tmp_path: Path, delivery: str | None = None):
     """Settings for a fresh copy of the fixture catalog and a built warehouse under tmp_path."""
-    from flows.settings import load_settings
+    from flows.config.settings import load_settings
 
     config = copy_config(tmp_path / "config")
     if delivery is not None:

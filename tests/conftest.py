@@ -33,7 +33,7 @@ def prefect_harness():
 
 @pytest.fixture
 def shipped_catalog():
-    from flows.catalog import load_catalog
+    from flows.config.catalog import load_catalog
 
     return load_catalog(ROOT / "config")
 
@@ -41,7 +41,7 @@ def shipped_catalog():
 @pytest.fixture
 def bipin_home(tmp_path, monkeypatch):
     """A throwaway BIPIN_HOME with its own DuckDB file, using the shipped config."""
-    from flows.settings import load_settings
+    from flows.config.settings import load_settings
 
     home = tmp_path / "home"
     home.mkdir()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from flows.catalog import load_catalog
+from flows.config.catalog import load_catalog
+from flows.config.settings import load_settings
 from flows.ingest.pipeline import discover, ingest_paths
-from flows.settings import load_settings
 
 CATALOG = {
     "places.yaml": """

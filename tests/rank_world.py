@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import duckdb
 
-from flows.catalog import Benchmark, Catalog, Group, Indicator, Membership, Place, Scoring
-from flows.warehouse import connect, sync_catalog
+from flows.config.catalog import Benchmark, Catalog, Group, Indicator, Membership, Place, Scoring
+from flows.warehouse.db import connect, sync_catalog
 
 COUNTIES = ["aa", "bb", "cc", "dd", "ee"]
 NAMES = {"aa": "甲县", "bb": "乙县", "cc": "丙县", "dd": "丁县", "ee": "戊县"}

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.settings import DEFAULT_CONFIG_DIR, load_settings
+from flows.cli.app import app
+from flows.config.settings import DEFAULT_CONFIG_DIR, load_settings
 
 
 def test_preview_as_of_shows_what_was_known_then(tmp_path, monkeypatch, shipped_catalog):
     from flows.demo.inbox import write_demo_inbox
     from flows.ingest.pipeline import discover, ingest_paths
     from flows.rank import marts
-    from flows.warehouse import open_warehouse
+    from flows.warehouse.db import open_warehouse
 
     # 2024 demo data briefed in 2026 is stale by the release calendar (docs/RULES.md 13) and would be
     # refused; this test is about --as-of, so its copy of the config allows ten years' lag
@@ -67,7 +67,7 @@ def test_a_briefing_started_now_knows_every_file_loaded_before_it():
     import time
 
     from flows.brief.plan import parse_as_of
-    from flows.settings import load_settings
+    from flows.config.settings import load_settings
 
     settings = load_settings()
     for _ in range(20):

@@ -16,8 +16,8 @@ from flows.brief import plan as p
 from flows.brief.content import collect
 from flows.brief.content.trends import Chart, ChartSeries
 from flows.brief.render.charts import trend_figure
-from flows.catalog import load_catalog
-from flows.warehouse import connect
+from flows.config.catalog import load_catalog
+from flows.warehouse.db import connect
 
 GROUP_SHEETS = ["金华市各县（市、区）", "山区26县"]
 

@@ -118,7 +118,7 @@ def test_a_stale_period_stops_leaders_briefings_and_tells_operators(tmp_path):
 
 
 def test_a_bad_release_lag_names_the_file_and_key(tmp_path):
-    from flows.settings import SettingsError, release_lag_days
+    from flows.config.settings import SettingsError, release_lag_days
 
     (tmp_path / "settings.yaml").write_text("release_lag_days: {monthly: -5}\n", encoding="utf-8")
     with pytest.raises(SettingsError) as caught:

@@ -21,7 +21,7 @@ from brief_world import AS_OF, world_settings
 
 from flows.brief.delivery import ledger
 from flows.brief.delivery.redact import RedactSecrets, protect
-from flows.warehouse import connect
+from flows.warehouse.db import connect
 
 MANY = "".join(f"  - {{name: 读者{i}, email: r{i}@example.gov.cn, place: 武义, kinds: [weekly]}}\n" for i in range(6))
 

@@ -13,8 +13,8 @@ from brief_world import world_settings
 from typer.testing import CliRunner
 
 from flows.brief.delivery import ledger, smtp_client
-from flows.cli import app
-from flows.warehouse import connect
+from flows.cli.app import app
+from flows.warehouse.db import connect
 
 SECRET = "Sëcret-密码-42"  # non-ASCII on purpose: smtplib alone raised UnicodeEncodeError on it
 LEADER, FGJ = "leader@wuyi.example.gov.cn", "fgj@yiwu.example.gov.cn"

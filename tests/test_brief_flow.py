@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from flows.brief import operators
 from flows.brief import plan as p
 from flows.brief.flow import brief
-from flows.cli import app
-from flows.warehouse import load_sql
+from flows.cli.app import app
+from flows.warehouse.db import load_sql
 
 EXTRA = "  - {name: 金华市领导, email: city@example.gov.cn, place: jinhua, groups: [city_jinhua], kinds: [weekly]}\n"
 
@@ -175,7 +175,7 @@ def test_digest_kind_reports_the_week_from_the_ledger(tmp_path):
 def test_password_from_a_prefect_secret_block(prefect_harness, monkeypatch):
     from prefect.blocks.system import Secret
 
-    from flows.brief.delivery.config import SmtpConfig, smtp_password
+    from flows.config.delivery import SmtpConfig, smtp_password
 
     Secret(value="from-the-block").save("bipin-test-smtp", overwrite=True)
     monkeypatch.delenv("BIPIN_SMTP_PASSWORD", raising=False)

@@ -19,12 +19,12 @@ import pytest
 
 from flows.brief import operators
 from flows.brief import plan as p
-from flows.catalog import load_catalog
+from flows.config.catalog import load_catalog
+from flows.config.settings import load_settings
 from flows.demo.inbox import write_demo_inbox
 from flows.ingest.pipeline import discover, ingest_paths
 from flows.rank import marts
-from flows.settings import load_settings
-from flows.warehouse import connect, sync_catalog
+from flows.warehouse.db import connect, sync_catalog
 from tests.conftest import ROOT
 
 PHONE_WIDTH = 375

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.settings import DEFAULT_CONFIG_DIR
+from flows.cli.app import app
+from flows.config.settings import DEFAULT_CONFIG_DIR
 
 
 @pytest.mark.e2e

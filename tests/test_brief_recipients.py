@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from brief_world import copy_config
 
-from flows.brief.recipients import RecipientError, load_recipients, select
-from flows.catalog import load_catalog
+from flows.config.catalog import load_catalog
+from flows.config.recipients import RecipientError, load_recipients, select
 
 
 @pytest.fixture

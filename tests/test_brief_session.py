@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows.brief import plan as p
 from flows.brief.session import borrow, warehouse_session
-from flows.settings import load_settings
+from flows.config.settings import load_settings
 
 
 def test_a_held_session_lends_cursors_that_see_each_others_writes(tmp_path):

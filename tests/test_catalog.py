@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from flows.catalog import Catalog, CatalogError, load_catalog
-from flows.cli import app
+from flows.cli.app import app
+from flows.config.catalog import Catalog, CatalogError, load_catalog
 from tests.conftest import FIXTURES, ROOT
 
 # Issue 2's list of Zhejiang's 90 county-level division codes.

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.app import app
 from flows.demo import story
 from flows.demo.inbox import BAD_PLACE, BAD_VALUE, last_complete_month, write_demo_inbox
 from tests.conftest import ROOT
@@ -23,7 +23,7 @@ JINHUA = {"wucheng", "jindong", "lanxi", "dongyang", "yiwu", "yongkang", "pujian
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from flows.catalog import load_catalog
+    from flows.config.catalog import load_catalog
 
     catalog = load_catalog(ROOT / "config")
     out = tmp_path_factory.mktemp("inbox")

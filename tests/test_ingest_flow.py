@@ -15,9 +15,9 @@ def test_ingest_flow_on_the_demo_inbox(prefect_harness, tmp_path, shipped_catalo
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
+    from flows.config.settings import DEFAULT_CONFIG_DIR, load_settings
     from flows.demo.inbox import write_demo_inbox
     from flows.ingest.flow import ingest
-    from flows.settings import DEFAULT_CONFIG_DIR, load_settings
 
     settings = load_settings(home=tmp_path / "home", config_dir=DEFAULT_CONFIG_DIR)
     demo, _ = write_demo_inbox(shipped_catalog, settings.inbox, date(2024, 6, 1))

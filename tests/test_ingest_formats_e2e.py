@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from flows.catalog import load_catalog
-from flows.cli import app
+from flows.cli.app import app
+from flows.config.catalog import load_catalog
 from flows.demo import story
 from flows.demo.generate import generate
 from flows.demo.tables import province_table

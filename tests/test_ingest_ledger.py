@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.app import app
 from tests.ingest_world import GOOD_ROWS, ingest, query, settings_for, wide_grid, write_csv
 
 SEP_TITLE = "2026年1-9月金华市各县（市、区）主要经济指标"

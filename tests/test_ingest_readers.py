@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.catalog import load_catalog
+from flows.config.catalog import load_catalog
 from flows.ingest.layouts import read_long, read_wide
 from flows.ingest.readers import ReadError, read_grid
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver

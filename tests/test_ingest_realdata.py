@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.catalog import load_catalog
+from flows.config.catalog import load_catalog
+from flows.config.settings import load_settings
 from flows.ingest.pipeline import ingest_paths
-from flows.settings import load_settings
 from tests.ingest_world import query
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from flows.cli.app import app
 from tests.ingest_world import GOOD_ROWS, query, wide_grid, write_csv
 from tests.trust_world import GOOD_OBSERVATIONS, good_observations, trust_settings, write_good
 

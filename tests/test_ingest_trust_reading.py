@@ -71,7 +71,7 @@ sources:
     preliminary_column: preliminary
     columns: {place: county, indicator: series, period: month, value: value}
 """, encoding="utf-8")
-    from flows.settings import load_settings
+    from flows.config.settings import load_settings
 
     return load_settings(config_dir=config, home=tmp_path / "home")
 

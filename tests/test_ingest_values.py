@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from flows.core.periods import Period, PeriodError
 from flows.ingest.periods_in_files import (
     PeriodConflict,
     calendar_problem,
@@ -13,7 +14,6 @@ from flows.ingest.periods_in_files import (
 )
 from flows.ingest.sources import SourceOptions
 from flows.ingest.values import NotANumber, parse_number, unit_factor, unit_in_header
-from flows.periods import Period, PeriodError
 
 
 @pytest.mark.parametrize(("cell", "expected"), [

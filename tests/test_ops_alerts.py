@@ -8,9 +8,9 @@ from email import policy
 
 import pytest
 
-from flows.alerts import alert_operators, compose_alert, deliver_alert, operator_addresses
-from flows.brief.delivery.config import DeliveryConfig, SmtpConfig
-from flows.settings import load_settings
+from flows.config.delivery import DeliveryConfig, SmtpConfig
+from flows.config.settings import load_settings
+from flows.run.alerts import alert_operators, compose_alert, deliver_alert, operator_addresses
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ import pytest
 from rank_world import Loader
 from typer.testing import CliRunner
 
-from flows.catalog import load_catalog
-from flows.cli import app
-from flows.names import NameProblem, indicator_code
+from flows.cli.app import app
+from flows.config.catalog import load_catalog
+from flows.config.names import NameProblem, indicator_code
 from flows.rank import marts
-from flows.warehouse import connect, sync_catalog
+from flows.warehouse.db import connect, sync_catalog
 from tests.conftest import ROOT
 
 OCT = date(2026, 10, 1)

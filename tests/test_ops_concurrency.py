@@ -7,8 +7,8 @@ import subprocess
 import sys
 import time
 
-from flows.locking import warehouse_lock
-from flows.settings import PROJECT_ROOT
+from flows.config.settings import PROJECT_ROOT
+from flows.warehouse.locks import warehouse_lock
 from tests.ingest_world import GOOD_ROWS, query, settings_for, wide_grid, write_csv
 
 
@@ -75,7 +75,7 @@ def test_a_holder_that_keeps_the_warehouse_is_named_in_one_line(tmp_path):
 def test_ingest_says_ranks_wait_for_bipin_rank(tmp_path):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from flows.cli.app import app
 
     s = settings_for(tmp_path)
     _inbox(s, 1)
@@ -91,10 +91,10 @@ def test_run_summary_suggests_a_command_that_exists(tmp_path):
     import re
     import shlex
 
-    from flows.commands.common import console
-    from flows.commands.ops_cmd import _print_summary
+    from flows.cli.common import console
+    from flows.cli.ops_cmd import _print_summary
     from flows.rank import marts
-    from flows.warehouse import connect
+    from flows.warehouse.db import connect
 
     s = settings_for(tmp_path)
     _inbox(s, 1)

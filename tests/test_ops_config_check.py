@@ -7,10 +7,10 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from flows.brief.recipients import RecipientError, load_recipients
-from flows.catalog import CatalogError, load_catalog
-from flows.cli import app
-from flows.names import NameProblem, group_code
+from flows.cli.app import app
+from flows.config.catalog import CatalogError, load_catalog
+from flows.config.names import NameProblem, group_code
+from flows.config.recipients import RecipientError, load_recipients
 from tests.conftest import ROOT
 
 WUYI_RECIPIENT = """

@@ -1,4 +1,4 @@
-"""Deployments: prefect.yaml and flows/serve.py agree with config, entrypoints import, parameters validate."""
+"""Deployments: prefect.yaml and flows/run/serve.py agree with config, entrypoints import, parameters validate."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from flows.schedules import ScheduleError, Schedules, due_kinds, load_schedules
-from flows.serve import DEPLOYMENTS, PREFECT_YAML, prefect_yaml_mismatches
-from flows.settings import DEFAULT_CONFIG_DIR, PROJECT_ROOT
+from flows.config.schedules import ScheduleError, Schedules, due_kinds, load_schedules
+from flows.config.settings import DEFAULT_CONFIG_DIR, PROJECT_ROOT
+from flows.run.serve import DEPLOYMENTS, PREFECT_YAML, prefect_yaml_mismatches
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXPECTED = {  # name -> (flow name, cron, parameters)
@@ -85,14 +85,14 @@ def test_entrypoints_import_and_parameters_validate():
 
 
 def test_alerts_are_attached_to_every_deployed_flow():
-    from flows.alerts import alert_operators
+    from flows.run.alerts import alert_operators
 
     for spec in DEPLOYMENTS:
         assert alert_operators in spec.load_flow().on_failure_hooks, spec.name
 
 
 def test_serve_builds_the_same_deployments():
-    deployments = {d.name: d for d in __import__("flows.serve", fromlist=["x"]).build_deployments(DEFAULT_CONFIG_DIR)}
+    deployments = {d.name: d for d in __import__("flows.run.serve", fromlist=["x"]).build_deployments(DEFAULT_CONFIG_DIR)}
     assert set(deployments) == set(EXPECTED)
     for name, (flow_name, cron, params) in EXPECTED.items():
         d = deployments[name]

@@ -20,8 +20,8 @@ import duckdb
 import pytest
 import yaml
 
-from flows.catalog import load_catalog
-from flows.settings import DEFAULT_CONFIG_DIR
+from flows.config.catalog import load_catalog
+from flows.config.settings import DEFAULT_CONFIG_DIR
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +90,7 @@ def mailbox():
 @pytest.fixture
 def site(tmp_path, monkeypatch, demo_inbox, mailbox):
     """A throwaway bipin home: shipped catalog, our recipients, SMTP to the mailbox, the demo inbox."""
-    from flows.settings import load_settings
+    from flows.config.settings import load_settings
 
     config = tmp_path / "config"
     shutil.copytree(DEFAULT_CONFIG_DIR, config)
@@ -139,7 +139,7 @@ def _sent_in_ledger(settings) -> Counter:
 
 
 def test_pipeline_delivers_exactly_the_briefings_owed(prefect_harness, site, mailbox, demo_inbox):
-    from flows.pipeline import pipeline
+    from flows.run.pipeline import pipeline
 
     first = pipeline(force=True, return_state=True)
     assert first.is_completed(), first.message
@@ -203,7 +203,7 @@ def test_pipeline_delivers_exactly_the_briefings_owed(prefect_harness, site, mai
 
 
 def test_two_pipelines_started_together_both_finish_without_sending_twice(prefect_harness, site, mailbox):
-    from flows.pipeline import pipeline
+    from flows.run.pipeline import pipeline
 
     states = {}
 

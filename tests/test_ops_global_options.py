@@ -11,8 +11,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.settings import DEFAULT_CONFIG_DIR, PROJECT_ROOT
+from flows.cli.app import app
+from flows.config.settings import DEFAULT_CONFIG_DIR, PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.locking import WarehouseBusy, holder_from_error, open_with_wait, warehouse_lock
-from flows.settings import PROJECT_ROOT, load_settings
-from flows.warehouse import open_warehouse
+from flows.config.settings import PROJECT_ROOT, load_settings
+from flows.warehouse.db import open_warehouse
+from flows.warehouse.locks import WarehouseBusy, holder_from_error, open_with_wait, warehouse_lock
 
 
 def _child(code: str, ready: Path) -> subprocess.Popen:
@@ -39,8 +39,8 @@ def test_second_process_waits_for_the_first_then_proceeds(tmp_path):
     child = _child(
         f"""
         import time, pathlib
-        from flows.settings import load_settings
-        from flows.warehouse import open_warehouse
+        from flows.config.settings import load_settings
+        from flows.warehouse.db import open_warehouse
         with open_warehouse(load_settings(home={str(tmp_path)!r})) as con:
             con.execute("create table t (who varchar, written_at double)")
             pathlib.Path(READY).touch()
@@ -101,7 +101,7 @@ def test_gives_up_naming_the_process_that_holds_the_lock(tmp_path):
     child = _child(
         f"""
         import time, pathlib
-        from flows.locking import warehouse_lock
+        from flows.warehouse.locks import warehouse_lock
         with warehouse_lock({str(db)!r}):
             pathlib.Path(READY).touch()
             time.sleep(3)
@@ -155,7 +155,7 @@ def test_holder_is_read_from_duckdbs_error_text():
 def test_with_a_prefect_server_the_global_concurrency_limit_is_held(tmp_path, prefect_harness):
     from prefect.client.orchestration import get_client
 
-    from flows.locking import LIMIT_NAME
+    from flows.warehouse.locks import LIMIT_NAME
 
     def active_slots() -> int:
         with get_client(sync_client=True) as client:
@@ -174,7 +174,7 @@ def test_a_run_holds_the_prefect_limit_once_and_its_stages_take_only_the_file_lo
 
     from prefect.client.orchestration import get_client
 
-    from flows.locking import LIMIT_NAME, lock_path, run_limit
+    from flows.warehouse.locks import LIMIT_NAME, lock_path, run_limit
 
     def active_slots() -> int:
         with get_client(sync_client=True) as client:
@@ -202,7 +202,7 @@ def test_a_run_holds_the_prefect_limit_once_and_its_stages_take_only_the_file_lo
 def _file_lock_free(db) -> bool:
     from filelock import FileLock, Timeout
 
-    from flows.locking import lock_path
+    from flows.warehouse.locks import lock_path
 
     try:
         with FileLock(str(lock_path(db)), timeout=0):
@@ -216,7 +216,7 @@ def test_with_bipins_own_server_on_this_machine_only_the_file_lock_is_taken(tmp_
     from prefect.client.orchestration import get_client
     from prefect.settings import get_current_settings
 
-    from flows.locking import LIMIT_NAME, LOCAL_SERVER_ENV, lock_path, run_limit
+    from flows.warehouse.locks import LIMIT_NAME, LOCAL_SERVER_ENV, lock_path, run_limit
 
     def active_slots() -> int:
         with get_client(sync_client=True) as client:

@@ -62,7 +62,7 @@ def test_commands_share_one_background_server_until_it_is_stopped(tmp_path):
         assert "starting Prefect's local server in the background" in first.stderr
         started = _record(tmp_path)
         assert started and started["owner"] == "background" and _alive(started["pid"])
-        from flows.prefect_server.template import template_path
+        from flows.run.prefect_server.template import template_path
 
         if template_path().is_file():  # made by the install step: the new home began from a copy
             assert "copied from the migrated template" in Path(started["log"]).read_text(encoding="utf-8")
@@ -121,7 +121,7 @@ def test_a_background_server_whose_home_was_deleted_stops_instead_of_running_for
     import shutil
     import time
 
-    from flows.prefect_server import connect
+    from flows.run.prefect_server import connect
 
     home = tmp_path / "home" / "prefect"
     monkeypatch.setenv("BIPIN_PREFECT_IDLE_MINUTES", "120")
@@ -144,7 +144,7 @@ def test_a_background_server_whose_home_was_deleted_stops_instead_of_running_for
 
 
 def test_the_servers_task_run_recorder_writes_in_batches_unless_the_operator_says_otherwise(tmp_path, monkeypatch):
-    from flows.prefect_server.process import server_env
+    from flows.run.prefect_server.process import server_env
 
     env = server_env(tmp_path)
     # one task run a transaction held each subflow's creation up by ~2 s on SQLite

@@ -5,12 +5,12 @@ from __future__ import annotations
 import duckdb
 from typer.testing import CliRunner
 
-from flows.catalog import load_catalog
-from flows.cli import app
+from flows.cli.app import app
+from flows.config.catalog import load_catalog
 from flows.rank import marts
-from flows.rebuild import rebuild
-from flows.warehouse import connect
-from flows.warehouse_diff import differences
+from flows.run.rebuild import rebuild
+from flows.warehouse.db import connect
+from flows.warehouse.diff import differences
 from tests.ingest_world import GOOD_ROWS, ingest, query, settings_for, wide_grid, write_csv
 
 CURRENT = ("select place_code, growth_pct, loaded_at from staging.observations_current "

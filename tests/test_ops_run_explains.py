@@ -105,7 +105,7 @@ def test_pipeline_stages_run_without_a_heartbeat_thread_of_their_own(prefect_har
     from prefect import flow
     from prefect.settings import get_current_settings
 
-    from flows.prefect_server.heartbeat import without_heartbeat
+    from flows.run.prefect_server.heartbeat import without_heartbeat
 
     @flow
     def stage() -> int | None:
@@ -126,8 +126,8 @@ def test_a_commands_runs_send_no_heartbeats_until_it_ends_unless_the_operator_as
                                                                                    monkeypatch):
     from prefect.settings import get_current_settings
 
-    from flows.commands.common import AppState
-    from flows.prefect_server.heartbeat import without_heartbeat
+    from flows.cli.common import AppState
+    from flows.run.prefect_server.heartbeat import without_heartbeat
 
     app = AppState(settings_for(tmp_path))
     default = get_current_settings().flows.heartbeat_frequency

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.runners import (
+from flows.run.runners import (
     RunnerConfig,
     RunnerConfigError,
     build_task_runner,

@@ -87,8 +87,8 @@ class Serve:
                 self.serving.set()
 
     def processes(self) -> dict[str, list[int]]:
-        """make, its python (flows.serve) and the Prefect server it started."""
-        return {"make": [self.make.pid], "flows.serve": _children(self.make.pid), "server": _server_pids(self.port)}
+        """make, its python (flows.run.serve) and the Prefect server it started."""
+        return {"make": [self.make.pid], "flows.run.serve": _children(self.make.pid), "server": _server_pids(self.port)}
 
 
 def _wait_gone(pids: list[int], timeout_s: float) -> list[int]:
@@ -106,7 +106,7 @@ def test_make_serve_stops_both_processes_on_ctrl_c_and_on_sigterm(tmp_path):
             assert serve.serving.wait(START_WAIT_S), "make serve never served:\n" + "".join(serve.output)
         before = {"ctrl_c": ctrl_c.processes(), "term": term.processes()}
         for procs in before.values():
-            assert procs["flows.serve"] and procs["server"], before  # both processes were up
+            assert procs["flows.run.serve"] and procs["server"], before  # both processes were up
         # commands under the same home use make serve's server (they start none of their own)
         status = subprocess.run([sys.executable, "-m", "flows.cli", "server", "status"], cwd=ROOT, env=ctrl_c.env,
                                 capture_output=True, text=True, timeout=120)

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.ops import ensure_demo_inbox, gather_status, has_loaded_data
-from flows.warehouse import connect, sync_catalog
+from flows.cli.app import app
+from flows.run.status import ensure_demo_inbox, gather_status, has_loaded_data
+from flows.warehouse.db import connect, sync_catalog
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -96,7 +96,7 @@ def test_weekly_is_not_due_right_after_it_was_sent(bipin_home, shipped_catalog):
 def test_run_exits_1_for_a_rejected_file_but_not_for_the_demos_planted_one(bipin_home, capsys):
     import typer
 
-    from flows.commands.ops_cmd import _exit_on_rejections
+    from flows.cli.ops_cmd import _exit_on_rejections
 
     planted = "synthetic_zhejiang_wide_202610_bad.csv"
     result = {"ingest": {"rejected": [{"file": planted, "stored_path": "", "first_error": "x"}]}}

@@ -1,4 +1,4 @@
-"""The own-work clock (flows/worktime.py) and how `bipin run` / bench_run combine it with Prefect's task runs."""
+"""The own-work clock (flows/core/worktime.py) and how `bipin run` / bench_run combine it with Prefect's task runs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from flows import worktime
-from flows.ops import combine_own_work
+from flows.core import worktime
+from flows.run.status import combine_own_work
 
 
 def test_union_counts_overlapping_intervals_once():

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from flows.periods import Period, PeriodError, calendar_rows, parse_period
+from flows.core.periods import Period, PeriodError, calendar_rows, parse_period
 
 
 @pytest.mark.parametrize(

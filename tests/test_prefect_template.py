@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from flows.prefect_server import process, template
+from flows.run.prefect_server import process, template
 
 
 def _sqlite_with(path: Path, table: str) -> Path:

@@ -8,9 +8,9 @@ import pytest
 from rank_world import Loader
 from typer.testing import CliRunner
 
-from flows.catalog import load_catalog
-from flows.cli import app
-from flows.warehouse import connect, sync_catalog
+from flows.cli.app import app
+from flows.config.catalog import load_catalog
+from flows.warehouse.db import connect, sync_catalog
 
 PLACES = """places:
   - {code: city, name: 某市, short_name: 某市, level: city}
@@ -122,7 +122,7 @@ def test_show_warns_when_the_catalog_changed_since_rank(world):
 
 @pytest.mark.e2e
 def test_rank_flow_runs_under_prefect(world, prefect_harness, monkeypatch):
-    from flows import worktime
+    from flows.core import worktime
     from flows.rank.flow import rank
 
     cfg, db, home = world[1], world[3], world[5]

@@ -10,7 +10,7 @@ from rank_world import Benchmark, Group, Loader, Membership, at, ranks, small_ca
 from test_rank_cli import invoke, world  # noqa: F401  (the fixture: a city of four counties, two months)
 
 from flows.rank import marts
-from flows.warehouse import connect
+from flows.warehouse.db import connect
 
 FEB, MAR, APR = date(2025, 2, 1), date(2025, 3, 1), date(2025, 4, 1)
 MART_VIEWS = ("rankings", "top3_counts", "streaks", "scorecards", "benchmark_gaps", "periods", "rank_disagreements")

@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from rank_world import Group, Indicator, Loader, Membership, Scoring, at, small_catalog, warehouse
 
-from flows.periods import expected_months
+from flows.config.settings import SQL_DIR
+from flows.core.periods import expected_months
 from flows.rank import marts
-from flows.settings import SQL_DIR
 
 INVARIANTS = sorted(p.stem for p in (SQL_DIR / "tests").glob("rank_*.sql"))
 MART_QUERIES = {
@@ -134,7 +134,7 @@ def test_nothing_new_means_nothing_rebuilt():
 
 
 def test_a_catalog_change_forces_a_full_rebuild():
-    from flows.warehouse import sync_catalog
+    from flows.warehouse.db import sync_catalog
 
     con = warehouse(catalog())
     load_history(con, random.Random(3))
@@ -148,9 +148,9 @@ def test_a_catalog_change_forces_a_full_rebuild():
 def test_the_pipeline_reranks_when_only_the_catalog_changed(tmp_path):
     """Views rank from ref as it is now, the stored top three from ref as it was: a catalog change
     with no new file must still trigger rank, or marts.rankings and marts.streaks would disagree."""
-    from flows.pipeline import load_watermark, needs_rank
-    from flows.settings import load_settings
-    from flows.warehouse import connect, sync_catalog
+    from flows.config.settings import load_settings
+    from flows.run.pipeline import load_watermark, needs_rank
+    from flows.warehouse.db import connect, sync_catalog
 
     settings = load_settings(home=tmp_path)
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,7 +173,7 @@ def test_briefings_refuse_marts_built_with_another_catalog():
     """The same staleness stops a briefing (run by hand after a config edit) with one clear line."""
     from flows.brief import guards
     from flows.brief.content import queries as q
-    from flows.warehouse import sync_catalog
+    from flows.warehouse.db import sync_catalog
 
     con = warehouse(catalog())
     load_history(con, random.Random(3))

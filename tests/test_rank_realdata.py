@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.catalog import Catalog, Group, Indicator, Membership, Place
+from flows.config.catalog import Catalog, Group, Indicator, Membership, Place
 from flows.rank import marts
-from flows.warehouse import connect, sync_catalog
+from flows.warehouse.db import connect, sync_catalog
 
 CSV = Path(__file__).resolve().parent / "fixtures" / "realdata" / "edd-california-counties.csv.gz"
 BAY_AREA = ["Alameda", "Contra Costa", "Marin", "Napa", "San Francisco", "San Mateo", "Santa Clara", "Solano",

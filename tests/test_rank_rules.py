@@ -208,7 +208,7 @@ def test_composite_zscore_is_capped_and_flips_lower_is_better():
         ("ee", -0.5, 2, False)]
     # with 25 places at 0 and one at 100, the outlier's z-score would be 5: capped at 3
     many = [f"p{i:02d}" for i in range(25)]
-    from flows.catalog import Place
+    from flows.config.catalog import Place
     places = (Place(code="city", name="某市", short_name="某市", level="city"),
               *(Place(code=p, name=f"县{p}", short_name=f"县{p}", parent="city") for p in [*many, "zz"]))
     con2 = warehouse(small_catalog(groups=(city,), places=places))

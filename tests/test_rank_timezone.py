@@ -8,9 +8,9 @@ import pytest
 from rank_world import ranks
 from test_rank_cli import invoke, world  # noqa: F401  (the fixture: a city of four, a revision on 2025-04-20 09:00)
 
+from flows.config.settings import local_now, to_local
 from flows.rank import marts
-from flows.settings import local_now, to_local
-from flows.warehouse import connect
+from flows.warehouse.db import connect
 
 MAR = date(2025, 3, 1)
 

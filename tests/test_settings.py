@@ -1,4 +1,4 @@
-from flows.settings import load_settings, prepare_prefect_env
+from flows.config.settings import load_settings, prepare_prefect_env
 
 
 def test_settings_precedence_arguments_over_environment(tmp_path, monkeypatch):

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from rank_world import Indicator, Loader, at, small_catalog
 
+from flows.config.targets import Target
 from flows.rank import marts
-from flows.targets import Target
-from flows.warehouse import connect, sync_catalog
+from flows.warehouse.db import connect, sync_catalog
 
 INDICATORS = (
     Indicator(code="gdp", name="地区生产总值", unit="亿元", basis="growth"),

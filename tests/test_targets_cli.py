@@ -8,8 +8,8 @@ import pytest
 from rank_world import Loader
 from test_rank_cli import GROUPS, INDICATORS, PLACES, invoke
 
-from flows.catalog import load_catalog
-from flows.warehouse import connect, sync_catalog
+from flows.config.catalog import load_catalog
+from flows.warehouse.db import connect, sync_catalog
 
 TARGETS = """synthetic: true
 targets:

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from flows.brief.recipients import load_recipients
-from flows.catalog import load_catalog
+from flows.config.catalog import load_catalog
+from flows.config.recipients import load_recipients
+from flows.config.targets import TargetsError, load_targets, validate_targets
 from flows.demo import story
-from flows.targets import TargetsError, load_targets, validate_targets
 from tests.conftest import ROOT
 
 
@@ -118,7 +118,7 @@ def test_demo_data_falls_behind_the_target_from_mid_year():
 
 
 def test_sync_catalog_mirrors_targets_and_leaves_them_when_given_none(config):
-    from flows.warehouse import connect, sync_catalog
+    from flows.warehouse.db import connect, sync_catalog
 
     catalog = write(config, """
 synthetic: true

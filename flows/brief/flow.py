@@ -22,8 +22,8 @@ from flows.brief import plan as p
 from flows.brief.content.collect import period_key
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.redact import scrub
-from flows.settings import Settings, load_settings
-from flows.worktime import own_work
+from flows.config.settings import Settings, load_settings
+from flows.core.worktime import own_work
 
 FAILED = ("failed_transient", "failed_permanent", "failed_render", "blocked", "uncertain")
 
@@ -148,11 +148,3 @@ def _artifact_key(plan: p.Plan) -> str:
     else:
         tail = period_key(plan.kind, plan.period, plan.as_of, plan.week)
     return f"brief-{plan.kind}-{tail}".lower().replace("_", "-")
-
-
-def run_brief(settings: Settings, **params) -> list[SendResult]:
-    """Run the flow on the task runner config/settings.yaml names (`task_runner:`, flows/runners.py)."""
-    from flows.runners import task_runner_for
-
-    return brief.with_options(task_runner=task_runner_for(settings.config_dir))(home=str(settings.home), config_dir=str(settings.config_dir),
-                                                  db=str(settings.db_path), **params)

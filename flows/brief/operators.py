@@ -19,12 +19,12 @@ from flows.brief.content import collect, digest
 from flows.brief.content import digest_wording as dw
 from flows.brief.content import queries as q
 from flows.brief.delivery import ledger
-from flows.brief.delivery.config import load_delivery_config
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.send import Outgoing
 from flows.brief.render.compose import compose
-from flows.catalog import load_catalog
-from flows.settings import Settings
+from flows.config.catalog import load_catalog
+from flows.config.delivery import load_delivery_config
+from flows.config.settings import Settings
 
 
 def digests_for(settings: Settings, plan: p.Plan, results: list[SendResult], resend: bool = False) -> list[Outgoing]:

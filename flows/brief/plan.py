@@ -16,19 +16,19 @@ from flows.brief import guards, session
 from flows.brief.content import collect
 from flows.brief.content import queries as q
 from flows.brief.delivery import ledger
-from flows.brief.delivery.config import DeliveryConfig, load_delivery_config
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.redact import scrub
 from flows.brief.delivery.send import Outgoing, deliver_batch
-from flows.brief.recipients import KINDS, Recipient, load_recipients, select
 from flows.brief.render import charts
 from flows.brief.render.compose import compose
 from flows.brief.request import PlanError, local_now, parse_as_of, parse_week  # noqa: F401 (callers use plan.*)
-from flows.catalog import Catalog, load_catalog
-from flows.periods import parse_period
-from flows.settings import Settings
-from flows.targets import load_targets
-from flows.warehouse import connect, sync_catalog
+from flows.config.catalog import Catalog, load_catalog
+from flows.config.delivery import DeliveryConfig, load_delivery_config
+from flows.config.recipients import KINDS, Recipient, load_recipients, select
+from flows.config.settings import Settings
+from flows.config.targets import load_targets
+from flows.core.periods import parse_period
+from flows.warehouse.db import connect, sync_catalog
 
 
 class DeliveryError(Exception):

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from flows.brief import plan as p
 from flows.brief.content.collect import BlankBriefing
-from flows.brief.delivery.config import load_delivery_config
 from flows.brief.delivery.send import browser_html
-from flows.brief.recipients import Recipient, RecipientError, load_recipients
 from flows.brief.render.compose import compose
-from flows.catalog import CatalogError, load_catalog
-from flows.settings import Settings
+from flows.config.catalog import CatalogError, load_catalog
+from flows.config.delivery import load_delivery_config
+from flows.config.recipients import Recipient, RecipientError, load_recipients
+from flows.config.settings import Settings
 
 
 class PreviewError(Exception):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from flows.settings import DEFAULT_TIMEZONE, to_local
-from flows.settings import local_now as settings_local_now
+from flows.config.settings import DEFAULT_TIMEZONE, to_local
+from flows.config.settings import local_now as settings_local_now
 
 
 class PlanError(Exception):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from flows.settings import Settings
-from flows.warehouse import connect
+from flows.config.settings import Settings
+from flows.warehouse.db import connect
 
 _open: dict[Path, tuple[duckdb.DuckDBPyConnection, bool]] = {}
 _lock = threading.Lock()

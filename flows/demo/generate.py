@@ -14,9 +14,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from flows.catalog import Catalog, Indicator
+from flows.config.catalog import Catalog, Indicator
+from flows.core.periods import expected_months
 from flows.demo import story
-from flows.periods import expected_months
 
 COLUMNS = ["place_code", "indicator_code", "period", "value", "growth_pct"]
 VALUE_DECIMALS = {"元": 0, "万千瓦时": 1, "万美元": 1}

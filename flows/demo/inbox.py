@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from flows.catalog import Catalog
+from flows.config.catalog import Catalog
 from flows.demo import story
 from flows.demo.generate import DemoError, DemoPanel, generate
 from flows.demo.tables import city_table, province_table, quarterly_rows

@@ -12,10 +12,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from flows.catalog import Catalog, Indicator
+from flows.config.catalog import Catalog, Indicator
+from flows.core.periods import Period
 from flows.demo import story
 from flows.demo.generate import VALUE_DECIMALS
-from flows.periods import Period
 
 PLACE_HEADER = "地区"
 CITY_TOTAL = "全市"

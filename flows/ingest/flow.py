@@ -20,13 +20,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 from prefect.utilities.annotations import quote
 
-from flows.catalog import Catalog, load_catalog
+from flows.config.catalog import Catalog, load_catalog
+from flows.config.settings import Settings, load_settings
+from flows.core.worktime import own_work
 from flows.ingest import pipeline, report
 from flows.ingest.load import IngestContext, load_file
 from flows.ingest.model import FileResult
-from flows.settings import Settings, load_settings
-from flows.warehouse import connect
-from flows.worktime import own_work
+from flows.warehouse.db import connect
 
 # The CLI's progress bar listens here; a plain callback list keeps Prefect parameters serialisable.
 listeners: list[Callable[[FileResult], None]] = []

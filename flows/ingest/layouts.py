@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from flows.core.periods import PeriodError, parse_period
 from flows.ingest.model import Cell, Message, Record, error, warning
 from flows.ingest.periods_in_files import (
     PeriodConflict,
@@ -23,7 +24,6 @@ from flows.ingest.readers import Grid
 from flows.ingest.resolve import IndicatorResolver, normalise_name
 from flows.ingest.sources import SourceOptions
 from flows.ingest.values import clean_text, preliminary_flag, unit_in_header
-from flows.periods import PeriodError, parse_period
 
 HEADER_SEARCH_ROWS = 30
 _RANK = ("位次", "排名", "排位", "名次")

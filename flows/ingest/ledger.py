@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from flows.config.settings import Settings
 from flows.ingest.model import FileResult, Message
-from flows.settings import Settings
-from flows.warehouse import load_sql
+from flows.warehouse.db import load_sql
 
 
 def sha256_of(path: Path) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from flows.catalog import Catalog
+from flows.config.catalog import Catalog
+from flows.config.settings import Settings
 from flows.ingest import ledger, manifest, plausibility, rules
 from flows.ingest.formats import read_tables
 from flows.ingest.memory import RunMemory
@@ -24,8 +25,7 @@ from flows.ingest.readers import ReadError
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver
 from flows.ingest.sources import SourceOptions, match_source, source_options
 from flows.ingest.tables import file_sheet, read_layout
-from flows.settings import Settings
-from flows.warehouse import load_sql
+from flows.warehouse.db import load_sql
 
 
 @dataclass

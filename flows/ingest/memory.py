@@ -16,7 +16,7 @@ from datetime import date
 import duckdb
 
 from flows.ingest.normalise import Obs
-from flows.warehouse import load_sql
+from flows.warehouse.db import load_sql
 
 # Past this many remembered observations the run goes back to SQL for the rest (memory stays bounded).
 MAX_KEYS = 2_000_000

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pyarrow as pa
 
-from flows.catalog import Catalog
+from flows.config.catalog import Catalog
 from flows.ingest.layouts import Layout
 from flows.ingest.model import Message, Record, error
 from flows.ingest.resolve import PlaceResolver

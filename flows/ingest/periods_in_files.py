@@ -11,9 +11,9 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from flows.core.periods import QUARTER_WORDS, Period, PeriodError, expected_months, parse_period
 from flows.ingest.model import Message, error
 from flows.ingest.sources import SourceOptions
-from flows.periods import QUARTER_WORDS, Period, PeriodError, expected_months, parse_period
 
 _QUARTERS = "|".join(sorted((w for w in QUARTER_WORDS if not w.startswith("Q")), key=len, reverse=True))
 _IN_TITLE = re.compile(

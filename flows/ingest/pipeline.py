@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from flows.catalog import Catalog
+from flows.config.catalog import Catalog
+from flows.config.settings import Settings
 from flows.ingest.load import IngestContext, load_file
 from flows.ingest.model import FileResult
-from flows.settings import Settings
-from flows.warehouse import connect, sync_catalog
+from flows.warehouse.db import connect, sync_catalog
 
 SKIP_SUFFIXES = (".errors.txt",)
 

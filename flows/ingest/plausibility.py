@@ -1,6 +1,6 @@
 """Plausibility limits (docs/RULES.md, "Ingest checks"): values no county can have are flagged (kept, never ranked) or rejected.
 
-Per indicator (config/indicators.yaml, defaults in flows/catalog.py: Indicator):
+Per indicator (config/indicators.yaml, defaults in flows/config/catalog.py: Indicator):
 - growth within `plausible_growth_pct` (default -100 .. 1000 %);
 - a level within `plausible_min` .. `plausible_max` when set, and never beyond +-1e15 in any unit;
 - a level at most `plausible_history_factor` (default 100) times the place's own largest magnitude of
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from flows.catalog import Catalog
+from flows.config.catalog import Catalog
 from flows.ingest.model import Message, error, warning
 from flows.ingest.normalise import Obs
 

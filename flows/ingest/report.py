@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flows.core.periods import Period
 from flows.ingest.model import FileResult
-from flows.periods import Period
 
 REJECTED_STATE = "Completed with rejections"
 MAX_MESSAGES_LOGGED = 5  # per file; the full list is in quarantine/NAME.errors.txt and raw.file_messages

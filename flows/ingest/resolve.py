@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
-from flows.catalog import Catalog, Indicator
+from flows.config.catalog import Catalog, Indicator
 from flows.ingest.values import strip_parenthesised, strip_units
 
 AREA_LEVELS = ("city", "province", "state", "country")  # rows naming these are totals, not counties

@@ -16,11 +16,11 @@ from datetime import date
 
 import duckdb
 
-from flows.catalog import Catalog
+from flows.config.catalog import Catalog
+from flows.core.periods import expected_months
 from flows.ingest.model import Message, warning
 from flows.ingest.normalise import Obs
-from flows.periods import expected_months
-from flows.warehouse import load_sql
+from flows.warehouse.db import load_sql
 
 
 def growth_out_of_range(rows: list[Obs], limit: float, sheet: str | None) -> list[Message]:

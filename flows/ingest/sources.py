@@ -1,6 +1,6 @@
 """Typed options of a config/sources.yaml entry, and which source a file belongs to.
 
-`flows.catalog.Source` keeps the common keys and allows extra ones; this module gives those
+`flows.config.catalog.Source` keeps the common keys and allows extra ones; this module gives those
 extra keys their types and defaults, so a misspelt option is a clear config error, not a silent default.
 """
 
@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from flows.catalog import Catalog, CatalogError, Source
+from flows.config.catalog import Catalog, CatalogError, Source
 
 TOTAL_NAMES = ("全市", "全省", "合计", "全市合计", "总计", "全县", "全区", "全省合计")
 PLACE_HEADERS = ("地区", "县(市、区)", "县市区", "县(市,区)", "区域", "单位", "地区名称", "名称")

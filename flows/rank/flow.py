@@ -13,12 +13,12 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from flows.catalog import Catalog, load_catalog
-from flows.periods import Period
+from flows.config.catalog import Catalog, load_catalog
+from flows.config.settings import Settings, load_settings
+from flows.core.periods import Period
+from flows.core.worktime import own_work
 from flows.rank import marts, report
-from flows.settings import Settings, load_settings
-from flows.warehouse import open_warehouse
-from flows.worktime import own_work
+from flows.warehouse.db import open_warehouse
 
 
 @task(name="build-marts", cache_policy=NO_CACHE)

@@ -21,8 +21,8 @@ from datetime import date, datetime
 
 import duckdb
 
-from flows.settings import DEFAULT_TIMEZONE, local_now
-from flows.warehouse import load_sql
+from flows.config.settings import DEFAULT_TIMEZONE, local_now
+from flows.warehouse.db import load_sql
 
 # (view, model file) — created on every build so a changed model takes effect; the mart_store views
 # come first because the marts views read them
@@ -98,7 +98,7 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: b
     `as_of` and built_at are naive local times of `timezone`, as loaded_at is (convert at the edge: to_local)."""
     if as_of is not None and as_of.tzinfo is not None:
         raise ValueError(f"as_of {as_of.isoformat()} carries a UTC offset: convert it into the configured zone "
-                         "first (flows.settings.to_local), the warehouse compares naive local times")
+                         "first (flows.config.settings.to_local), the warehouse compares naive local times")
     started = time.perf_counter()
     steps: dict[str, float] = {}
     fingerprint = con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]

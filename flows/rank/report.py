@@ -7,7 +7,7 @@ from datetime import date, datetime
 import duckdb
 
 from flows.rank.marts import BuildSummary
-from flows.warehouse import load_sql
+from flows.warehouse.db import load_sql
 
 MAX_LISTED_DISAGREEMENTS = 50
 

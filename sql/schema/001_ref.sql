@@ -1,4 +1,4 @@
--- Reference catalog mirrored from config/*.yaml on every run (flows/warehouse.py: sync_catalog).
+-- Reference catalog mirrored from config/*.yaml on every run (flows/warehouse/db.py: sync_catalog).
 create schema if not exists ref;
 
 -- one row per place (county-level units, their cities, provinces)

@@ -1,4 +1,4 @@
--- Annual targets (年度目标任务) mirrored from config/targets.yaml (flows/warehouse.py: sync_catalog).
+-- Annual targets (年度目标任务) mirrored from config/targets.yaml (flows/warehouse/db.py: sync_catalog).
 -- Numbered in the rank range: only the rank marts (marts.target_progress) read it.
 -- one row per year x place x indicator with a target
 create table if not exists ref.targets (

@@ -14,9 +14,9 @@ from flows.brief.content import benchmarks, leader, quarterly, sheets, tables, t
 from flows.brief.content import queries as q
 from flows.brief.content import weekly as content
 from flows.brief.content.sheets import Sheet
-from flows.brief.recipients import Recipient
-from flows.catalog import Catalog
-from flows.periods import Period
+from flows.config.catalog import Catalog
+from flows.config.recipients import Recipient
+from flows.core.periods import Period
 
 NEWS_WINDOW = timedelta(days=7)  # what "this week" means for the weekly's revision note
 KIND_TITLES = {"weekly": "每周调度", "monthly": "每月一通报", "quarterly": "每季一晒拼", "digest": "运维摘要"}

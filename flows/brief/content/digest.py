@@ -15,7 +15,7 @@ from flows.brief.bilingual import zh
 from flows.brief.content import digest_wording as dw
 from flows.brief.content import wording as w
 from flows.brief.delivery.outcome import SendResult
-from flows.periods import Period
+from flows.core.periods import Period
 
 MAX_LINES = 20          # per section: past that, a count and where to look
 MAX_WHERE = 3           # locations named per reason before "等N处"

@@ -13,7 +13,7 @@ from datetime import date
 
 from flows.brief.content import wording as w
 from flows.brief.content.benchmarks import leader_lines
-from flows.periods import Period
+from flows.core.periods import Period
 
 MAX_NAMES = 5   # indicators named per group in an entered / left line; the rest are counted
 

@@ -12,8 +12,8 @@ from datetime import date, datetime
 
 import duckdb
 
-from flows.settings import release_lag_days
-from flows.warehouse import load_sql
+from flows.config.settings import release_lag_days
+from flows.warehouse.db import load_sql
 
 
 def fetch(con: duckdb.DuckDBPyConnection | RunReads, model: str, **params) -> list[dict]:

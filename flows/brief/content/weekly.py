@@ -13,7 +13,7 @@ from flows.brief.content import wording as w
 from flows.brief.content.benchmarks import BenchmarkBlock
 from flows.brief.content.leader import LeaderBlock
 from flows.brief.content.trends import Chart, HeatMap
-from flows.periods import Period
+from flows.core.periods import Period
 
 MAX_MOVERS = 3
 MAX_TOP3_NAMES = 8   # indicators named per group in the top-three list; the XLSX has them all

@@ -25,9 +25,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flows.brief.delivery import ledger, smtp_client
-from flows.brief.delivery.config import DeliveryConfig, smtp_password
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.redact import protect, scrub
+from flows.config.delivery import DeliveryConfig, smtp_password
 
 log = logging.getLogger("bipin.brief.deliver")
 

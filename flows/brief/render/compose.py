@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from flows.brief.content.collect import Briefing
 from flows.brief.delivery import message
-from flows.brief.delivery.config import DeliveryConfig
 from flows.brief.delivery.send import Outgoing
 from flows.brief.render import charts, xlsx
 from flows.brief.render import html as render
+from flows.config.delivery import DeliveryConfig
 
 
 def compose(b: Briefing, cfg: DeliveryConfig, as_of: datetime, to_name: str, to_address: str,

@@ -15,7 +15,7 @@ from pathlib import Path
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from flows.settings import TEMPLATES_DIR
+from flows.config.settings import TEMPLATES_DIR
 
 
 @dataclass(frozen=True)

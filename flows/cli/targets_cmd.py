@@ -1,0 +1,82 @@
+"""`bipin targets PLACE`: progress against the annual targets (config/targets.yaml) for one place."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from flows.cli.common import console, fail, print_table, state
+from flows.cli.rank_cmd import _parse_period_date, _reader, resolve_place
+
+NEEDED_REASONS = {
+    "year_complete": "全年已结束",
+    "not_cumulative": "非累计指标",
+    "no_value": "缺本期数",
+    "no_growth": "缺本期增速",
+    "no_last_year_total": "缺上年全年数",
+    "no_last_year_rest": "上年余下月份无数",
+}
+
+
+def targets(
+    ctx: typer.Context,
+    place: Annotated[str, typer.Argument(help="Place code or name (武义县, 武义, wuyi).")],
+    period: Annotated[str | None, typer.Option("--period", help="e.g. 2026年1-10月 or 2026-10; default: newest.")] = None,
+) -> None:
+    """Print a place's annual targets with progress against time (序时进度) and the growth the rest of
+    the year needs. Each indicator shows its newest period up to --period in that year.
+
+    Example: bipin targets 武义 --period 2026-10
+    """
+    from flows.brief.content import queries
+
+    catalog = state(ctx).catalog()
+    place_code = resolve_place(catalog, place)
+    when = _parse_period_date(period) if period else None
+    with _reader(ctx) as con:
+        if when is None:
+            when = con.execute("select max(period) from marts.target_progress where place_code = ?",
+                               [place_code]).fetchone()[0]
+        # the rows a briefing reads: each indicator at its newest period up to `when` in that year
+        rows = queries.fetch(con, "target_progress", places=[place_code], period=when) if when else []
+    if not rows:
+        fail(f"{place} has no targets with data" + (f" up to {when:%Y-%m}" if when else "")
+             + "; see config/targets.yaml and run `bipin rank` after loading data")
+    ahead = sum(1 for r in rows if r["on_track"])
+    synthetic = "（合成演示目标）" if any(r["is_synthetic"] for r in rows) else ""
+    table = Table(title=f"{catalog.place(place_code).name} {rows[0]['year']}年目标任务{synthetic}")
+    for name in ("指标", "期别", "目标", "完成", "差距", "序时进度", "完成进度", "状态", "余下月份需增长"):
+        table.add_column(name, justify="left" if name in ("指标", "期别", "状态") else "right")
+    for r in rows:
+        status = "—" if r["on_track"] is None else ("[green]快于序时[/]" if r["on_track"] else "[red]慢于序时[/]")
+        table.add_row(escape(r["indicator_name"]), r["period_label"] or str(r["period"]), _target(r), _metric(r),
+                      _num(r["gap"], "+.2f"), _num(r["time_progress"], ".1f", "%"),
+                      _num(r["value_progress"], ".1f", "%"), status, _needed(r))
+    print_table(table)
+    console.print(f"{len(rows)}项目标指标中{ahead}项快于序时进度", highlight=False)
+
+
+def _target(r: dict) -> str:
+    return f"{r['target']:g}%" if r["basis"] == "growth" else f"{r['target']:g}{r['unit']}"
+
+
+def _metric(r: dict) -> str:
+    unit = "%" if r["basis"] == "growth" else r["unit"]
+    return _num(r["metric"], ".2f", unit)
+
+
+def _needed(r: dict) -> str:
+    if r["needed_rest_of_year"] is None:
+        return NEEDED_REASONS.get(r["needed_reason"], r["needed_reason"] or "")
+    return f"{r['needed_rest_of_year']:.1f}%"
+
+
+def _num(value, spec: str, unit: str = "") -> str:
+    return "—" if value is None else f"{value:{spec}}{unit}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("targets")(targets)

@@ -1,0 +1,177 @@
+"""One typed settings object: every path and default stated in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SQL_DIR = PROJECT_ROOT / "sql"
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where bipin reads config and keeps its state.
+
+    `home` holds everything the job writes (database, inbox, quarantine, outbox,
+    Prefect's own home) so a demo or a test can live in one throwaway folder.
+    """
+
+    home: Path
+    config_dir: Path
+    db_path: Path
+    timezone: str = DEFAULT_TIMEZONE
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def outbox(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.home / "prefect"
+
+    def local_now(self) -> datetime:
+        """Now as a naive local time of the configured zone, as the warehouse stores times."""
+        return local_now(self.timezone)
+
+    def to_local(self, moment: str | datetime | None) -> datetime | None:
+        """A time given to the CLI, a flow or a deployment, as the warehouse stores times (see to_local)."""
+        return to_local(moment, self.timezone)
+
+    def with_overrides(self, **changes) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def load_settings(
+    config_dir: str | Path | None = None,
+    db_path: str | Path | None = None,
+    home: str | Path | None = None,
+) -> Settings:
+    """Arguments win over environment (BIPIN_CONFIG_DIR, BIPIN_DB, BIPIN_HOME), which win over defaults."""
+    home_path = Path(home or os.environ.get("BIPIN_HOME") or PROJECT_ROOT / "var").resolve()
+    cfg = Path(config_dir or os.environ.get("BIPIN_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
+    db = Path(db_path or os.environ.get("BIPIN_DB") or home_path / "bipin.duckdb").resolve()
+    return Settings(home=home_path, config_dir=cfg, db_path=db, timezone=configured_timezone(cfg))
+
+
+def configured_timezone(config_dir: Path) -> str:
+    """The top-level `timezone` of config/settings.yaml (default Asia/Shanghai).
+
+    Every stage stamps and compares local times in this one zone (naive timestamps in DuckDB).
+    """
+    import yaml
+
+    path = Path(config_dir) / "settings.yaml"
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    except yaml.YAMLError:
+        content = None  # the catalog check reports the broken file with its line
+    zone = content.get("timezone") if isinstance(content, dict) else None
+    return str(zone) if zone else DEFAULT_TIMEZONE
+
+
+def local_now(timezone: str = DEFAULT_TIMEZONE) -> datetime:
+    """Now as a naive local time of `timezone`."""
+    return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def to_local(moment: str | datetime | None, timezone: str) -> datetime | None:
+    """Naive local time of `timezone`: the one form every stored and compared time takes.
+
+    Called once, where a time enters (CLI options, flow and deployment parameters): an ISO text or a
+    datetime with a UTC offset is converted into the zone (2026-11-29T05:43:20-08:00 ->
+    2026-11-29 21:43:20 in Asia/Shanghai); a naive one is taken as already local. Raises ValueError
+    naming the text when it is no ISO date or time.
+    """
+    if moment is None or isinstance(moment, datetime):
+        parsed = moment
+    else:
+        text = str(moment).strip()
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"cannot read the time {text!r}: expected e.g. 2026-03-01, '2026-03-01 08:00' "
+                             "or 2026-11-29T05:43:20-08:00") from None
+    if parsed is None or parsed.tzinfo is None:
+        return parsed
+    return parsed.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def prepare_prefect_env(settings: Settings) -> None:
+    """Keep Prefect local, quiet and offline unless the operator pointed it elsewhere.
+
+    Must run before `prefect` is imported: Prefect reads these at import time.
+    """
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # INFO: what each run did (files rejected and why, who was sent what) reaches its logs in the UI;
+    # the `bipin.*` loggers of the plain functions too. The CLI keeps its console quiet (commands/common.py).
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "bipin")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_UI_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Prefect creates its home without parents: on a new BIPIN_HOME its local server would not start
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
+
+
+def settings_section(config_dir: str | Path, key: str, model, error: type[Exception]):
+    """The `key:` section of config/settings.yaml validated by a pydantic model (defaults when absent).
+
+    Problems raise `error` naming the file and the key, never a traceback. The file's top-level
+    `timezone` fills in a section's own `timezone` field when the section leaves it out.
+    """
+    import yaml
+    from pydantic import ValidationError
+
+    path = Path(config_dir) / "settings.yaml"
+    content: dict = {}
+    if path.exists():
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise error(f"{path}: not valid YAML: {exc}") from None
+    section = dict(content.get(key) or {})
+    if "timezone" in model.model_fields and "timezone" not in section and content.get("timezone"):
+        section["timezone"] = content["timezone"]
+    try:
+        return model.model_validate(section)
+    except ValidationError as exc:
+        from flows.config.names import validation_hint
+
+        where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}{validation_hint(e, model.model_fields)}"
+                          for e in exc.errors())
+        raise error(f"{path}: {where}") from None
+
+
+class SettingsError(Exception):
+    """config/settings.yaml that cannot be used; the message names the file and key."""
+
+
+def release_lag_days(config_dir: str | Path) -> dict[str, int]:
+    """`release_lag_days:` of config/settings.yaml: per frequency, the greatest number of days between
+    a period's last day and its release (defaults: monthly 45, quarterly 60). Data older than the
+    newest period these say is out is stale (flows/brief/guards.py)."""
+    from pydantic import BaseModel, ConfigDict, Field
+
+    class ReleaseLags(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        monthly: int = Field(default=45, ge=0, le=3660)
+        quarterly: int = Field(default=60, ge=0, le=3660)
+
+    return settings_section(config_dir, "release_lag_days", ReleaseLags, SettingsError).model_dump()

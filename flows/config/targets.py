@@ -1,0 +1,171 @@
+"""Annual targets (年度目标任务) per year, place and indicator, read from config/targets.yaml.
+
+A target is either growth in % (比上年增长) or a level in the indicator's unit (全年完成 N 亿元).
+The file is optional; when present it is validated against the catalog like the rest of config/
+and mirrored into ref.targets by flows.warehouse.db.sync_catalog. Problems name the file, the entry
+and the key, and say what is expected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from flows.config.catalog import Catalog, CatalogError
+
+TARGETS_FILE = "targets.yaml"
+
+
+class TargetsError(CatalogError):
+    """targets.yaml cannot be used; the message says where and what to fix."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TargetValue(_Model):
+    growth: float | None = None  # % on last year
+    level: float | None = None   # in `unit`, which must be the indicator's unit
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TargetValue:
+        if (self.growth is None) == (self.level is None):
+            raise ValueError("give exactly one of growth (in %) or level (with its unit)")
+        if self.level is not None and not self.unit:
+            raise ValueError("a level target needs its unit (the indicator's unit, e.g. 亿元)")
+        if self.growth is not None and self.unit not in (None, "%"):
+            raise ValueError(f"a growth target is in %, not {self.unit!r}")
+        return self
+
+
+class TargetEntry(_Model):
+    year: int = Field(ge=2000, le=2100)
+    place: str
+    source: str | None = None      # where the target comes from, e.g. 2026年政府工作报告
+    synthetic: bool | None = None  # None: the file's own `synthetic` flag
+    indicators: dict[str, TargetValue]
+
+
+class TargetsFile(_Model):
+    synthetic: bool = False  # invented numbers (the demo): briefings say so
+    note: str | None = None
+    targets: tuple[TargetEntry, ...] = ()
+
+
+class Target(_Model):
+    """One resolved target, as ref.targets holds it."""
+
+    year: int
+    place_code: str
+    indicator_code: str
+    basis: str       # growth / level
+    target: float
+    unit: str        # % for growth, the indicator's unit for level
+    source_note: str | None
+    is_synthetic: bool
+
+    def row(self) -> tuple:
+        return (self.year, self.place_code, self.indicator_code, self.basis, self.target, self.unit,
+                self.source_note, self.is_synthetic)
+
+
+def read_targets(config_dir: str | Path, catalog: Catalog) -> tuple[list[Target], list[str]]:
+    """(targets that are valid, problems): every problem names file, entry and key."""
+    path = Path(config_dir) / TARGETS_FILE
+    if not path.exists():
+        return [], []
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        return [], [f"{path}: not valid YAML: {exc}"]
+    if not isinstance(content, dict) or "targets" not in content:
+        return [], [f"{path}: expected a mapping with a top-level key 'targets:'"]
+    try:
+        parsed = TargetsFile.model_validate(content)
+    except ValidationError as exc:
+        return [], [f"{path}: {_where(err['loc'], content)}: {err['msg'].removeprefix('Value error, ')}"
+                    for err in exc.errors()]
+    return _resolve(path, parsed, catalog)
+
+
+def validate_targets(config_dir: str | Path, catalog: Catalog) -> list[str]:
+    """The problems of config/targets.yaml (empty: valid or absent), for `bipin catalog check`."""
+    return read_targets(config_dir, catalog)[1]
+
+
+def load_targets(config_dir: str | Path, catalog: Catalog) -> tuple[Target, ...]:
+    """Every target of config/targets.yaml (none when absent); raise TargetsError listing all problems."""
+    targets, problems = read_targets(config_dir, catalog)
+    if problems:
+        raise TargetsError("invalid targets:\n  " + "\n  ".join(problems))
+    return tuple(targets)
+
+
+def _resolve(path: Path, parsed: TargetsFile, catalog: Catalog) -> tuple[list[Target], list[str]]:
+    """Names to codes and the catalog checks: place, indicator, basis against the indicator, unit."""
+    places = {**catalog.alias_map(), **{p.code: p.code for p in catalog.places}}
+    indicators = {name: i for i in catalog.indicators for name in (i.code, i.name, *i.aliases)}
+    out: list[Target] = []
+    problems: list[str] = []
+    seen: dict[tuple[int, str, str], str] = {}
+    for n, entry in enumerate(parsed.targets):
+        where = f"{path}: targets[{n}] (year={entry.year}, place={entry.place})"
+        place = places.get(entry.place)
+        if place is None:
+            problems.append(f"{where}.place: {entry.place!r} is not a place in places.yaml (use its code or a name)")
+            continue
+        for key, value in entry.indicators.items():
+            indicator = indicators.get(key)
+            if indicator is None:
+                problems.append(f"{where}.indicators.{key}: not an indicator in indicators.yaml (use its code or name)")
+                continue
+            problem = _basis_problem(indicator, value)
+            if problem:
+                problems.append(f"{where}.indicators.{key}: {problem}")
+                continue
+            slot = (entry.year, place, indicator.code)
+            if slot in seen:
+                problems.append(f"{where}.indicators.{key}: {indicator.code} already has a {entry.year} target "
+                                f"for {place} ({seen[slot]}); keep one")
+                continue
+            seen[slot] = f"targets[{n}]"
+            basis = "growth" if value.growth is not None else "level"
+            out.append(Target(
+                year=entry.year, place_code=place, indicator_code=indicator.code, basis=basis,
+                target=value.growth if basis == "growth" else value.level,
+                unit="%" if basis == "growth" else indicator.unit, source_note=entry.source,
+                is_synthetic=parsed.synthetic if entry.synthetic is None else entry.synthetic,
+            ))
+    return out, problems
+
+
+def _basis_problem(indicator, value: TargetValue) -> str | None:
+    """A growth target needs an indicator published with growth; a level target the indicator's unit."""
+    if value.growth is not None and indicator.kind == "rate":
+        return (f"{indicator.code} ({indicator.name}) is a rate published without growth: "
+                f"give a level target in {indicator.unit}")
+    if value.level is not None and value.unit != indicator.unit:
+        return (f"level target unit {value.unit!r} is not the indicator's unit {indicator.unit!r}; "
+                f"give the level in {indicator.unit}")
+    return None
+
+
+def _where(loc: tuple, content: dict[str, Any]) -> str:
+    """targets[2].indicators.gdp (year=2026, place=wuyi) so the operator can find the entry."""
+    parts: list[str] = []
+    node: Any = content
+    for item in loc:
+        if isinstance(item, int) and parts:
+            parts[-1] += f"[{item}]"
+            node = node[item] if isinstance(node, list) and item < len(node) else None
+            if isinstance(node, dict) and "year" in node and "place" in node:
+                parts[-1] += f" (year={node['year']}, place={node['place']})"
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts) or "(top level)"

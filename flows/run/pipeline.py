@@ -1,0 +1,169 @@
+"""Flow `pipeline`: ingest -> rank (only when something new or revised was loaded) -> the briefings due.
+
+Each stage runs as a subflow, so the Prefect UI shows it with its own artifacts. Stages take the
+warehouse lock one at a time (flows/warehouse/locks.py), so two pipelines started together queue instead of
+failing (with a Prefect server, a whole run at a time: the run holds the server's concurrency limit;
+without one, stage by stage); the send ledger keeps the second from mailing anything twice.
+Which briefings are due comes from the `schedules:` config (flows/config/schedules.py); `kinds` names
+them outright and `force` sends every kind (what `bipin run` does).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import duckdb
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.states import Completed
+
+from flows.brief.flow import brief
+from flows.config.schedules import BRIEF_KINDS, due_kinds, load_schedules
+from flows.config.settings import Settings, load_settings
+from flows.core.worktime import own_work
+from flows.ingest.flow import ingest
+from flows.ingest.report import REJECTED_STATE
+from flows.rank.flow import rank
+from flows.rank.marts import catalog_changed_since_build
+from flows.run.alerts import alert_operators
+from flows.run.prefect_server.heartbeat import without_heartbeat
+from flows.run.runners import task_runner_for
+from flows.warehouse.db import connect
+from flows.warehouse.locks import run_limit, warehouse_lock
+
+
+class PipelineError(RuntimeError):
+    """One or more stages failed; the message names them (the alert hook mails it)."""
+
+
+def parse_as_of(as_of: str | None, settings: Settings) -> datetime:
+    """The moment the run acts for: `as_of` (ISO, local time of the schedules if naive) or now."""
+    zone = load_schedules(settings.config_dir).zone
+    if not as_of:
+        return datetime.now(zone)
+    moment = datetime.fromisoformat(as_of)
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def choose_kinds(kinds: list[str] | None, force: bool, now: datetime, settings: Settings) -> list[str]:
+    """Explicit kinds win; force means all; otherwise those the schedules say are due now."""
+    if kinds is not None:
+        unknown = sorted(set(kinds) - set(BRIEF_KINDS))
+        if unknown:
+            raise ValueError(f"unknown briefing kind(s) {unknown}; choose from {list(BRIEF_KINDS)}")
+        return [k for k in BRIEF_KINDS if k in kinds]
+    if force:
+        return list(BRIEF_KINDS)
+    return due_kinds(load_schedules(settings.config_dir), now)
+
+
+def load_watermark(settings: Settings) -> tuple[datetime | None, datetime | None, bool]:
+    """(newest raw.files.loaded_at, newest loaded_at the marts were built from, whether the catalog
+    in ref differs from the one the marts were built with); None / False when absent."""
+    if not settings.db_path.exists():
+        return None, None, False
+    con = connect(settings.db_path)
+    try:
+        loaded = con.execute("select max(loaded_at) from raw.files where status = 'loaded'").fetchone()[0]
+        try:
+            ranked = con.execute("select max(watermark) from meta.rank_state").fetchone()[0]
+        except duckdb.CatalogException:  # rank has never run on this database
+            return loaded, None, False
+        return loaded, ranked, catalog_changed_since_build(con)
+    finally:
+        con.close()
+
+
+def needs_rank(before: datetime | None, after: datetime | None, ranked: datetime | None,
+               catalog_changed: bool = False) -> bool:
+    """Rank when this ingest loaded something, when the marts lag what is loaded (a failed rank), or
+    when the catalog changed since they were built (the views read ref, the stored top three not)."""
+    if after is None:
+        return False
+    return before != after or ranked is None or ranked < after or catalog_changed
+
+
+@task
+def read_watermark(settings: Settings) -> tuple[datetime | None, datetime | None, bool]:
+    """Newest load time in raw.files and in the marts' build state; whether the catalog changed since."""
+    with own_work("pipeline"):
+        return load_watermark(settings)
+
+
+@task
+def publish_summary(rows: list[dict]) -> None:
+    """One table artifact for the whole run: stage, outcome, seconds."""
+    create_table_artifact(key="pipeline-summary", table=rows, description="bipin pipeline: one row per stage")
+
+
+@flow(name="pipeline", on_failure=[alert_operators])
+def pipeline(
+    kinds: list[str] | None = None,
+    force: bool = False,
+    places: list[str] | None = None,
+    period: str | None = None,
+    recipients: list[str] | None = None,
+    dry_run: bool = False,
+    resend: bool = False,
+    as_of: str | None = None,
+    home: str | None = None,
+    config_dir: str | None = None,
+    db: str | None = None,
+) -> dict:
+    """Ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`).
+
+    Ends Failed when a stage failed (a send, a guard), "Completed with rejections" when files were rejected.
+    """
+    with own_work("pipeline"):
+        settings = load_settings(config_dir, db, home)
+        where = {"home": str(settings.home), "config_dir": str(settings.config_dir)}
+        now = parse_as_of(as_of, settings)
+        to_send = choose_kinds(kinds, force, now, settings)
+    rows: list[dict] = []
+    failed: list[str] = []
+    flagged: list[str] = []  # stages that completed but need an operator (rejected files)
+
+    def stage(name: str, call) -> object:
+        started = time.perf_counter()
+        with warehouse_lock(settings.db_path), without_heartbeat():
+            state = call()
+        seconds = round(time.perf_counter() - started, 3)
+        ok = not state.is_failed() and not state.is_crashed()
+        outcome = "ok" if ok else f"failed: {state.message}"
+        if ok and state.name != "Completed":  # a named Completed (ingest's "Completed with rejections")
+            outcome = f"{state.name.lower()}: {state.message}"
+            flagged.append(f"{name}: {state.message}")
+        rows.append({"stage": name, "outcome": outcome, "seconds": seconds})
+        if not ok:
+            failed.append(name)
+        return state.result(raise_on_failure=False) if ok else None
+
+    with run_limit():  # the Prefect limit once for the run, not once a stage (flows/warehouse/locks.py)
+        with warehouse_lock(settings.db_path):
+            before, _, _ = read_watermark(settings)
+            ingest_result = stage("ingest", lambda: ingest(db_path=str(settings.db_path), **where, return_state=True))
+            after, ranked, catalog_changed = read_watermark(settings)
+        rank_result = None
+        if "ingest" not in failed and needs_rank(before, after, ranked, catalog_changed):
+            rank_result = stage("rank", lambda: rank(db_path=str(settings.db_path), **where, return_state=True))
+        else:
+            why = "ingest failed" if "ingest" in failed else "nothing new or revised, catalog unchanged"
+            rows.append({"stage": "rank", "outcome": f"skipped: {why}", "seconds": 0.0})
+        briefings: dict[str, object] = {}
+        if "rank" not in failed:
+            for kind in to_send:
+                runner_brief = brief.with_options(task_runner=task_runner_for(settings.config_dir))
+                briefings[kind] = stage(f"brief {kind}", lambda kind=kind, runner_brief=runner_brief: runner_brief(
+                    kind=kind, period=period, places=places, recipients=recipients,
+                    dry_run=dry_run, resend=resend, as_of=as_of, db=str(settings.db_path), **where, return_state=True,
+                ))
+    publish_summary(rows)
+    if failed:
+        reasons = dict.fromkeys(r["outcome"].removeprefix("failed: ") for r in rows if r["outcome"].startswith("failed"))
+        raise PipelineError(f"stage(s) failed: {', '.join(failed)}: {' | '.join(reasons)}")
+    result = {"kinds": to_send, "ingest": ingest_result, "ranked": rank_result is not None,
+              "rank": rank_result, "briefings": briefings, "stages": rows}
+    if flagged:
+        return Completed(name=REJECTED_STATE, message="; ".join(flagged), data=result)
+    return result

@@ -1,0 +1,95 @@
+"""`bipin rebuild`: a new warehouse from the archive alone, the same as the one it replaces.
+
+Every loaded file is kept in <home>/archive and listed, in load order with its times, in
+archive/manifest.jsonl (flows/ingest/manifest.py). Replaying that list with the original received and
+loaded times gives the same staging rows (every version, with the same loaded_at), so revisions and
+as-of reads come out as they were; a full rank then builds the marts. The send ledger is not in the
+archive: it is copied from the old warehouse when that still opens. Plain functions, no Prefect:
+this is the tool for the day the warehouse is gone or damaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from flows.config.catalog import Catalog
+from flows.config.settings import Settings
+from flows.ingest import manifest
+from flows.ingest.load import IngestContext, load_file
+from flows.ingest.model import FileResult
+from flows.rank import marts
+from flows.warehouse.db import connect, sync_catalog
+
+
+class RebuildError(Exception):
+    """The rebuild cannot start (target exists, nothing archived): a usage or environment problem."""
+
+
+@dataclass
+class RebuildResult:
+    target: Path
+    n_files: int = 0
+    n_loaded: int = 0
+    n_observations: int = 0
+    warnings: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # files whose outcome differs from the original's
+    send_ledger_rows: int | None = None                # None: the old ledger could not be read
+
+
+def default_target(db_path: Path) -> Path:
+    return db_path.with_name(f"{db_path.stem}.rebuilt{db_path.suffix or '.duckdb'}")
+
+
+def rebuild(settings: Settings, catalog: Catalog, target: Path,
+            on_file: Callable[[FileResult], None] | None = None) -> RebuildResult:
+    """Replay the archive into a new DuckDB file at `target` and rank it in full."""
+    if target.exists():
+        raise RebuildError(f"{target} already exists; remove it or choose another file with --to")
+    order, warnings = manifest.replay_order(settings.home)
+    if not order:
+        raise RebuildError(f"nothing to rebuild from: no archived files under {settings.home / 'archive'}")
+    result = RebuildResult(target=target, n_files=len(order), warnings=warnings)
+    ctx = IngestContext(settings.with_overrides(db_path=target), catalog, keep_copies=False)
+    con = connect(target)
+    try:
+        sync_catalog(con, catalog)
+        con.execute("set threads = 1")  # many tiny statements, as in ingest
+        for item in order:
+            ctx.replay = [t for t in (item.received_at, item.loaded_at) if t is not None]
+            outcome = load_file(con, item.path, ctx)
+            ctx.replay = []
+            if outcome.status != item.status:
+                result.changed.append(f"{item.path}: {item.status} originally, {outcome.status} now"
+                                      + (f" ({outcome.messages[0].line()})" if outcome.messages else ""))
+            result.n_loaded += outcome.status == "loaded"
+            result.n_observations += outcome.n_observations
+            if on_file:
+                on_file(outcome)
+        con.execute("reset threads")
+        marts.build(con, full=True, timezone=settings.timezone)
+        result.send_ledger_rows = _copy_send_ledger(con, settings.db_path)
+    finally:
+        con.close()
+    return result
+
+
+def _copy_send_ledger(con: duckdb.DuckDBPyConnection, original: Path) -> int | None:
+    """Carry the old warehouse's send ledger over, so the rebuilt one does not mail anything twice."""
+    if not original.exists():
+        return None
+    try:
+        con.execute("attach ? as original (read_only)", [str(original)])
+    except duckdb.Error:
+        return None
+    try:
+        # by name: an original not yet migrated to the newest ledger columns still copies over
+        con.execute("insert into delivery.send_ledger by name select * from original.delivery.send_ledger")
+        return con.execute("select count(*) from delivery.send_ledger").fetchall()[0][0]
+    except duckdb.Error:
+        return None
+    finally:
+        con.execute("detach original")
