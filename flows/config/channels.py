@@ -29,6 +29,9 @@ DEFAULT_WEBHOOKS = {
     "wecom": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
     "feishu": "https://open.feishu.cn/open-apis/bot/v2/hook",
 }
+# what offices call them -> kind (浙政钉 is DingTalk on the province's own host)
+KIND_WORDS = {"dingtalk": "dingtalk", "钉钉": "dingtalk", "浙政钉": "dingtalk", "wecom": "wecom",
+              "企业微信": "wecom", "企微": "wecom", "feishu": "feishu", "飞书": "feishu", "lark": "feishu"}
 SIGNED = ("dingtalk", "feishu")              # WeCom robots have no signing
 POSTED_KINDS = ("weekly", "monthly")         # the briefings that have a leader block
 TOKEN_PARAMS = ("access_token", "key", "token")
@@ -140,9 +143,10 @@ def _validated(raw: object, catalog: Catalog, where: str) -> Channel:
         raise ChannelError(f"{where}: expected a mapping with name, kind, place, token_env")
     raw = dict(raw)
     problems = []
-    kind = raw.get("kind")
+    kind = raw["kind"] = KIND_WORDS.get(str(raw.get("kind", "")).strip().lower(), raw.get("kind"))
     if kind not in CHAT_KINDS:
-        problems.append(f"kind {kind!r} is not one of {', '.join(CHAT_KINDS)}" + did_you_mean(str(kind), CHAT_KINDS))
+        problems.append(f"kind {kind!r} is not one of {', '.join(CHAT_KINDS)} (钉钉/浙政钉, 企业微信, 飞书)"
+                        + did_you_mean(str(kind), KIND_WORDS))
     try:
         raw["place"] = place_code(catalog, raw.get("place", ""))
     except NameProblem as exc:
