@@ -249,3 +249,67 @@ def test_catalog_check_names_each_channel_problem(tmp_path):
     recipients.write_text(head + "channels:\n  - {code: g, name: 群, kind: 浙政钉, place: 武义, token_env: T, "
                           "webhook: 'https://oapi.zjding.example.gov.cn/robot/send'}\n", encoding="utf-8")
     assert check_config(settings.config_dir)["channels"] == []
+
+
+def _email_and_robot_world(tmp_path, robots, controller, cert):
+    from brief_smtp import delivery_yaml
+
+    settings = world_settings(tmp_path, delivery_yaml(controller.port, cert) + "  chat:\n    timeout_s: 5\n")
+    (settings.config_dir / "recipients.yaml").write_text(
+        "recipients:\n  - {name: 武义县领导, email: leader@wuyi.example.gov.cn, place: 武义, kinds: [weekly]}\n"
+        "channels:\n" + channel_yaml(robots), encoding="utf-8")
+    return settings, dict(home=str(settings.home), config_dir=str(settings.config_dir), db=str(settings.db_path))
+
+
+@pytest.mark.e2e
+def test_weekly_run_sends_the_email_and_the_post_once_and_a_rerun_nothing(tmp_path, prefect_harness, monkeypatch):
+    from brief_smtp import PASSWORD, Mailbox, make_cert, start
+
+    from flows.brief.flow import brief
+
+    monkeypatch.setenv("BIPIN_TEST_SMTP_PASSWORD", PASSWORD)
+    cert = make_cert(tmp_path)
+    box = Mailbox()
+    controller = start(box, *cert)
+    try:
+        with Robots() as robots:
+            settings, where = _email_and_robot_world(tmp_path, robots, controller, cert[0])
+            first = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
+            assert first.is_completed(), first.message
+            again = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
+            assert again.is_completed(), again.message
+    finally:
+        controller.stop()
+    assert {r.email: r.status for r in first.result()} == {"leader@wuyi.example.gov.cn": "sent",
+                                                            "dingtalk:wuyi-leaders": "sent"}
+    assert {r.email: r.status for r in again.result()} == {"leader@wuyi.example.gov.cn": "skipped",
+                                                            "dingtalk:wuyi-leaders": "skipped"}
+    assert [m["To"].addresses[0].addr_spec for m in box.messages] == ["leader@wuyi.example.gov.cn"]
+    assert len(robots.requests) == 1 and robots.posts[0][1]["at"] == {"atMobiles": [], "isAtAll": False}
+    assert ledger_row(settings).status == "sent" and ledger_row(settings, "leader@wuyi.example.gov.cn").status == "sent"
+
+
+@pytest.mark.e2e
+def test_weekly_run_whose_post_reply_was_lost_leaves_it_uncertain(tmp_path, prefect_harness, monkeypatch):
+    from brief_smtp import PASSWORD, Mailbox, make_cert, start
+
+    from flows.brief.flow import brief
+
+    monkeypatch.setenv("BIPIN_TEST_SMTP_PASSWORD", PASSWORD)
+    cert = make_cert(tmp_path)
+    box = Mailbox()
+    controller = start(box, *cert)
+    try:
+        with Robots() as robots:
+            robots.script = ["drop"]
+            settings, where = _email_and_robot_world(tmp_path, robots, controller, cert[0])
+            first = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
+            again = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
+    finally:
+        controller.stop()
+    assert first.is_failed() and "dingtalk:wuyi-leaders (uncertain: connection lost after the whole post" in first.message
+    assert again.is_failed() and "dingtalk:wuyi-leaders (uncertain:" in again.message
+    assert len(robots.requests) == 1  # never posted a second time by itself
+    assert len(box.messages) == 1     # the email went, once
+    assert ledger_row(settings).status == "uncertain"
+    assert TOKEN not in first.message and SECRET not in first.message
