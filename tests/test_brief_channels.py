@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
+from types import SimpleNamespace
 
 import pytest
 from brief_world import AS_OF, world_settings
@@ -14,9 +16,11 @@ from chat_robots import SECRET, TOKEN, Robots, channel_yaml
 
 from flows.brief import plan as p
 from flows.brief.content.chat import chat_text
+from flows.brief.content.leader import LeaderBlock
 from flows.brief.delivery import ledger, webhook
 from flows.brief.delivery.post import deliver_posts
 from flows.brief.render.chat import LIMITS, body, fitted, size
+from flows.config.channels import Channel
 from flows.config.check import check_config
 from flows.config.delivery import load_delivery_config
 from flows.warehouse.db import connect
@@ -251,29 +255,33 @@ def test_catalog_check_names_each_channel_problem(tmp_path):
     assert check_config(settings.config_dir)["channels"] == []
 
 
-def _email_and_robot_world(tmp_path, robots, controller, cert):
+def _email_and_robot_world(tmp_path, robots, controller, cert, extra=""):
     from brief_smtp import delivery_yaml
 
     settings = world_settings(tmp_path, delivery_yaml(controller.port, cert) + "  chat:\n    timeout_s: 5\n")
     (settings.config_dir / "recipients.yaml").write_text(
         "recipients:\n  - {name: 武义县领导, email: leader@wuyi.example.gov.cn, place: 武义, kinds: [weekly]}\n"
-        "channels:\n" + channel_yaml(robots), encoding="utf-8")
+        "channels:\n" + channel_yaml(robots, extra=extra), encoding="utf-8")
     return settings, dict(home=str(settings.home), config_dir=str(settings.config_dir), db=str(settings.db_path))
 
 
 @pytest.mark.e2e
 def test_weekly_run_sends_the_email_and_the_post_once_and_a_rerun_nothing(tmp_path, prefect_harness, monkeypatch):
     from brief_smtp import PASSWORD, Mailbox, make_cert, start
+    from prefect.blocks.system import Secret
 
     from flows.brief.flow import brief
 
     monkeypatch.setenv("BIPIN_TEST_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.delenv("BIPIN_TEST_ROBOT_TOKEN")  # the token from a Prefect Secret block instead
+    Secret(value=TOKEN).save("bipin-test-robot-token", overwrite=True)
     cert = make_cert(tmp_path)
     box = Mailbox()
     controller = start(box, *cert)
     try:
         with Robots() as robots:
-            settings, where = _email_and_robot_world(tmp_path, robots, controller, cert[0])
+            settings, where = _email_and_robot_world(tmp_path, robots, controller, cert[0],
+                                                     ", token_block: bipin-test-robot-token")
             first = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
             assert first.is_completed(), first.message
             again = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
@@ -313,3 +321,60 @@ def test_weekly_run_whose_post_reply_was_lost_leaves_it_uncertain(tmp_path, pref
     assert len(box.messages) == 1     # the email went, once
     assert ledger_row(settings).status == "uncertain"
     assert TOKEN not in first.message and SECRET not in first.message
+
+
+@pytest.mark.e2e
+def test_stale_data_holds_back_the_post(tmp_path, prefect_harness):
+    from flows.brief.flow import brief
+
+    with Robots() as robots:
+        settings = world_settings(tmp_path, SEND)
+        (settings.config_dir / "recipients.yaml").write_text("recipients: []\nchannels:\n" + channel_yaml(robots),
+                                                             encoding="utf-8")
+        state = brief(kind="weekly", as_of=datetime(2027, 3, 1), return_state=True, home=str(settings.home),
+                      config_dir=str(settings.config_dir), db=str(settings.db_path))
+    assert state.is_failed() and "the newest data was loaded 2026-11-21 14:00, 99 days before" in state.message
+    assert "nothing sent to dingtalk:wuyi-leaders" in state.message
+    assert robots.requests == []
+
+
+def test_a_blank_briefing_is_not_posted(tmp_path):
+    with Robots() as robots:
+        settings = robot_world(tmp_path, robots)
+        recipients = settings.config_dir / "recipients.yaml"
+        recipients.write_text(recipients.read_text(encoding="utf-8").replace(
+            "place: 武义, kinds: [weekly, monthly]", "place: jinhua, groups: [city_jinhua], kinds: [weekly]"),
+            encoding="utf-8")
+        plan = p.make_plan(settings, "weekly", as_of=AS_OF)
+        outcome = p.render_for(settings, plan, plan.channels[0])
+    assert (outcome.status, outcome.outgoing) == ("blocked", None)
+    assert outcome.detail == "not sent: 金华市 has no ranked indicator in 2026年1-10月 (groups city_jinhua)"
+
+
+def test_recipient_option_picks_a_robot_by_its_address(tmp_path):
+    with Robots() as robots:
+        settings = robot_world(tmp_path, robots)
+    plan = p.make_plan(settings, "weekly", recipients=["dingtalk:wuyi-leaders"], as_of=AS_OF)
+    assert plan.recipients == () and [c.email for c in plan.channels] == ["dingtalk:wuyi-leaders"]
+    assert p.make_plan(settings, "weekly", places=["yiwu"], as_of=AS_OF).channels == ()
+
+
+@dataclass(frozen=True)
+class _WithUnits(LeaderBlock):
+    """The leader block as another change might grow it: one more tuple of lines."""
+
+    units: tuple[str, ...] = ()
+
+
+def test_a_new_part_of_the_leader_block_flows_into_the_post_and_markdown_signs_stay_text():
+    leader = _WithUnits(("1-10月5项指标中3项居全市前三，与上月持平",), ("（全市）：出口*总额（第2位）",), (),
+                        ("学义乌（全市）：5项指标中武义领先3项",), units=("牵头单位：县发改局（固定资产投资）慢于序时",))
+    context = SimpleNamespace(leader=leader, targets_lines=(), coverage_notes=("全省1-10月数据尚未发布齐（已到9/90）",),
+                              data_as_of="数据截至2026年1-10月")
+    text = chat_text("weekly", "【每周调度】武义县 2026年1-10月 第48周", context, "武义县2026年1-10月比拼数据.xlsx")
+    channel = Channel(code="g", name="群", kind="dingtalk", place="wuyi", token_env="T", at_mobiles=("13800000000",))
+    markdown = body(text, channel)["markdown"]["text"]
+    assert "- 牵头单位：县发改局（固定资产投资）慢于序时" in markdown
+    assert "- 新进前三（全市）：出口＊总额（第2位）" in markdown and "出口*总额" not in markdown
+    assert "> 全省1-10月数据尚未发布齐（已到9/90）" in markdown
+    assert markdown.rstrip().endswith("@13800000000")

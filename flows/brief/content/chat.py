@@ -41,8 +41,8 @@ def chat_text(kind: str, subject: str, context: object, attachment_name: str = "
     """The post's lines from a weekly or monthly briefing's context (content/weekly.py, tables.py)."""
     leader = context.leader
     news = tuple(f"新进前三{x}" for x in leader.entered) + tuple(f"跌出前三{x}" for x in leader.left)
-    extra = tuple(ChatSection("", tuple(getattr(leader, f.name))) for f in fields(leader)
-                  if f.name not in KNOWN_LEADER_FIELDS and _is_lines(getattr(leader, f.name)))
+    extra = tuple(ChatSection("", _lines(getattr(leader, f.name))) for f in fields(leader)
+                  if f.name not in KNOWN_LEADER_FIELDS and _lines(getattr(leader, f.name)))
     sections = [ChatSection("", news), ChatSection("", tuple(leader.benchmarks)), *extra]
     targets = tuple(getattr(context, "targets_lines", ()) or ())
     if targets:
@@ -55,8 +55,12 @@ def chat_text(kind: str, subject: str, context: object, attachment_name: str = "
                     tuple(s for s in sections if s.lines or s.lead), email, getattr(context, "data_as_of", ""))
 
 
-def _is_lines(value: object) -> bool:
-    return isinstance(value, tuple) and all(isinstance(x, str) for x in value)
+def _lines(value: object) -> tuple[str, ...]:
+    """A field's lines when it is a tuple of them (str, or objects with a str `text` like weekly.Line), else ()."""
+    if not isinstance(value, tuple):
+        return ()
+    texts = tuple(x if isinstance(x, str) else getattr(x, "text", None) for x in value)
+    return texts if all(isinstance(t, str) for t in texts) else ()
 
 
 def without_last_line(text: ChatText) -> ChatText | None:
