@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,12 +37,19 @@ WINDOW_S = 3600
 
 
 class Robots:
-    def __init__(self, token: str = TOKEN, secret: str | None = SECRET, keyword: str | None = None):
+    def __init__(self, token: str = TOKEN, secret: str | None = SECRET, keyword: str | None = None,
+                 tls: tuple | None = None):
         self.token, self.secret, self.keyword = token, secret, keyword
         self.script: list[str] = []
         self.posts: list[tuple[str, dict]] = []      # accepted: (platform, body)
         self.requests: list[tuple[str, dict]] = []   # every request that arrived whole
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.scheme = "http"
+        if tls:  # (certificate, key): HTTPS as the platforms (and a government host with its own CA) serve
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(*tls)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Robots:
@@ -54,7 +62,7 @@ class Robots:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
 
     def webhook(self, kind: str) -> str:
         return self.base + {"dingtalk": "/robot/send", "wecom": "/cgi-bin/webhook/send",

@@ -128,7 +128,7 @@ def test_a_rate_limit_is_retried_after_the_platforms_wait(tmp_path, kind, code):
         sleeps = []
         (result,) = post(settings, rendered(settings), sleeps=sleeps)
     assert result.status == "sent"
-    assert sleeps == [60.0, 120.0]  # delivery.chat.rate_limit_wait_s, doubling
+    assert sleeps == [120.0, 240.0]  # delivery.chat.rate_limit_wait_s, doubling
     assert len(robots.requests) == 3 and len(robots.posts) == 1
     assert ledger_row(settings, f"{kind}:wuyi-leaders").attempts == 3
 
@@ -378,3 +378,18 @@ def test_a_new_part_of_the_leader_block_flows_into_the_post_and_markdown_signs_s
     assert "- 新进前三（全市）：出口＊总额（第2位）" in markdown and "出口*总额" not in markdown
     assert "> 全省1-10月数据尚未发布齐（已到9/90）" in markdown
     assert markdown.rstrip().endswith("@13800000000")
+
+
+def test_https_host_with_its_own_ca_needs_ca_file(tmp_path):
+    from brief_smtp import make_cert
+
+    (tmp_path / "tls").mkdir()
+    cert = make_cert(tmp_path / "tls")
+    with Robots(tls=cert) as robots:
+        trusted = robot_world(tmp_path / "trusted", robots, delivery=SEND + f"    ca_file: {cert[0]}\n")
+        (ok,) = post(trusted, rendered(trusted))
+        untrusted = robot_world(tmp_path / "untrusted", robots)
+        sleeps = []
+        (refused,) = post(untrusted, rendered(untrusted), sleeps=sleeps)
+    assert ok.status == "sent" and len(robots.posts) == 1
+    assert refused.status == "failed_permanent" and "set delivery.chat.ca_file" in refused.detail and sleeps == []

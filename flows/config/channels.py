@@ -49,9 +49,11 @@ class ChatConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     timeout_s: float = Field(default=10.0, gt=0)
-    # a robot over its limit (DingTalk: 20 a minute, then 10 minutes' pause) is waited for, doubling
-    rate_limit_wait_s: float = Field(default=60.0, ge=0)
+    # a robot over its limit (DingTalk: 20 a minute, then a 10 minutes' pause) is waited for, doubling:
+    # with delivery.retries 3 that spans 14 minutes, past the pause
+    rate_limit_wait_s: float = Field(default=120.0, ge=0)
     ca_file: str | None = None  # a government network's own CA bundle, if its webhook host uses one
+    proxy: str | None = None    # e.g. http://proxy.example.gov.cn:8080; stated here, not taken from the environment
 
 
 class Channel(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +82,13 @@ def write_outbox(outbox: Path, post: ChatPost) -> Path:
     return path
 
 
+def open_client(cfg: DeliveryConfig) -> httpx.Client:
+    """The HTTP client for a batch: the configured CA bundle and proxy only (a scheduled job should not post
+    through whatever proxy its environment happens to name)."""
+    verify = ssl.create_default_context(cafile=cfg.chat.ca_file) if cfg.chat.ca_file else True
+    return httpx.Client(timeout=cfg.chat.timeout_s, verify=verify, proxy=cfg.chat.proxy, trust_env=False)
+
+
 def deliver_posts(posts: list[ChatPost], cfg: DeliveryConfig, con, outbox: Path, *, resend: bool = False,
                   clock: Callable[[], datetime] = datetime.now, sleep: Callable[[float], None] = time.sleep,
                   client: httpx.Client | None = None) -> list[SendResult]:
@@ -88,7 +96,7 @@ def deliver_posts(posts: list[ChatPost], cfg: DeliveryConfig, con, outbox: Path,
     results = []
     own = client is None and cfg.mode == "smtp" and bool(posts)
     if own:
-        client = httpx.Client(timeout=cfg.chat.timeout_s, verify=cfg.chat.ca_file or True, trust_env=False)
+        client = open_client(cfg)
     try:
         for post in posts:
             decision, why = ledger.decide(ledger.lookup(con, post.kind, post.period_key, post.email), resend)

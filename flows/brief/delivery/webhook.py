@@ -20,6 +20,7 @@ import base64
 import hashlib
 import hmac
 import json
+import ssl
 import time
 from collections.abc import Callable
 from urllib.parse import quote, quote_plus
@@ -142,7 +143,17 @@ def post_once(client: httpx.Client, channel: Channel, token: str, secret: str | 
         what = f"{type(exc).__name__}: {exc}"
         if attempt.body_sent:
             raise PostFailure(False, f"{UNCERTAIN} ({what})", uncertain=True) from None
+        if _untrusted(exc):  # waiting will not make the certificate trusted
+            raise PostFailure(True, f"{channel.kind}: {what} (a host with its own CA: set delivery.chat.ca_file)") from None
         raise PostFailure(False, f"{channel.kind}: {what}") from None
     failure = reply_failure(channel, response)
     if failure is not None:
         raise failure
+
+
+def _untrusted(exc: BaseException) -> bool:
+    while exc is not None:
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
