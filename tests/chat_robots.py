@@ -34,6 +34,7 @@ BAD_SIGN = {"dingtalk": {"errcode": 310000, "errmsg": "sign not match"},
 NO_KEYWORD = {"dingtalk": {"errcode": 310000, "errmsg": "keywords not in content"},
               "feishu": {"code": 19024, "data": {}, "msg": "Key Words Not Found"}}
 WINDOW_S = 3600
+SEND = "delivery:\n  mode: smtp\n  retries: 2\n  backoff_s: 0.01\n  chat:\n    timeout_s: 5\n"  # posts for real
 
 
 class Robots:
@@ -160,3 +161,14 @@ def channel_yaml(robots: Robots, kind: str = "dingtalk", code: str = "wuyi-leade
     secret = "" if kind == "wecom" else ", secret_env: BIPIN_TEST_ROBOT_SECRET"
     return (f"  - {{code: {code}, name: 武义县领导工作群, kind: {kind}, place: 武义, kinds: [weekly, monthly], "
             f"webhook: '{robots.webhook(kind)}', token_env: BIPIN_TEST_ROBOT_TOKEN{secret}{extra}}}\n")
+
+
+def ledger_row(settings, address="dingtalk:wuyi-leaders", key="2026-W48"):
+    from flows.brief.delivery import ledger
+    from flows.warehouse.db import connect
+
+    con = connect(settings.db_path)
+    try:
+        return ledger.lookup(con, "weekly", key, address)
+    finally:
+        con.close()
