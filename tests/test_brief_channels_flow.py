@@ -31,6 +31,7 @@ def _email_and_robot_world(tmp_path, robots, controller, cert, extra=""):
 def test_weekly_run_sends_the_email_and_the_post_once_and_a_rerun_nothing(tmp_path, prefect_harness, monkeypatch):
     from brief_smtp import PASSWORD, Mailbox, make_cert, start
     from prefect.blocks.system import Secret
+    from prefect.client.orchestration import get_client
 
     from flows.brief.flow import brief
 
@@ -46,6 +47,8 @@ def test_weekly_run_sends_the_email_and_the_post_once_and_a_rerun_nothing(tmp_pa
                                                      ", token_block: bipin-test-robot-token")
             first = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
             assert first.is_completed(), first.message
+            with get_client(sync_client=True) as client:
+                artifact = next(a for a in client.read_artifacts() if a.key == "brief-weekly-2026-w48")
             again = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
             assert again.is_completed(), again.message
     finally:
@@ -57,6 +60,8 @@ def test_weekly_run_sends_the_email_and_the_post_once_and_a_rerun_nothing(tmp_pa
     assert [m["To"].addresses[0].addr_spec for m in box.messages] == ["leader@wuyi.example.gov.cn"]
     assert len(robots.requests) == 1 and robots.posts[0][1]["at"] == {"atMobiles": [], "isAtAll": False}
     assert ledger_row(settings).status == "sent" and ledger_row(settings, "leader@wuyi.example.gov.cn").status == "sent"
+    assert '"msgtype": "markdown"' in artifact.data and "1-10月5项指标中3项居全市前三" in artifact.data
+    assert TOKEN not in artifact.data and SECRET not in artifact.data
 
 
 @pytest.mark.e2e

@@ -19,7 +19,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from flows.config.catalog import Catalog
-from flows.config.names import NameProblem, did_you_mean, group_code, place_code
+from flows.config.names import did_you_mean
+from flows.config.recipients import resolve_focus
 
 ChatKind = Literal["dingtalk", "wecom", "feishu"]
 CHAT_KINDS = ("dingtalk", "wecom", "feishu")
@@ -149,20 +150,9 @@ def _validated(raw: object, catalog: Catalog, where: str) -> Channel:
     if kind not in CHAT_KINDS:
         problems.append(f"kind {kind!r} is not one of {', '.join(CHAT_KINDS)} (钉钉/浙政钉, 企业微信, 飞书)"
                         + did_you_mean(str(kind), KIND_WORDS))
-    try:
-        raw["place"] = place_code(catalog, raw.get("place", ""))
-    except NameProblem as exc:
-        problems.append(str(exc))
-    groups = []
-    for g in raw.get("groups") or []:
-        try:
-            groups.append(group_code(catalog, g, raw.get("place")))
-        except NameProblem as exc:
-            problems.append(str(exc))
-    if not raw.get("groups") and not problems:
-        groups = [g.code for g in catalog.groups
-                  if any(m.place == raw["place"] and m.valid_to is None for m in catalog.memberships(g))]
-    raw["groups"] = tuple(groups)
+    if raw.get("place") is None:
+        problems.append("place is required: the county whose leader block the robot posts")
+    problems += resolve_focus(raw, catalog)
     for k in raw.get("kinds") or ():
         if k not in POSTED_KINDS:
             problems.append(f"kinds: {k!r}: a robot posts the leader block, which weekly and monthly briefings "
