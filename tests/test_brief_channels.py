@@ -301,3 +301,16 @@ def test_https_host_with_its_own_ca_needs_ca_file(tmp_path):
         (refused,) = post(untrusted, rendered(untrusted), sleeps=sleeps)
     assert ok.status == "sent" and len(robots.posts) == 1
     assert refused.status == "failed_permanent" and "set delivery.chat.ca_file" in refused.detail and sleeps == []
+
+
+def test_a_dingtalk_sign_with_plus_and_slash_survives_the_query_string(tmp_path):
+    now = int(time.time())
+    ts = next(t for t in range(now * 1000, now * 1000 + 100_000)
+              if "+" in webhook.dingtalk_sign(SECRET, t) and "/" in webhook.dingtalk_sign(SECRET, t)
+              and int(t / 1000 * 1000) == t)  # the clock's seconds give back this very millisecond
+    with Robots() as robots:
+        settings = robot_world(tmp_path, robots)
+        (item,) = rendered(settings)
+        with webhook.httpx.Client(timeout=5) as client:
+            webhook.post_once(client, item.channel, TOKEN, SECRET, item.body, webhook.Attempt(), clock=lambda: ts / 1000)
+    assert len(robots.posts) == 1
