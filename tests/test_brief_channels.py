@@ -314,3 +314,15 @@ def test_a_dingtalk_sign_with_plus_and_slash_survives_the_query_string(tmp_path)
         with webhook.httpx.Client(timeout=5) as client:
             webhook.post_once(client, item.channel, TOKEN, SECRET, item.body, webhook.Attempt(), clock=lambda: ts / 1000)
     assert len(robots.posts) == 1
+
+
+def test_a_missing_token_fails_before_anything_is_posted_and_says_where_to_set_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("BIPIN_TEST_ROBOT_TOKEN")
+    with Robots() as robots:
+        settings = robot_world(tmp_path, robots)
+        (result,) = post(settings, rendered(settings))
+        assert robots.requests == []
+    assert result.status == "failed_permanent"
+    assert result.detail == ("not attempted: no webhook token for dingtalk:wuyi-leaders "
+                             "(set environment variable BIPIN_TEST_ROBOT_TOKEN)")
+    assert ledger_row(settings).status == "failed_permanent" and ledger_row(settings).attempts == 0

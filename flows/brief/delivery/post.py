@@ -99,9 +99,9 @@ def deliver_posts(posts: list[ChatPost], cfg: DeliveryConfig, con, outbox: Path,
         client = open_client(cfg)
     try:
         for post in posts:
-            decision, why = ledger.decide(ledger.lookup(con, post.kind, post.period_key, post.email), resend)
+            row = ledger.lookup(con, post.kind, post.period_key, post.email)
+            decision, why = ledger.decide(row, resend)
             if decision != "send":
-                row = ledger.lookup(con, post.kind, post.period_key, post.email)
                 why = UNCERTAIN_SKIP if row is not None and row.status == "uncertain" else why
                 results.append(SendResult(post.email, post.name, "skipped" if decision == "skip" else "uncertain",
                                           why, post.subject))
