@@ -212,7 +212,7 @@ def render_for(settings: Settings, plan: Plan, r: Recipient) -> RenderOutcome:
     try:
         catalog = shared(plan, ("catalog",), lambda: load_catalog(settings.config_dir))
         cfg = shared(plan, ("delivery",), lambda: load_delivery_config(settings.config_dir))
-        common = shared(plan, ("focus", r.place, r.groups),
+        common = shared(plan, ("focus", r.place, r.groups, r.unit),  # a unit's briefing opens with its own
                         lambda: _capture(_briefing_for_focus, settings, plan, r, catalog, cfg))
         if isinstance(common, collect.BlankBriefing):
             raise common

@@ -37,7 +37,7 @@ def pair_phrase(r: dict, mark: str = "") -> str:
     assigned = r.get("assigned_target")
     metric = w.growth_phrase(r["metric"]) if r["basis"] == "growth" else w.amount_phrase(r["metric"], r["unit"])
     metric += mark
-    name = OWN if own_kind else f"{ASSIGNED}目标"
+    name = (OWN if assigned is not None else "年度目标") if own_kind else f"{ASSIGNED}目标"
     if r["basis"] == "level" and r.get("value_progress") is not None:
         text = f"{metric}，为{name}（{_target_text(r['target'], r)}）的{r['value_progress']:.1f}%"
     else:
