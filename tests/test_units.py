@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import shutil
-
 from datetime import date, datetime
 
 import openpyxl

@@ -94,9 +94,10 @@ def show(
             (("目标", "right"), ("序时", "left")) if has_targets else ()):
         table.add_column(name, justify=justify)
     for r in rows:
-        cells = [{"lead": "牵头", "support": "配合"}[r["role"]]] * bool(the_unit) + [r["group_label"], r["indicator_name"], _metric(r), _rank_text(r), _change(r["rank_change"]),
-                 "" if r["gap_to_third"] is None else f"{r['gap_to_third']:+.2f}",
-                 _streak(r["top3_periods"], r["top3_months"]), _streak(r["first_periods"], None)]
+        cells = [{"lead": "牵头", "support": "配合"}[r["role"]]] if the_unit else []
+        cells += [r["group_label"], r["indicator_name"], _metric(r), _rank_text(r), _change(r["rank_change"]),
+                  "" if r["gap_to_third"] is None else f"{r['gap_to_third']:+.2f}",
+                  _streak(r["top3_periods"], r["top3_months"]), _streak(r["first_periods"], None)]
         table.add_row(*cells, *(_target_cells(r) if has_targets else ()))
     print_table(table)
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+
 class TargetRevision(BaseModel):
     """One number in a target's history: seq 0 is the one set at the start of the year, then each raise."""
 
