@@ -18,6 +18,7 @@ from flows.brief import plan as p
 from flows.brief.content.units import rollcall
 from flows.config.catalog import load_catalog
 from flows.config.check import check_config
+from flows.config.recipients import load_recipients
 from flows.config.units import load_units, validate_units
 from flows.warehouse.db import connect, sync_catalog
 from tests.conftest import ROOT
@@ -80,6 +81,18 @@ def test_check_refuses_a_recipient_unit_the_place_does_not_have(shipped):
     (problem,) = check_config(shipped)["units"]
     assert "recipients.yaml: recipients[2] (email=swj@wuyi.example.gov.cn): unit '商务厅' is not a unit of wuyi " \
            "in units.yaml; did you mean '商务局'?" in problem
+
+
+def test_an_office_csv_names_units_in_gbk_and_an_unknown_one_is_refused_by_row(shipped):
+    csv = "姓名,邮箱,关注地区,单位,简报\n经信局,jxj@wuyi.example.gov.cn,武义,经信局,每周\n统计局,tjj@wuyi.example.gov.cn,武义,统计所,每周\n"
+    (shipped / "offices.csv").write_bytes(csv.encode("gbk"))
+    text = (shipped / "recipients.yaml").read_text(encoding="utf-8").replace("csv_files: []", "csv_files: [offices.csv]")
+    (shipped / "recipients.yaml").write_text(text, encoding="utf-8")
+    people = {r.email: r for r in load_recipients(shipped, load_catalog(shipped))}
+    assert (people["jxj@wuyi.example.gov.cn"].place, people["jxj@wuyi.example.gov.cn"].unit) == ("wuyi", "经信局")
+    (problem,) = check_config(shipped)["units"]
+    assert f"{shipped / 'offices.csv'}: row 3 (email=tjj@wuyi.example.gov.cn): unit '统计所' is not a unit of wuyi" \
+        in problem and "did you mean '统计局'?" in problem
 
 
 @pytest.fixture
