@@ -130,7 +130,7 @@ def test_a_units_weekly_opens_with_its_own_indicators(world):
     assert out.subject.startswith("【每周调度】武义县商务局 2026年1-10月")
     text = text_of(out)
     block, overview = text.split("一、要点")
-    assert "商务局牵头指标（2项）" in block and "2项中1项居全市前三，1项慢于序时" in block
+    assert "商务局牵头指标（2项）" in block and "2项中1项居全市前三，1项慢于序时（单位分工为合成演示）" in block
     retail = next(line for line in block.splitlines() if "社会消费品零售总额：" in line)
     assert retail.strip() == (
         "- 社会消费品零售总额：全市第5位（位次不变）、山区26县第4位（位次不变）；增长4.5%，低于自我加压目标6.0%"
@@ -145,8 +145,9 @@ def test_a_units_weekly_opens_with_its_own_indicators(world):
 def test_the_leaders_weekly_and_monthly_call_the_units_behind_most_urgent_first(world):
     for kind in ("weekly", "monthly"):
         text = text_of(emails(world, kind)["leader@wuyi.example.gov.cn"])
-        lines = [line.strip() for line in text.split("各单位晾晒")[1].splitlines()[1:4]]
+        lines = [line.strip() for line in text.split("各单位晾晒")[1].splitlines()[1:5]]
         assert lines == [
+            "3个单位牵头指标有慢于序时或未进全市前三的（单位分工为合成演示）",  # units.yaml says synthetic: true
             "- 商务局（牵头2项）：社会消费品零售总额（全市第5位，未达市下达目标）",
             "- 财政局（牵头1项）：一般公共预算收入（慢于序时）",
             "- 经信局（牵头1项）：规上工业增加值（全市第4位）",
@@ -161,6 +162,8 @@ def test_rollcall_with_nothing_behind_says_so_in_one_line():
     now = [{"period": AS_OF.date(), "place_code": "a", "group_code": "g", "group_label": "全市",
             "indicator_code": "fai", "rank": 1, "is_top3": True}]
     assert rollcall(units, "a", "g", now, [], AS_OF.date()) == ("各单位牵头指标均居全市前三且快于序时",)
+    made_up = [{**u, "is_synthetic": True} for u in units]
+    assert rollcall(made_up, "a", "g", now, [], AS_OF.date())[0].endswith("（单位分工为合成演示）")
     assert rollcall([], "a", "g", now, [], AS_OF.date()) == ()
 
 

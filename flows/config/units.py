@@ -55,6 +55,7 @@ class Unit(_Model):
     order: int
     leads: tuple[str, ...]
     supports: tuple[str, ...]
+    is_synthetic: bool = False
 
     def role(self, indicator_code: str) -> str | None:
         return "lead" if indicator_code in self.leads else "support" if indicator_code in self.supports else None
@@ -92,8 +93,8 @@ def load_units(config_dir: str | Path, catalog: Catalog) -> tuple[Unit, ...]:
 
 
 def unit_rows(units: tuple[Unit, ...]) -> list[tuple]:
-    """ref.unit_indicators rows: (place, unit, full name, order, indicator, role)."""
-    return [(u.place_code, u.name, u.full_name, u.order, code, role)
+    """ref.unit_indicators rows: (place, unit, full name, order, indicator, role, synthetic)."""
+    return [(u.place_code, u.name, u.full_name, u.order, code, role, u.is_synthetic)
             for u in units for role, codes in (("lead", u.leads), ("support", u.supports)) for code in codes]
 
 
@@ -149,7 +150,8 @@ def _resolve(path: Path, parsed: UnitsFile, catalog: Catalog) -> tuple[list[Unit
                                     f"{lead_of[code]}; keep one lead (the other may list it under supports)")
                 lead_of.setdefault(code, unit.name)
             out.append(Unit(place_code=place, name=unit.name, full_name=unit.full_name, order=k,
-                            leads=tuple(codes["leads"]), supports=tuple(codes["supports"])))
+                            leads=tuple(codes["leads"]), supports=tuple(codes["supports"]),
+                            is_synthetic=parsed.synthetic))
         orphans = [i for i in catalog.indicators if i.code not in lead_of]
         if orphans:
             shown = ", ".join(f"{i.code} ({i.name})" for i in orphans)

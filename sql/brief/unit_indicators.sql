@@ -14,6 +14,7 @@ final as (
         units.unit_order,
         units.indicator_code,
         units.role,
+        units.is_synthetic,
         ind.name as indicator_name,
         ind.sort_order as indicator_order,
     from units

@@ -8,7 +8,8 @@ create table if not exists ref.unit_indicators (
     unit_full_name varchar,         -- 武义县经济和信息化局
     unit_order integer not null,    -- the order units.yaml lists them in
     indicator_code varchar not null,
-    role varchar not null           -- lead (牵头) / support (配合)
+    role varchar not null,          -- lead (牵头) / support (配合)
+    is_synthetic boolean not null   -- an invented division of work (the demo's): briefings say so
 );
 
 create table if not exists meta.ref_units_sync (fingerprint varchar not null);

@@ -99,5 +99,8 @@ def rollcall_line(unit: str, items: list[str], n_led: int, max_items: int) -> st
     return f"{unit}（牵头{n_led}项）：{'、'.join(items[:max_items])}{more}"
 
 
-def rollcall_all_clear(scope: str) -> str:
-    return f"各单位牵头指标均居{scope}前三且快于序时"
+def rollcall_head(n_units: int, scope: str, synthetic: bool) -> str:
+    """3个单位牵头指标有慢于序时或未进全市前三的 / 各单位牵头指标均居全市前三且快于序时."""
+    text = (f"{n_units}个单位牵头指标有慢于序时或未进{scope}前三的" if n_units
+            else f"各单位牵头指标均居{scope}前三且快于序时")
+    return text + ("（单位分工为合成演示）" if synthetic else "")

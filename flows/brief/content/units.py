@@ -71,6 +71,7 @@ def unit_block(unit_rows: list[dict], unit: str, place: str, groups: tuple[str, 
         lines.append(uw.unit_indicator_line(u["indicator_name"], ranks, target, lever))
     scope = next((r["group_label"] for r in now if r["group_code"] == main), "")
     summary = f"{len(led)}项中{n_top3}项居{scope}前三" + (f"，{n_behind}项慢于序时" if n_behind else "")
+    summary += "（单位分工为合成演示）" if any(u.get("is_synthetic") for u in rows) else ""
     supported = [u["indicator_name"] for u in rows if u["role"] == "support"]
     return UnitBlock(unit, f"{unit}牵头指标（{len(led)}项）", summary, tuple(lines),
                      f"配合：{'、'.join(supported)}" if supported else "")
@@ -80,7 +81,8 @@ def rollcall(unit_rows: list[dict], place: str, main_group: str, rankings: list[
              period: date) -> tuple[str, ...]:
     """晾晒比拼: units with led indicators behind schedule or out of the main group's top three, most
     urgent first: most below the assigned floor, then most behind schedule, then most out of the top
-    three, then the worst rank; a line each. Nothing to air: one line saying so (none without units)."""
+    three, then the worst rank; a line each after a first line that counts them. Nothing to air: that
+    line says so. None without units."""
     units = _units_of(unit_rows, place)
     if not units:
         return ()
@@ -103,9 +105,9 @@ def rollcall(unit_rows: list[dict], place: str, main_group: str, rankings: list[
             items.sort(key=lambda x: (tuple(-int(v) for v in x[0]), x[1]))
             key = tuple(-sum(int(i[0][k]) for i in items) for k in range(3)) + (-max(i[0][3] for i in items), order)
             aired.append((key, uw.rollcall_line(unit, [i[2] for i in items], len(led), MAX_ROLLCALL_ITEMS)))
-    if not aired:
-        return (uw.rollcall_all_clear(scope),)
-    return tuple(line for _, line in sorted(aired))
+    synthetic = any(u.get("is_synthetic") for rows in units.values() for u in rows)
+    head = uw.rollcall_head(len(aired), scope, synthetic)
+    return (head, *(line for _, line in sorted(aired)))
 
 
 UNIT_COLUMNS = ("期别", "指标", "职责", "比拼组", "本年累计/期末", "单位", "比上年同期增长(%)", "位次", "位次变化",
