@@ -176,6 +176,12 @@ def test_briefing_says_both_targets_in_one_line():
     between = {**row, "metric": 2.7, "gap": -0.3, "assigned_on_track": True}
     assert targets_lines([between], "wuyi", date(2026, 10, 1))[1] == \
         "社零增长2.7%，低于自我加压目标3.0%（已达市下达2.5%），慢于序时"
+    only_assigned = {**row, "target_kind": "assigned", "target": 2.5, "gap": -0.4}
+    assert targets_lines([only_assigned], "wuyi", date(2026, 10, 1))[1] == "社零增长2.1%，低于市下达目标2.5%，慢于序时"
+    level = {**row, "indicator_name": "一般公共预算收入", "basis": "level", "target": 30.0, "assigned_target": 29.0,
+             "metric": 23.9, "value_progress": 79.67}
+    assert targets_lines([level], "wuyi", date(2026, 10, 1))[1] == \
+        "一般公共预算收入23.9亿元，为自我加压目标（30.0亿元）的79.7%（市下达29.0亿元），慢于序时"
     # the old one-number form keeps its wording
     single = {**row, "target_kind": "own", "assigned_target": None}
     assert targets_lines([single], "wuyi", date(2026, 10, 1))[1] == "社零增长2.1%，低于年度目标（3.0%）0.9个百分点"
