@@ -64,6 +64,7 @@ class Channel(BaseModel):
     kind: ChatKind
     place: str
     groups: tuple[str, ...] = ()
+    unit: str | None = None  # a unit's own group (units.yaml): its posts open with that unit's indicators
     kinds: tuple[Literal["weekly", "monthly"], ...] = ("weekly",)
     webhook: str | None = None        # the address without its token; None: the platform's public one
     token_env: str | None = None      # environment variable holding the webhook token

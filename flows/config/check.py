@@ -69,6 +69,7 @@ def check_targets(config_dir: Path, catalog: Catalog | None) -> list[str]:
 def check_units(config_dir: Path, catalog: Catalog | None) -> list[str]:
     """units.yaml when it exists: places, indicators, one lead each, every ranked indicator led; recipients'
     units among their place's."""
+    from flows.config.channels import ChannelError, load_channels
     from flows.config.recipients import RecipientError, load_recipients
     from flows.config.units import read_units, recipient_unit_problems
 
@@ -79,7 +80,11 @@ def check_units(config_dir: Path, catalog: Catalog | None) -> list[str]:
         recipients = load_recipients(config_dir, catalog)
     except RecipientError:
         return problems  # listed under recipients
-    return problems + recipient_unit_problems(recipients, tuple(units))
+    try:
+        robots = load_channels(config_dir, catalog)
+    except ChannelError:
+        robots = ()  # listed under channels
+    return problems + recipient_unit_problems([*recipients, *robots], tuple(units))
 
 
 def _problems(load: Callable[[], object], error: type[Exception]) -> list[str]:
