@@ -107,7 +107,7 @@ def test_flow_fails_naming_the_refused_recipient_and_rerun_sends_nothing_twice(t
     controller = start(box, *cert)
     try:
         settings = world_settings(tmp_path, delivery_yaml(controller.port, cert[0]))
-        where = dict(home=str(settings.home), config_dir=str(settings.config_dir), db=str(settings.db_path))
+        where = dict(home=str(settings.home), config_dir=str(settings.config_dir), db_path=str(settings.db_path))
         state = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
         assert state.is_failed()
         assert "fgj@yiwu.example.gov.cn (failed_permanent: 550 5.1.1 Mailbox unavailable)" in state.message
@@ -136,7 +136,7 @@ def test_flow_refuses_blank_briefings_and_tells_the_operators(tmp_path, prefect_
     settings = world_settings(tmp_path)
     sql(settings, "delete from marts.rankings; delete from marts.periods")
     state = brief(kind="weekly", as_of=AS_OF, home=str(settings.home), config_dir=str(settings.config_dir),
-                  db=str(settings.db_path), return_state=True)
+                  db_path=str(settings.db_path), return_state=True)
     assert state.is_failed() and "the rank marts are empty" in state.message
     assert not (settings.outbox / "weekly").exists()
     (digest_file,) = (settings.outbox / "digest").rglob("*.eml")
