@@ -16,18 +16,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from flows.config.alerts import AlertsConfig
 from flows.config.catalog import CATALOG_FILES, Catalog, CatalogError, catalog_from
 from flows.config.delivery import DeliveryConfig, delivery_from
-from flows.config.names import model_problems
 from flows.config.recipients import Recipient, recipients_from
 from flows.config.runner import RunnerConfig
 from flows.config.schedules import Schedules
-from flows.config.settings_file import ReleaseLags, SettingsFile
+from flows.config.settings_file import ReleaseLags, SettingsFile, settings_from
 from flows.config.targets import Target, targets_from
-from flows.config.yamlfile import UNREADABLE, read_yaml
+from flows.config.yamlfile import read_yaml
 
 FILES = (*CATALOG_FILES, "settings", "recipients", "delivery", "targets")
 PARTS = ("catalog", "settings", "recipients", "delivery", "targets")  # how `catalog check` groups problems
@@ -107,7 +106,8 @@ def read_config(config_dir: str | Path) -> tuple[Config | None, dict[str, list[s
     catalog, found = catalog_from(config_dir, contents)
     problems["catalog"] += found
     settings_path = config_dir / "settings.yaml"
-    settings, problems["settings"] = _settings(settings_path, contents.get(settings_path), problems["settings"])
+    settings, found = settings_from(settings_path, contents.get(settings_path))
+    problems["settings"] += found
     delivery_path = config_dir / "delivery.yaml"
     delivery, found = delivery_from(delivery_path, contents.get(delivery_path))
     problems["delivery"] += found
@@ -128,14 +128,3 @@ def read_config(config_dir: str | Path) -> tuple[Config | None, dict[str, list[s
 
 def _part(file_name: str) -> str:
     return "catalog" if file_name in CATALOG_FILES else file_name
-
-
-def _settings(path: Path, content: Any, problems: list[str]) -> tuple[SettingsFile | None, list[str]]:
-    if content is UNREADABLE:
-        return None, problems
-    if content is not None and not isinstance(content, dict):
-        return None, [*problems, f"{path}: expected a mapping of settings (timezone, schedules, ...)"]
-    try:
-        return SettingsFile.model_validate(content or {}), problems
-    except ValidationError as exc:
-        return None, [*problems, *model_problems(exc, path, SettingsFile)]

@@ -7,14 +7,17 @@ model lives in its own module (schedules.py, runner.py, alerts.py, delivery.py).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from flows.config.alerts import AlertsConfig
 from flows.config.delivery import DeliveryConfig
-from flows.config.names import timezone_problem
+from flows.config.names import model_problems, timezone_problem
 from flows.config.runner import RunnerConfig
 from flows.config.schedules import Schedules
+from flows.config.yamlfile import UNREADABLE
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -66,3 +69,15 @@ class SettingsFile(BaseModel):
         if not 1900 <= v[0] <= v[1] <= 2200:
             raise ValueError(f"{list(v)} must be [first, last] years with first <= last, e.g. [2000, 2030]")
         return v
+
+
+def settings_from(path: Path, content: Any) -> tuple[SettingsFile | None, list[str]]:
+    """(settings.yaml's content as SettingsFile, problems); None content (no file): every default."""
+    if content is UNREADABLE:
+        return None, []  # read_yaml said why
+    if content is not None and not isinstance(content, dict):
+        return None, [f"{path}: expected a mapping of settings (timezone, schedules, ...)"]
+    try:
+        return SettingsFile.model_validate(content or {}), []
+    except ValidationError as exc:
+        return None, model_problems(exc, path, SettingsFile)
