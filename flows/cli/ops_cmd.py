@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from flows.cli.common import EXIT_REJECTED, console, fail, state
+from flows.cli.common import EXIT_REJECTED, console, err_console, fail, state
 from flows.config.schedules import BRIEF_KINDS
 
 
@@ -34,7 +35,7 @@ def run(
     Example: bipin run            (what `make run` does)
     Example: bipin run --kind weekly --place 武义 --dry-run
     """
-    started = time.perf_counter()
+    started, began = time.perf_counter(), time.time()
     app = state(ctx)
     settings = app.prefect_env()
     catalog = app.catalog()
@@ -90,6 +91,7 @@ def run(
                   f" + own work {own:.2f} s (demo files {demo_seconds:.2f} s, inside bipin's functions: {per_stage});"
                   f" pipeline flow {flow_seconds:.2f} s")
     if flow_state.is_failed():
+        _say_unsent_alerts(settings, began)
         fail(f"pipeline failed: {flow_state.message}", EXIT_REJECTED)
     _exit_on_rejections(settings, result, demo.bad_file.name if demo and demo.bad_file else None)
 
@@ -170,6 +172,16 @@ def status(
     _table(f"schedules ({settings.config.schedules.timezone})", info.schedule,
            {"job": "job", "cron": "cron", "last": "last", "next": "next", "last_sent": "last sent",
             "due_now": "due now"})
+    _say_unsent_alerts(settings)
+
+
+def _say_unsent_alerts(settings, since: float | None = None) -> None:
+    """Failure alerts that could not reach the operators: the one place they would not look is their inbox."""
+    from flows.run.alerts import unsent_alerts
+
+    for path, reason in unsent_alerts(settings, since):
+        err_console.print(Text.assemble(("failure alert NOT sent: ", "bold red"), f"{reason}; kept in {path} "
+                                        "(fix delivery.smtp, then forward it)"), highlight=False, soft_wrap=True)
 
 
 def _table(title: str, rows: list[dict], columns: dict[str, str]) -> None:

@@ -95,7 +95,7 @@ def _keep(msg: EmailMessage, settings: Settings, suffix: str) -> Path:
     return path
 
 
-def unsent_alerts(settings: Settings, since: datetime | None = None) -> list[tuple[Path, str]]:
+def unsent_alerts(settings: Settings, since: float | None = None) -> list[tuple[Path, str]]:
     """Alerts that could not be sent (newest first), with why: for `bipin status` and `bipin run`."""
     import email
     from email import policy
@@ -103,7 +103,7 @@ def unsent_alerts(settings: Settings, since: datetime | None = None) -> list[tup
     folder = settings.outbox / "alerts"
     found = []
     for path in sorted(folder.glob("*-unsent.eml"), reverse=True) if folder.is_dir() else []:
-        if since is not None and datetime.fromtimestamp(path.stat().st_mtime) < since:
+        if since is not None and path.stat().st_mtime < since:  # since: seconds since the epoch
             continue
         msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         found.append((path, str(msg[NOT_SENT] or "unknown reason")))
