@@ -206,7 +206,8 @@ def _validated(raw: dict, catalog: Catalog, where: str) -> Recipient:
     try:
         return Recipient.model_validate(raw)
     except ValidationError as exc:
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+                           for e in exc.errors())
         raise RecipientError(f"{where} (email={email}): {detail}") from None
 
 
