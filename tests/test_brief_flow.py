@@ -50,11 +50,17 @@ def test_missing_marts_block_the_run(tmp_path):
 
 
 def test_place_without_ranked_indicator_is_not_briefed(tmp_path):
+    from flows.config.model import ConfigError, load_config
+    from flows.config.recipients import Recipient
+
     settings = world_settings(tmp_path)
+    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
     recipients = settings.config_dir / "recipients.yaml"
     recipients.write_text(recipients.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
-    plan = p.make_plan(settings, "weekly", recipients=["city@example.gov.cn"], as_of=AS_OF)
-    outcome = p.render_for(settings, plan, plan.recipients[0])
+    with pytest.raises(ConfigError, match="jinhua is not a member of city_jinhua"):  # catalog check says so first
+        load_config(settings.config_dir)
+    city = Recipient(name="金华市领导", email="city@example.gov.cn", place="jinhua", groups=("city_jinhua",))
+    outcome = p.render_for(settings, plan, city)  # should it get through: the render guard still holds
     assert (outcome.status, outcome.outgoing) == ("blocked", None)
     assert outcome.detail == "not sent: 金华市 has no ranked indicator in 2026年1-10月 (groups city_jinhua)"
 
