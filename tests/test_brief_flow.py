@@ -214,3 +214,7 @@ def test_failure_message_states_a_plan_problem_once_and_names_the_blocked():
     message = failure_message("weekly", ["marts missing"], failed)
     assert message == ("weekly briefing: marts missing; c@x.org (failed_permanent: 550 no such user); "
                        "nothing sent to a@x.org, b@x.org")
+    # blocked for a reason of its own (not a plan problem): the CLI line says why, not only "nothing sent"
+    own = [SendResult("d@x.org", "D", "blocked", "not sent: 金华市 has no ranked indicator in 2026年1-10月")]
+    assert failure_message("weekly", [], own) == (
+        "weekly briefing: d@x.org (blocked: not sent: 金华市 has no ranked indicator in 2026年1-10月)")

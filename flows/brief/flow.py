@@ -134,9 +134,12 @@ def failure_message(kind: str, problems: list[str], failed: list[SendResult]) ->
     """Why the flow failed: each plan problem once, then each recipient whose own send failed.
 
     Recipients blocked by a plan problem are only named: repeating the problem for each would bury it.
+    One blocked for a reason of its own (its place has no ranks) is named with that reason.
     """
-    blocked = [r.email for r in failed if r.status == "blocked"]
-    reasons = problems + [f"{r.email} ({r.status}: {r.detail})" for r in failed if r.status != "blocked"]
+    shared = "; ".join(problems)
+    blocked = [r.email for r in failed if r.status == "blocked" and (r.detail == shared or not r.detail)]
+    reasons = problems + [f"{r.email} ({r.status}: {r.detail})" for r in failed
+                          if r.status != "blocked" or (r.detail and r.detail != shared)]
     if blocked:
         reasons.append(f"nothing sent to {', '.join(blocked)}")
     return scrub(f"{kind} briefing: " + "; ".join(reasons))
