@@ -166,3 +166,12 @@ def test_one_normal_form_for_every_name(shipped_catalog):
     assert place_code(shipped_catalog, "ｗｕｙｉ") == "wuyi"  # a code in full-width letters
     assert group_code(shipped_catalog, "山区２６县", "wuyi") == "mountain26"
     assert indicator_code(shipped_catalog, "固定资产　投资") == "fixed_asset_investment"
+
+
+def test_an_unknown_time_zone_stops_ingest_in_one_line_not_a_traceback(config, tmp_path):
+    text = (config / "settings.yaml").read_text(encoding="utf-8").replace("Asia/Shanghai", "Asia/Shangai")
+    (config / "settings.yaml").write_text(text, encoding="utf-8")
+    code, lines = _invoke(config, "ingest", home=tmp_path / "home")
+    assert code == 2 and len(lines) == 1
+    assert lines[0].startswith(f"error: {config / 'settings.yaml'}: timezone: unknown time zone 'Asia/Shangai'")
+    assert "did you mean 'Asia/Shanghai'" in lines[0] and "(and 1 more problem(s))" in lines[0]  # schedules too
