@@ -78,3 +78,40 @@ def test_flow_tasks_run_on_dask_workers(prefect_harness):
         results = fan_out.with_options(task_runner=runner)(4)
     assert [r[0] for r in results] == [0, 1, 4, 9]
     assert {r[1] for r in results} <= worker_addresses and worker_addresses
+
+
+def test_the_deployed_brief_reads_nothing_at_import_and_uses_its_runs_config(tmp_path, monkeypatch):
+    """The runner comes from the config of the run (its config_dir), never from whatever was there at import."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "settings.yaml").write_text("task_runner:\n  kind: ray\n", encoding="utf-8")
+    imported = subprocess.run([sys.executable, "-c", "import flows.run.deployments"], cwd=ROOT, capture_output=True,
+                              text=True, env={**os.environ, "BIPIN_CONFIG_DIR": str(broken)})
+    assert imported.returncode == 0, imported.stderr
+
+    import flows.brief.flow as stage
+    from flows.run import deployments
+
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    text = (config / "settings.yaml").read_text(encoding="utf-8").replace("max_workers: 4", "max_workers: 7")
+    (config / "settings.yaml").write_text(text, encoding="utf-8")
+    calls = []
+
+    class StageBrief:
+        def with_options(self, task_runner):
+            return lambda **params: calls.append((task_runner, params)) or ["done"]
+
+    monkeypatch.setattr(stage, "brief", StageBrief())
+    assert deployments.brief.fn(kind="weekly", dry_run=True, config_dir=str(config), home=str(tmp_path / "home"),
+                                db_path=str(tmp_path / "w.duckdb")) == ["done"]
+    [(runner, params)] = calls
+    assert runner._max_workers == 7
+    assert params["config_dir"] == str(config) and params["db_path"] == str(tmp_path / "w.duckdb")
