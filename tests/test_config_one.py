@@ -175,3 +175,16 @@ def test_an_unknown_time_zone_stops_ingest_in_one_line_not_a_traceback(config, t
     assert code == 2 and len(lines) == 1
     assert lines[0].startswith(f"error: {config / 'settings.yaml'}: timezone: unknown time zone 'Asia/Shangai'")
     assert "did you mean 'Asia/Shanghai'" in lines[0] and "(and 1 more problem(s))" in lines[0]  # schedules too
+
+
+def test_the_pipeline_reads_as_of_with_the_one_parser(bipin_home):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from flows.run.pipeline import run_moment
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert run_moment("2026-11-29T05:43:20-08:00", bipin_home) == datetime(2026, 11, 29, 21, 43, 20, tzinfo=shanghai)
+    assert run_moment("2026-11-23 08:00", bipin_home) == datetime(2026, 11, 23, 8, 0, tzinfo=shanghai)
+    with pytest.raises(ValueError, match="cannot read the time 'next monday'"):
+        run_moment("next monday", bipin_home)
