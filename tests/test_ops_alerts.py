@@ -155,3 +155,19 @@ def test_alert_over_smtp_with_a_utf8_password_or_kept_and_said(server_password, 
     said = [r.getMessage() for r in caplog.records if r.name == "bipin.alerts"]
     assert any("NOT sent to the operators: connecting: 535" in line and str(path) in line for line in said)
     assert not any("密码2026" in line for line in said)
+
+
+def test_status_says_an_alert_that_was_not_sent(bipin_home):
+    from typer.testing import CliRunner
+
+    from flows.cli.app import app
+    from flows.run.alerts import NOT_SENT, _keep
+
+    msg = compose_alert(DeliveryConfig(), ["ops@example.org"], "pipeline", "brave-otter", [], "RuntimeError: x",
+                        None, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    msg[NOT_SENT] = "connecting: 535 5.7.8 Authentication failed"
+    kept = _keep(msg, bipin_home, "unsent")
+    result = CliRunner().invoke(app, ["status"])
+    assert result.exit_code == 0
+    said = " ".join(result.output.split())
+    assert f"failure alert NOT sent: connecting: 535 5.7.8 Authentication failed; kept in {kept}" in said
