@@ -15,6 +15,7 @@ from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from flows.config.names import timezone_problem
+from flows.config.settings import DEFAULT_TIMEZONE
 
 BRIEF_KINDS = ("weekly", "monthly", "quarterly", "digest")
 
@@ -23,7 +24,7 @@ class Schedules(BaseModel):
     """Cron strings in the local time of `timezone`. Every default is stated here."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE  # settings.yaml's top-level `timezone` when left out
     ingest: str = "0 * * * *"               # hourly: pick up new files, re-rank if anything changed
     weekly: str = "0 8 * * 1"               # Monday 08:00: 每周调度
     monthly: str = "0 9 20 * *"             # the 20th, after the bureau's mid-month release: 每月通报

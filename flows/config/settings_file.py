@@ -17,9 +17,8 @@ from flows.config.delivery import DeliveryConfig
 from flows.config.names import model_problems, timezone_problem
 from flows.config.runner import RunnerConfig
 from flows.config.schedules import Schedules
+from flows.config.settings import DEFAULT_TIMEZONE
 from flows.config.yamlfile import UNREADABLE
-
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 class ReleaseLags(BaseModel):
