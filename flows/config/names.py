@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # the catalog imports this module to resolve benchmark names
     from flows.config.catalog import Catalog
 
 
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # the zone of every stored time when settings.yaml names none
+
+
 class NameProblem(ValueError):
     """A name that matches nothing, or more than one thing; the message says which and what to write."""
 

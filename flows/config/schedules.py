@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from flows.config.names import timezone_problem
-from flows.config.settings import DEFAULT_TIMEZONE
+from flows.config.names import DEFAULT_TIMEZONE, timezone_problem
 
 BRIEF_KINDS = ("weekly", "monthly", "quarterly", "digest")
 

@@ -8,11 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flows.config.names import DEFAULT_TIMEZONE  # noqa: F401 (callers import it from here)
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = PROJECT_ROOT / "sql"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)

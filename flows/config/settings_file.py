@@ -14,10 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from flows.config.alerts import AlertsConfig
 from flows.config.delivery import DeliveryConfig
-from flows.config.names import model_problems, timezone_problem
+from flows.config.names import DEFAULT_TIMEZONE, model_problems, timezone_problem
 from flows.config.runner import RunnerConfig
 from flows.config.schedules import Schedules
-from flows.config.settings import DEFAULT_TIMEZONE
 from flows.config.yamlfile import UNREADABLE
 
 
