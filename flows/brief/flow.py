@@ -82,11 +82,12 @@ def _preview(plan: p.Plan, outcomes: list[p.RenderOutcome], results: list[SendRe
 def brief(kind: str, period: str | None = None, week: str | None = None, places: list[str] | None = None,
           recipients: list[str] | None = None, dry_run: bool = False, resend: bool = False,
           as_of: datetime | str | None = None, home: str | None = None, config_dir: str | None = None,
-          db: str | None = None) -> list[SendResult]:
+          db_path: str | None = None) -> list[SendResult]:
     """Render and deliver one kind of briefing (weekly / monthly / quarterly / digest) to its recipients."""
     logger = get_run_logger()
     with own_work("brief"):
-        settings = load_settings(config_dir, db, home)
+        settings = load_settings(config_dir, db_path, home)
+        settings.config  # every config file, read once at the top: a problem fails the run here  # noqa: B018
     # one warehouse connection for the run, lent to the tasks as cursors (session.py); not with Dask:
     # tasks in other processes must be able to open the file while this one runs
     with own_work("brief"):
@@ -136,9 +137,12 @@ def failure_message(kind: str, problems: list[str], failed: list[SendResult]) ->
     """Why the flow failed: each plan problem once, then each recipient whose own send failed.
 
     Recipients blocked by a plan problem are only named: repeating the problem for each would bury it.
+    One blocked for a reason of its own (its place has no ranks) is named with that reason.
     """
-    blocked = [r.email for r in failed if r.status == "blocked"]
-    reasons = problems + [f"{r.email} ({r.status}: {r.detail})" for r in failed if r.status != "blocked"]
+    shared = "; ".join(problems)
+    blocked = [r.email for r in failed if r.status == "blocked" and (r.detail == shared or not r.detail)]
+    reasons = problems + [f"{r.email} ({r.status}: {r.detail})" for r in failed
+                          if r.status != "blocked" or (r.detail and r.detail != shared)]
     if blocked:
         reasons.append(f"nothing sent to {', '.join(blocked)}")
     return scrub(f"{kind} briefing: " + "; ".join(reasons))

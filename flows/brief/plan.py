@@ -24,12 +24,12 @@ from flows.brief.render import charts
 from flows.brief.render.chat import compose_post
 from flows.brief.render.compose import compose
 from flows.brief.request import PlanError, local_now, parse_as_of, parse_week  # noqa: F401 (callers use plan.*)
-from flows.config.catalog import Catalog, load_catalog
+from flows.config.catalog import Catalog
 from flows.config.channels import Channel, load_channels, select_channels
-from flows.config.delivery import DeliveryConfig, load_delivery_config
-from flows.config.recipients import KINDS, Recipient, load_recipients, select
+from flows.config.delivery import DeliveryConfig
+from flows.config.names import normalise_name, place_names
+from flows.config.recipients import KINDS, Recipient, select
 from flows.config.settings import Settings
-from flows.config.targets import load_targets
 from flows.config.units import load_units, unit_rows
 from flows.core.periods import parse_period
 from flows.warehouse.db import connect, sync_catalog, sync_units
@@ -84,22 +84,22 @@ def check_request(settings: Settings, kind: str, week: str | None = None, as_of:
             parse_period(period)
         except ValueError as exc:
             raise PlanError(f"--period: {exc}") from None
-    catalog = load_catalog(settings.config_dir)
+    catalog = settings.config.catalog
     if not places:
         return catalog, moment, None
-    aliases = catalog.alias_map()
-    unknown = [p for p in places if p not in aliases and p not in {x.code for x in catalog.places}]
+    names = place_names(catalog)
+    unknown = [p for p in places if normalise_name(p) not in names]
     if unknown:
         raise PlanError(f"--place {', '.join(unknown)}: not a known place code or name")
-    return catalog, moment, [aliases.get(p, p) for p in places]
+    return catalog, moment, [names[normalise_name(p)] for p in places]
 
 
 def make_plan(settings: Settings, kind: str, period: str | None = None, week: str | None = None,
               places: list[str] | None = None, recipients: list[str] | None = None, dry_run: bool = False,
               as_of: str | datetime | None = None) -> Plan:
     catalog, moment, wanted = check_request(settings, kind, week, as_of, places, period)
-    everyone = load_recipients(settings.config_dir, catalog)
-    cfg = load_delivery_config(settings.config_dir)
+    everyone = list(settings.config.recipients)
+    cfg = settings.config.delivery
     chosen = tuple(select(everyone, kind, wanted, recipients))
     robots = tuple(select_channels(load_channels(settings.config_dir, catalog), kind, wanted, recipients))
     if recipients and not chosen and not robots:
@@ -108,14 +108,14 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
     con = open_db(settings, read_only=dry_run)
     try:
         if not dry_run:
-            sync_catalog(con, catalog, load_targets(settings.config_dir, catalog))
+            sync_catalog(con, catalog, settings.config.targets)
             sync_units(con, unit_rows(load_units(settings.config_dir, catalog)))
         problems = guards.run_problems(q.warehouse_state(con, moment), moment, cfg.max_data_age_days)
         problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:
             problems += guards.as_of_problems(q.rank_watermark(con), moment)
         if not problems and not period:  # an operator naming a period asks for it on purpose
-            problems += guards.stale_period_problems(q.stale_periods(con, moment, settings.config_dir), kind)
+            problems += guards.stale_period_problems(q.stale_periods(con, moment, settings.config.release_lag_days), kind)
         target, label = None, ""
         if kind != "digest" and not problems:
             limit = parse_period(period).date if period else None
@@ -131,9 +131,6 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
     reads_key = f"{settings.db_path.resolve()}#{state}" if state else None
     plan = Plan(kind, moment, target, label, parse_week(week, moment), chosen, operators, tuple(problems), dry_run,
                 robots, reads_key=reads_key)
-    # the render tasks of this run ask the shared cache for the same two files: read once per run
-    shared(plan, ("catalog",), lambda: catalog)
-    shared(plan, ("delivery",), lambda: cfg)
     return plan
 
 
@@ -221,8 +218,8 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
 def render_for(settings: Settings, plan: Plan, r: Recipient) -> RenderOutcome:
     """One recipient's email, or why there is none (blank briefing, or a rendering error)."""
     try:
-        catalog = shared(plan, ("catalog",), lambda: load_catalog(settings.config_dir))
-        cfg = shared(plan, ("delivery",), lambda: load_delivery_config(settings.config_dir))
+        catalog = settings.config.catalog
+        cfg = settings.config.delivery
         common = shared(plan, ("focus", r.place, r.groups, r.unit),  # a unit's briefing opens with its own
                         lambda: _capture(_briefing_for_focus, settings, plan, r, catalog, cfg))
         if isinstance(common, collect.BlankBriefing):
@@ -250,7 +247,7 @@ def _capture(fn, *args):
 def deliver(settings: Settings, items: list[Outgoing | ChatPost], resend: bool, dry_run: bool) -> list[SendResult]:
     """Through the ledger to the outbox, SMTP or the robots' webhooks; a dry run only says what it would do
     (for a robot, the exact JSON body it would post)."""
-    cfg = load_delivery_config(settings.config_dir)
+    cfg = settings.config.delivery
     if dry_run:
         con = open_db(settings, read_only=True)
         try:

@@ -33,7 +33,7 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
         moment = parse_as_of(as_of, settings.timezone)
     except PlanError as exc:
         fail(str(exc))
-    catalog = state_catalog(settings)
+    catalog = settings.config.catalog
     with open_warehouse(settings, catalog) as con:
         before = marts.read_state(con)
         # only when the marts hold later loads (or another moment's view); never built: nothing to do
@@ -48,15 +48,6 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
     finally:
         with open_warehouse(settings, catalog) as con:
             marts.build(con, as_of=before.as_of if before else None, timezone=settings.timezone)
-
-
-def state_catalog(settings: Settings):
-    from flows.config.catalog import CatalogError, load_catalog
-
-    try:
-        return load_catalog(settings.config_dir)
-    except CatalogError as exc:
-        fail(str(exc))
 
 
 def brief_command(
@@ -76,13 +67,11 @@ def brief_command(
     """
     from flows.brief.plan import PlanError, check_request
     from flows.config.catalog import CatalogError
-    from flows.config.delivery import DeliveryConfigError, load_delivery_config
-    from flows.config.recipients import RecipientError
 
-    try:  # usage and config mistakes first, before Prefect starts
+    state(ctx).config()  # every config file, read once: a problem stops here in one line
+    try:  # usage mistakes first, before Prefect starts
         check_request(state(ctx).settings, kind, week, as_of, place or None, period)
-        load_delivery_config(state(ctx).settings.config_dir)
-    except (PlanError, CatalogError, DeliveryConfigError) as exc:
+    except PlanError as exc:
         fail(str(exc))
     settings = state(ctx).prefect_ready()
     from flows.brief.flow import BriefingFailed
@@ -92,7 +81,7 @@ def brief_command(
         with marts_known_then(settings, as_of):
             results = run_brief(settings, kind=kind, period=period, week=week, places=place or None,
                                 recipients=recipient or None, dry_run=dry_run, resend=resend, as_of=as_of)
-    except (PlanError, RecipientError, CatalogError, DeliveryConfigError) as exc:
+    except (PlanError, CatalogError) as exc:
         fail(str(exc))
     except BriefingFailed as exc:
         fail(str(exc), code=EXIT_REJECTED)

@@ -224,9 +224,9 @@ def _reader(ctx: typer.Context):
             con.execute("select 1 from marts.rankings limit 0")
         except duckdb.CatalogException:
             fail(f"the rank marts are not built in {settings.db_path}; run `bipin rank` first")
-        from flows.rank.marts import catalog_changed_since_build
+        from flows.warehouse.rank_state import rank_catalog_is_stale
 
-        if catalog_changed_since_build(con):
+        if rank_catalog_is_stale(con):
             console.print("the catalog changed since the marts were built: ranks below follow the new "
                           "catalog, streaks the old one; run `bipin rank`", style="yellow")
         yield con

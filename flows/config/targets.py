@@ -15,11 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
 
 from flows.config.catalog import Catalog, CatalogError
+from flows.config.names import NameProblem, normalise_name, place_code
 from flows.config.target_history import TargetRevision, history_problems, revisions_of
+from flows.config.yamlfile import UNREADABLE, read_yaml
 
 TARGETS_FILE = "targets.yaml"
 
@@ -29,7 +30,7 @@ class TargetsError(CatalogError):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan / .inf are no target
 
 
 class TargetValue(_Model):
@@ -43,6 +44,8 @@ class TargetValue(_Model):
             raise ValueError("give exactly one of growth (in %) or level (with its unit)")
         if self.level is not None and not self.unit:
             raise ValueError("a level target needs its unit (the indicator's unit, e.g. 亿元)")
+        if self.growth is not None and self.growth <= -100:
+            raise ValueError(f"growth {self.growth}% would mean nothing at all; a growth target is above -100 (%)")
         if self.growth is not None and self.unit not in (None, "%"):
             raise ValueError(f"a growth target is in %, not {self.unit!r}")
         return self
@@ -120,14 +123,19 @@ class Target(_Model):
 
 
 def read_targets(config_dir: str | Path, catalog: Catalog) -> tuple[list[Target], list[str]]:
-    """(targets that are valid, problems): every problem names file, entry and key."""
+    """(targets that are valid, problems) of targets.yaml on its own: every problem names file, entry and key."""
     path = Path(config_dir) / TARGETS_FILE
     if not path.exists():
         return [], []
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        return [], [f"{path}: not valid YAML: {exc}"]
+    content, problems = read_yaml(path)
+    targets, found = targets_from(path, content, catalog)
+    return targets, problems + found
+
+
+def targets_from(path: Path, content: Any, catalog: Catalog) -> tuple[list[Target], list[str]]:
+    """(valid targets, problems) of targets.yaml's content (None: no file)."""
+    if content is None or content is UNREADABLE:
+        return [], []
     if not isinstance(content, dict) or "targets" not in content:
         return [], [f"{path}: expected a mapping with a top-level key 'targets:'"]
     try:
@@ -153,19 +161,18 @@ def load_targets(config_dir: str | Path, catalog: Catalog) -> tuple[Target, ...]
 
 def _resolve(path: Path, parsed: TargetsFile, catalog: Catalog) -> tuple[list[Target], list[str]]:
     """Names to codes and the catalog checks: place, indicator, basis against the indicator, unit."""
-    places = {**catalog.alias_map(), **{p.code: p.code for p in catalog.places}}
-    indicators = {name: i for i in catalog.indicators for name in (i.code, i.name, *i.aliases)}
     out: list[Target] = []
     problems: list[str] = []
     seen: dict[tuple[int, str, str], str] = {}
     for n, entry in enumerate(parsed.targets):
         where = f"{path}: targets[{n}] (year={entry.year}, place={entry.place})"
-        place = places.get(entry.place)
-        if place is None:
-            problems.append(f"{where}.place: {entry.place!r} is not a place in places.yaml (use its code or a name)")
+        try:
+            place = place_code(catalog, entry.place)
+        except NameProblem as exc:
+            problems.append(f"{where}.place: {exc} (use its code or a name)")
             continue
         for key, value in entry.indicators.items():
-            indicator = indicators.get(key)
+            indicator = _indicator(catalog, key)
             if indicator is None:
                 problems.append(f"{where}.indicators.{key}: not an indicator in indicators.yaml (use its code or name)")
                 continue
@@ -217,6 +224,12 @@ def _side_problems(indicator, side: TargetSide) -> list[str]:
     return out
 
 
+def _indicator(catalog: Catalog, key: str):
+    """The indicator a target names by code, name or alias, in any width (never by a shortening)."""
+    names = {normalise_name(n).lower(): i for i in catalog.indicators for n in (i.code, i.name, *i.aliases)}
+    return names.get(normalise_name(key).lower())
+
+
 def _basis_problem(indicator, value: TargetValue) -> str | None:
     """A growth target needs an indicator published with growth; a level target the indicator's unit."""
     if value.growth is not None and indicator.kind == "rate":
@@ -225,6 +238,10 @@ def _basis_problem(indicator, value: TargetValue) -> str | None:
     if value.level is not None and value.unit != indicator.unit:
         return (f"level target unit {value.unit!r} is not the indicator's unit {indicator.unit!r}; "
                 f"give the level in {indicator.unit}")
+    low, high = indicator.plausible_min, indicator.plausible_max
+    if value.level is not None and ((low is not None and value.level < low) or (high is not None and value.level > high)):
+        return (f"level {value.level} {indicator.unit} is outside what {indicator.code} can be "
+                f"({low if low is not None else '-inf'} to {high if high is not None else 'inf'})")
     return None
 
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from flows.config.catalog import Catalog
 from flows.config.settings import SQL_DIR, Settings
-from flows.config.targets import Target, load_targets
+from flows.config.targets import Target
 from flows.config.units import load_units, unit_rows
 from flows.core.periods import calendar_rows
 from flows.warehouse.locks import open_with_wait, warehouse_lock
@@ -79,7 +79,7 @@ def open_warehouse(settings: Settings, catalog: Catalog | None = None, read_only
         con = connect(settings.db_path, read_only=read_only)
         try:
             if catalog is not None and not read_only:
-                sync_catalog(con, catalog, load_targets(settings.config_dir, catalog))
+                sync_catalog(con, catalog, settings.config.targets)
                 sync_units(con, unit_rows(load_units(settings.config_dir, catalog)))
             yield con
         finally:
@@ -122,7 +122,7 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
 def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, targets: tuple[Target, ...] | None = None) -> None:
     """Replace the `ref` tables with the catalog, in one transaction (the YAML is the source of truth).
 
-    `targets` (flows.config.targets.load_targets) replace ref.targets too; None leaves ref.targets as it is
+    `targets` (Config.targets) replace ref.targets too; None leaves ref.targets as it is
     (a stage that does not read targets need not load config/targets.yaml).
     """
     if targets is not None:
