@@ -88,9 +88,9 @@ def recipients_from(config_dir: Path, content, catalog: Catalog) -> tuple[list[R
         return [], []  # read_yaml said why
     if not isinstance(content, dict) or not isinstance(content.get("recipients") or [], list):
         return [], [f"{path}: expected a mapping with a list under 'recipients:'"]
-    unknown = sorted(set(content) - {"recipients", "csv_files"})
-    problems = [f"{path}: {key}: unknown key; expected recipients or csv_files" + did_you_mean(key, ["recipients", "csv_files"])
-                for key in unknown]
+    keys = ["recipients", "csv_files", "channels"]  # channels: the robots (flows/config/channels.py)
+    problems = [f"{path}: {key}: unknown key; expected {', '.join(keys)}" + did_you_mean(key, keys)
+                for key in sorted(set(content) - set(keys))]
     out: list[Recipient] = []
     for i, raw in enumerate(content.get("recipients") or []):
         where = f"{path}: recipients[{i}]"
