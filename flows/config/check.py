@@ -57,6 +57,13 @@ def check_targets(config_dir: Path, catalog: Catalog | None) -> list[str]:
     return validate_targets(config_dir, catalog)
 
 
+def check_pull(config_dir: Path, catalog: Catalog | None) -> list[str]:
+    """pull.yaml when it exists: each source's kind, address, filters, and no secret written in it."""
+    from flows.config.pull import PullConfigError, load_pull
+
+    return _problems(lambda: load_pull(config_dir), PullConfigError)
+
+
 def _problems(load: Callable[[], object], error: type[Exception]) -> list[str]:
     """A loader's complaint as the problem list (its message already names file, key and fix)."""
     try:
@@ -72,6 +79,7 @@ VALIDATORS: list[tuple[str, Validator]] = [
     ("delivery", check_delivery),
     ("schedules", check_schedules),
     ("targets", check_targets),
+    ("pull", check_pull),
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flows.brief.flow import brief as _brief
 from flows.config.settings import load_settings
 from flows.ingest.flow import ingest as _ingest
+from flows.pull.flow import pull as _pull
 from flows.rank.flow import rank as _rank
 from flows.run.alerts import alert_operators
 from flows.run.pipeline import pipeline
@@ -22,7 +23,8 @@ def _with_alert(stage_flow):
 
 
 ingest = _with_alert(_ingest)
+pull = _with_alert(_pull)
 rank = _with_alert(_rank)
 brief = _with_alert(_brief).with_options(task_runner=task_runner_for(load_settings().config_dir))
 
-__all__ = ["brief", "ingest", "pipeline", "rank"]
+__all__ = ["brief", "ingest", "pipeline", "pull", "rank"]

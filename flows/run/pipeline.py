@@ -1,5 +1,7 @@
-"""Flow `pipeline`: ingest -> rank (only when something new or revised was loaded) -> the briefings due.
+"""Flow `pipeline`: pull -> ingest -> rank (only when something new or revised was loaded) -> the briefings due.
 
+Pull fetches the configured sources' new tables into the inbox first; a source that cannot be pulled
+is said in one line (the run ends "Completed with faults") and the rest of the pipeline still runs.
 Each stage runs as a subflow, so the Prefect UI shows it with its own artifacts. Stages take the
 warehouse lock one at a time (flows/warehouse/locks.py), so two pipelines started together queue instead of
 failing (with a Prefect server, a whole run at a time: the run holds the server's concurrency limit;
@@ -24,6 +26,7 @@ from flows.config.settings import Settings, load_settings
 from flows.core.worktime import own_work
 from flows.ingest.flow import ingest
 from flows.ingest.report import REJECTED_STATE
+from flows.pull.flow import pull
 from flows.rank.flow import rank
 from flows.rank.marts import catalog_changed_since_build
 from flows.run.alerts import alert_operators
@@ -111,7 +114,7 @@ def pipeline(
     config_dir: str | None = None,
     db: str | None = None,
 ) -> dict:
-    """Ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`).
+    """Pull the configured sources, ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`).
 
     Ends Failed when a stage failed (a send, a guard), "Completed with rejections" when files were rejected.
     """
@@ -140,6 +143,7 @@ def pipeline(
         return state.result(raise_on_failure=False) if ok else None
 
     with run_limit():  # the Prefect limit once for the run, not once a stage (flows/warehouse/locks.py)
+        pull_result = stage("pull", lambda: pull(**where, db_path=str(settings.db_path), return_state=True))
         with warehouse_lock(settings.db_path):
             before, _, _ = read_watermark(settings)
             ingest_result = stage("ingest", lambda: ingest(db_path=str(settings.db_path), **where, return_state=True))
@@ -162,7 +166,7 @@ def pipeline(
     if failed:
         reasons = dict.fromkeys(r["outcome"].removeprefix("failed: ") for r in rows if r["outcome"].startswith("failed"))
         raise PipelineError(f"stage(s) failed: {', '.join(failed)}: {' | '.join(reasons)}")
-    result = {"kinds": to_send, "ingest": ingest_result, "ranked": rank_result is not None,
+    result = {"kinds": to_send, "pull": pull_result, "ingest": ingest_result, "ranked": rank_result is not None,
               "rank": rank_result, "briefings": briefings, "stages": rows}
     if flagged:
         return Completed(name=REJECTED_STATE, message="; ".join(flagged), data=result)
