@@ -7,10 +7,10 @@ the tests run as root), on a free high port with a self-signed certificate the c
 from __future__ import annotations
 
 import asyncio
+import grp
 import hashlib
 import os
 import pwd
-import grp
 import shutil
 import socket
 import subprocess
@@ -45,11 +45,12 @@ def wait_port(port: int, timeout: float = 20.0) -> None:
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
     """(certificate, key) for 127.0.0.1, made with `cryptography`."""
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
@@ -111,6 +112,7 @@ ssl_cert = <{cert}
 ssl_key = <{key}
 log_path = {folder}/dovecot.log
 auth_mechanisms = plain
+auth_failure_delay = 0
 mail_location = maildir:{folder}/mail/%u
 passdb {{
   driver = passwd-file
@@ -132,6 +134,9 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 """)
     os.chmod(folder, 0o755)
