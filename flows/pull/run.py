@@ -92,7 +92,7 @@ def pull_source(con: duckdb.DuckDBPyConnection, settings: Settings, config: Pull
             from flows.pull.folder import pull_folder
 
             result.settling = with_retries(
-                lambda: pull_folder(source, landing, ledger.known_versions(con, source.code), clock(), dry_run),
+                lambda: pull_folder(source, landing, ledger.known_versions(con, source.code), time.time(), dry_run),
                 source.retries, source.backoff_s, sleep)
     except duckdb.Error:
         raise  # the warehouse itself: not the source's fault
