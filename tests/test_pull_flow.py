@@ -7,11 +7,11 @@ import time
 
 import duckdb
 import pytest
+from pull_servers import HOST, free_port
+from pull_world import csv_bytes, world
 
 from flows.brief.content import digest
 from flows.brief.content.queries import fetch
-from pull_servers import HOST, free_port
-from pull_world import csv_bytes, world
 
 
 @pytest.fixture
