@@ -118,3 +118,21 @@ def test_a_transfer_that_breaks_off_leaves_nothing_in_the_inbox(tmp_path):
     finally:
         con.close()
     assert ledger_rows(settings) == []
+
+
+def test_a_rebuilt_warehouse_keeps_the_provenance_and_the_pull_ledger(tmp_path):
+    from ingest_world import ingest
+
+    from flows.config.catalog import load_catalog
+    from flows.run.rebuild import rebuild
+
+    share = _share(tmp_path)
+    settings = world(tmp_path, [{"code": "nas", "kind": "folder", "url": str(share), "glob": "*.csv"}])
+    assert invoke(settings, "pull", "--no-prefect")[0] == 0
+    assert [r.status for r in ingest(settings)] == ["loaded"]
+    target = tmp_path / "rebuilt.duckdb"
+    rebuild(settings, load_catalog(settings.config_dir), target)
+    sql = "select file_name, provenance from raw.files"
+    assert ledger_rows(settings.with_overrides(db_path=target), sql) == ledger_rows(settings, sql) == [
+        ("金华市2026年10月.csv", f"{share}/金华市2026年10月.csv")]
+    assert len(ledger_rows(settings.with_overrides(db_path=target))) == 1
