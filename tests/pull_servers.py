@@ -190,6 +190,7 @@ class BureauSite:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out at once, as a real web server sends them
 
             def log_message(self, *args):  # quiet
                 pass

@@ -63,6 +63,13 @@ class Landing:
         self.con, self.settings, self.source_code, self.clock = con, settings, source_code, clock
         self.partial = settings.home / "pull" / "partial"
         self.landed = Landed()
+        self._seen: dict[str, ledger.Seen | None] = {}
+
+    def last_seen(self, remote_id: str) -> ledger.Seen | None:
+        """The item's latest recorded version (read once a run: the fetcher asks first, then the landing)."""
+        if remote_id not in self._seen:
+            self._seen[remote_id] = ledger.last_seen(self.con, self.source_code, remote_id)
+        return self._seen[remote_id]
 
     def receive(self, item: Item, chunks: Iterable[bytes], expected_size: int | None = None) -> None:
         """Write the item's bytes (a stream of chunks) if they are new; discard them otherwise."""
@@ -87,7 +94,8 @@ class Landing:
         entry = dict(source_code=self.source_code, remote_id=item.remote_id, version=item.version or sha,
                      sha256=sha, size_bytes=size, provenance=item.provenance, etag=item.etag,
                      last_modified=item.last_modified)
-        last = ledger.last_seen(self.con, self.source_code, item.remote_id)
+        last = self.last_seen(item.remote_id)
+        self._seen.pop(item.remote_id, None)  # recorded below: read again if asked again
         if last is not None and last.sha256 == sha:
             self.landed.unchanged += 1
             ledger.record(self.con, ledger.Entry(**entry, file_name=None), self.clock())

@@ -100,7 +100,7 @@ def listing_links(http: Polite, source: WebSource) -> list[tuple[str, str]]:
 
 def fetch_table(http: Polite, source: WebSource, landing: Landing, url: str, label: str) -> None:
     """One conditional GET; a 304 or the same bytes again changes nothing."""
-    seen = ledger.last_seen(landing.con, source.code, url)
+    seen = landing.last_seen(url)
     headers = {}
     if seen is not None and seen.etag:
         headers["If-None-Match"] = seen.etag
