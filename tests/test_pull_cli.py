@@ -89,6 +89,8 @@ def test_the_shipped_config_pulls_nothing():
      "sources[0] (code w).charset: Value error, unknown charset 'gbkk'"),
     ({"code": "f", "kind": "folder", "url": "s3://b/p", "options": {"secret": "abc"}},
      "sources[0] (code f).options: Value error, ['secret'] look like secrets"),
+    ({"code": "f", "kind": "folder", "url": "sftpp://host/share"},
+     "sources[0] (code f).url: Value error, sftpp:// is not a file system fsspec knows"),
     ({"code": "f", "kind": "ftp", "url": "ftp://x"},
      "sources[0] (code f): Input tag 'ftp' found using 'kind' does not match any of the expected tags"),
 ])

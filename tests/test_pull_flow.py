@@ -48,3 +48,11 @@ def test_pipeline_pulls_then_ingests_while_a_source_is_down(prefect_harness, two
     again = pipeline(kinds=[], home=str(settings.home), config_dir=str(settings.config_dir), return_state=True)
     stages = {r["stage"]: r["outcome"] for r in again.result()["stages"]}
     assert "2 run(s) in a row" in stages["pull"] and stages["rank"].startswith("skipped")
+
+    # the pull flow alone (the `pull` deployment, `bipin pull`): one source, its state says the fault
+    from flows.pull.flow import pull
+
+    alone = pull(source="city_mail", home=str(settings.home), config_dir=str(settings.config_dir), return_state=True)
+    assert alone.name == "Completed with faults" and "3 run(s) in a row" in alone.message
+    out = alone.result()
+    assert out["failing"] == ["city_mail"] and out["n_pulled"] == 0 and len(out["lines"]) == 1

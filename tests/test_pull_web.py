@@ -135,3 +135,19 @@ def test_a_failing_site_is_said_in_one_line(tmp_path, case):
     assert expected in result.fault and "\n" not in result.line()
     assert ledger_rows(settings, "select fault_kind from pull.source_status") == [
         ({"down": "network", "garbage": "garbage", "timeout": "timeout"}[case],)]
+
+
+def test_the_cli_says_a_gone_link_as_a_warning(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli.app import app
+
+    with BureauSite() as site:
+        site.pages["/tjsj/"] = listing([("/upload/2026/gone.xls", "已撤下的表"), ("/tjsj/202610.html", "主要指标")])
+        site.pages["/tjsj/202610.html"] = Page(table_page(), "text/html; charset=gbk")
+        settings = world(tmp_path, [_source(site, delay_s=0)])
+        result = CliRunner().invoke(app, ["--config", str(settings.config_dir), "--home", str(settings.home),
+                                          "pull", "--no-prefect"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "pull jinhua_web: 1 new file(s): 主要指标.html" in result.output
+    assert f"warning: pull jinhua_web: {site.url}/upload/2026/gone.xls is gone (HTTP 404)" in result.output

@@ -42,7 +42,7 @@ def pull(
                       "shows how): nothing to fetch")
         raise typer.Exit(EXIT_OK)
     if no_prefect:
-        lines, failing = _plain(app_state, config, chosen, dry_run)
+        lines, failing, warnings = _plain(app_state, config, chosen, dry_run)
     else:
         settings = app_state.prefect_ready()
         settings.prefect_home.mkdir(parents=True, exist_ok=True)
@@ -50,30 +50,33 @@ def pull(
 
         out = pull_flow(source=source, dry_run=dry_run, config_dir=str(settings.config_dir),
                         db_path=str(settings.db_path), home=str(settings.home))
-        lines, failing = out["lines"], out["failing"]
+        lines, failing, warnings = out["lines"], out["failing"], out["warnings"]
     for line, code in zip(lines, [s.code for s in chosen], strict=True):
         if code in failing:
             err_console.print(Text(line, style="bold red"), highlight=False, soft_wrap=True)
         else:
             console.print(line, highlight=False, soft_wrap=True)
+    for line in warnings:
+        err_console.print(Text.assemble(("warning: ", "yellow"), line), highlight=False, soft_wrap=True)
     if not dry_run and not failing:
         console.print("next: `bipin ingest` loads what was pulled (`bipin run` and the hourly pipeline do both)")
     raise typer.Exit(EXIT_REJECTED if failing else EXIT_OK)
 
 
-def _plain(app_state, config, chosen, dry_run: bool) -> tuple[list[str], list[str]]:
+def _plain(app_state, config, chosen, dry_run: bool) -> tuple[list[str], list[str], list[str]]:
     from flows.pull.run import pull_source
     from flows.warehouse.db import open_warehouse
 
-    lines, failing = [], []
+    lines, failing, warnings = [], [], []
     with app_state.warehouse():
         for src in chosen:
             with open_warehouse(app_state.settings) as con:
                 result = pull_source(con, app_state.settings, config, src, dry_run=dry_run)
             lines.append(result.line())
+            warnings += [f"pull {src.code}: {w}" for w in result.warnings]
             if not result.ok:
                 failing.append(src.code)
-    return lines, failing
+    return lines, failing, warnings
 
 
 def register(app: typer.Typer) -> None:

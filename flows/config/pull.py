@@ -118,6 +118,19 @@ class FolderSource(_Source):
     settle_s: float = Field(default=60.0, ge=0)  # a file changed this recently may still be being written: next time
     options: dict[str, str | int | float | bool] = {}  # fsspec storage options that are not secret (port, region)
 
+    @field_validator("url")
+    @classmethod
+    def _known_protocol(cls, v: str) -> str:
+        from fsspec.registry import known_implementations
+
+        protocol = v.split("://", 1)[0] if "://" in v else "file"
+        if protocol not in known_implementations:
+            from flows.config.names import did_you_mean
+
+            raise ValueError(f"{protocol}:// is not a file system fsspec knows (a folder path, sftp://, s3://, "
+                             f"smb://, ...){did_you_mean(protocol, known_implementations)}")
+        return v
+
     @field_validator("options")
     @classmethod
     def _no_secret(cls, v: dict) -> dict:

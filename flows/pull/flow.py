@@ -38,6 +38,7 @@ def summary(results: list[SourceResult]) -> dict:
         "n_pulled": sum(len(r.pulled) for r in results),
         "failing": [r.code for r in results if not r.ok],
         "lines": [r.line() for r in results],
+        "warnings": [f"pull {r.code}: {w}" for r in results for w in r.warnings],
         "sources": [{"source": r.code, "kind": r.kind, "pulled": len(r.pulled), "unchanged": r.unchanged,
                      "duplicates": len(r.duplicates), "outcome": "ok" if r.ok else r.line(), "seconds": r.seconds}
                     for r in results],
