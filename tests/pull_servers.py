@@ -18,19 +18,14 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from brief_smtp import free_port, make_cert
+
 HOST = "127.0.0.1"
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def wait_port(port: int, timeout: float = 20.0) -> None:
@@ -41,31 +36,6 @@ def wait_port(port: int, timeout: float = 20.0) -> None:
                 return
         time.sleep(0.05)
     raise RuntimeError(f"nothing listens on {HOST}:{port} after {timeout} s")
-
-
-def self_signed(folder: Path) -> tuple[Path, Path]:
-    """(certificate, key) for 127.0.0.1, made with `cryptography`."""
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
-    now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
-            .not_valid_after(now + timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(HOST))]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 class Dovecot:
@@ -96,7 +66,7 @@ def dovecot():
     run_as = "nobody" if os.geteuid() == 0 else pwd.getpwuid(os.getuid()).pw_name
     entry = pwd.getpwnam(run_as)
     group = grp.getgrgid(entry.pw_gid).gr_name
-    cert, key = self_signed(folder)
+    cert, key = make_cert(folder)  # self-signed for 127.0.0.1, as the SMTP tests use
     port = free_port()
     (folder / "passwd").write_text(f"{Dovecot.user}:{{PLAIN}}{Dovecot.password}\n")
     (folder / "dovecot.conf").write_text(f"""

@@ -68,8 +68,3 @@ def record_status(con: duckdb.DuckDBPyConnection, source_code: str, when: dateti
     return con.execute("select failing_since, n_failures from pull.source_status where source_code = ?",
                        [source_code]).fetchone()
 
-
-def failing_sources(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    cur = con.execute(load_sql("pull/failing_sources"))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
