@@ -56,3 +56,15 @@ def test_pipeline_pulls_then_ingests_while_a_source_is_down(prefect_harness, two
     assert alone.name == "Completed with faults" and "3 run(s) in a row" in alone.message
     out = alone.result()
     assert out["failing"] == ["city_mail"] and out["n_pulled"] == 0 and len(out["lines"]) == 1
+
+
+@pytest.mark.e2e
+def test_a_mailbox_password_can_come_from_a_prefect_secret_block(prefect_harness, tmp_path):
+    from prefect.blocks.system import Secret
+
+    from flows.config.pull import MailboxSource
+
+    Secret(value="from-the-block").save("bipin-test-pull-password", overwrite=True)
+    source = MailboxSource(code="m", kind="mailbox", host=HOST, user="u", password_env="BIPIN_TEST_UNSET_VARIABLE",
+                           password_block="bipin-test-pull-password")
+    assert source.password() == "from-the-block"

@@ -148,3 +148,13 @@ def test_a_refused_login_is_retried_then_said_in_one_line_without_the_password(s
     assert "wrong-password-xyz" not in repr(status) + result.line()
     [again] = pull_once(settings, sleep=waits.append)
     assert again.n_failures == 2 and again.failing_since == result.failing_since
+
+
+def test_a_password_variable_that_is_not_set_is_said_as_such(server, folder, tmp_path, monkeypatch):
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    settings = world(tmp_path, [_source(server, folder)])
+    [result] = pull_once(settings)
+    assert result.fault == (f"no password for 127.0.0.1:{server.port} ({server.user}, {folder}): ${PASSWORD_ENV} is "
+                            "not set; export it in the environment of the process that runs the flows (or name a "
+                            "Prefect Secret block in password_block)")
+    assert ledger_rows(settings, "select fault_kind from pull.source_status") == [("login",)]

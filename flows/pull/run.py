@@ -5,6 +5,7 @@ Plain functions: the Prefect flow (flow.py) and `bipin pull` call pull_source on
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,10 @@ def pull_source(con: duckdb.DuckDBPyConnection, settings: Settings, config: Pull
     started = time.perf_counter()
     result = SourceResult(source.code, source.kind)
     landing = Landing(con, settings, source.code, clock)
+    missing = _missing_secret(source)
+    if missing:
+        result.fault_kind, result.fault = "login", missing
+        return _finish(con, source, result, dry_run, clock, started)
     try:
         # each attempt reads the ledger again: what a broken attempt landed is not fetched twice
         if isinstance(source, MailboxSource):
@@ -102,12 +107,25 @@ def pull_source(con: duckdb.DuckDBPyConnection, settings: Settings, config: Pull
     landed = landing.landed
     result.pulled, result.unchanged, result.duplicates = landed.pulled, landed.unchanged, landed.duplicates
     result.would_pull = landed.would_pull
+    return _finish(con, source, result, dry_run, clock, started)
+
+
+def _finish(con, source, result: SourceResult, dry_run: bool, clock, started: float) -> SourceResult:
+    """Record the source's outcome (not on a dry run) and time it."""
     if not dry_run:
         error = result.fault or ("; ".join(result.failures) if result.failures else None)
         kind = result.fault_kind or ("links" if result.failures else None)
         result.failing_since, result.n_failures = ledger.record_status(con, source.code, clock(), error, kind)
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _missing_secret(source) -> str | None:
+    """The one line for a password variable that is named but not set (rather than a refused login)."""
+    if source.password_env and not os.environ.get(source.password_env) and not source.password_block:
+        return (f"no password for {where(source)}: ${source.password_env} is not set; export it in the "
+                "environment of the process that runs the flows (or name a Prefect Secret block in password_block)")
+    return None
 
 
 def _scrub(line: str, source) -> str:
