@@ -54,9 +54,10 @@ class Dovecot:
         context = ssl.create_default_context(cafile=str(self.ca_file))
         return MailBox(self.host, self.port, ssl_context=context).login(self.user, self.password)
 
-    def append(self, message: bytes, folder: str = "INBOX") -> None:
+    def append(self, message: bytes, folder: str = "INBOX", received=None) -> None:
+        """Deliver a message; `received` (an aware datetime) is its arrival date, which IMAP SINCE reads."""
         with self.mailbox() as box:
-            box.append(message, folder)
+            box.append(message, folder, dt=received)
 
 
 @contextmanager

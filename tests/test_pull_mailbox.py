@@ -158,3 +158,18 @@ def test_a_password_variable_that_is_not_set_is_said_as_such(server, folder, tmp
                             "not set; export it in the environment of the process that runs the flows (or name a "
                             "Prefect Secret block in password_block)")
     assert ledger_rows(settings, "select fault_kind from pull.source_status") == [("login",)]
+
+
+def test_messages_before_since_and_with_no_filter_set(server, folder, tmp_path, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    monkeypatch.setenv(PASSWORD_ENV, server.password)
+    china = timezone(timedelta(hours=8))
+    server.append(mail("统计月报", BUREAU, {"旧表2025年12月.csv": csv_bytes()}, "<old@tjj.jinhua.gov.cn>"), folder,
+                  received=datetime(2025, 12, 20, 9, tzinfo=china))
+    server.append(mail("统计月报", BUREAU, {CSV_NAME: csv_bytes(revised_rows("8.4"))}, "<new@tjj.jinhua.gov.cn>"),
+                  folder, received=datetime(2026, 11, 19, 9, tzinfo=china))
+    settings = world(tmp_path, [_source(server, folder, since="2026-01-01", after="keep")])
+    assert pull_once(settings)[0].pulled == [CSV_NAME]
+    everything = world(tmp_path / "all", [_source(server, folder, senders=[], subject_contains=[], after="keep")])
+    assert sorted(pull_once(everything)[0].pulled) == sorted([CSV_NAME, "旧表2025年12月.csv"])
