@@ -48,6 +48,12 @@ def test_a_source_that_is_down_is_said_in_one_line_and_the_others_still_pull(tmp
     assert "check the host, the port and the network" in lines[0]
     assert lines[1] == "pull nas: 1 new file(s): 金华市2026年10月.csv"
     assert inbox(settings) == {"金华市2026年10月.csv"}
+    code, out = invoke(settings, "status")
+    assert code == 0 and "pull sources (pull.source_status)" in out
+    row = next(line for line in out.splitlines() if "city_mail" in line)
+    assert "cannot reach" in row and "│ 1 " in row  # one run failed so far
+    assert next(line for line in out.splitlines() if "│ nas" in line).rstrip(" │").endswith("ok")
+    assert "45 8-18 * * 1-5" in out  # the pull schedule among the jobs
 
 
 def test_pulled_files_carry_their_origin_into_explain(tmp_path):
