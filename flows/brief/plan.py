@@ -17,12 +17,15 @@ from flows.brief.content import collect
 from flows.brief.content import queries as q
 from flows.brief.delivery import ledger
 from flows.brief.delivery.outcome import SendResult
+from flows.brief.delivery.post import ChatPost, deliver_posts
 from flows.brief.delivery.redact import scrub
 from flows.brief.delivery.send import Outgoing, deliver_batch
 from flows.brief.render import charts
+from flows.brief.render.chat import compose_post
 from flows.brief.render.compose import compose
 from flows.brief.request import PlanError, local_now, parse_as_of, parse_week  # noqa: F401 (callers use plan.*)
 from flows.config.catalog import Catalog, load_catalog
+from flows.config.channels import Channel, load_channels, select_channels
 from flows.config.delivery import DeliveryConfig, load_delivery_config
 from flows.config.recipients import KINDS, Recipient, load_recipients, select
 from flows.config.settings import Settings
@@ -46,6 +49,7 @@ class Plan:
     operators: tuple[Recipient, ...]
     problems: tuple[str, ...]
     dry_run: bool = False
+    channels: tuple[Channel, ...] = ()  # work-group robots that post this kind's leader block
     token: str = field(default_factory=lambda: uuid.uuid4().hex)  # names this run in the shared cache
     # names the warehouse's state (path and queries.reads_state) the run's reads share with other runs
     reads_key: str | None = None
@@ -55,7 +59,7 @@ class Plan:
 class RenderOutcome:
     email: str
     name: str
-    outgoing: Outgoing | None
+    outgoing: Outgoing | ChatPost | None
     status: str = "ready"     # ready / blocked / failed_render
     detail: str = ""
 
@@ -96,7 +100,8 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
     everyone = load_recipients(settings.config_dir, catalog)
     cfg = load_delivery_config(settings.config_dir)
     chosen = tuple(select(everyone, kind, wanted, recipients))
-    if recipients and not chosen:
+    robots = tuple(select_channels(load_channels(settings.config_dir, catalog), kind, wanted, recipients))
+    if recipients and not chosen and not robots:
         raise PlanError(f"--recipient {', '.join(recipients)}: nobody by that address gets {kind} briefings")
     operators = tuple(select(everyone, "digest"))
     con = open_db(settings, read_only=dry_run)
@@ -123,11 +128,16 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
         con.close()
     reads_key = f"{settings.db_path.resolve()}#{state}" if state else None
     plan = Plan(kind, moment, target, label, parse_week(week, moment), chosen, operators, tuple(problems), dry_run,
-                reads_key=reads_key)
+                robots, reads_key=reads_key)
     # the render tasks of this run ask the shared cache for the same two files: read once per run
     shared(plan, ("catalog",), lambda: catalog)
     shared(plan, ("delivery",), lambda: cfg)
     return plan
+
+
+def audience(plan: Plan) -> tuple:
+    """Everyone a run renders for: the email recipients, then the robots."""
+    return (*plan.recipients, *plan.channels)
 
 
 def build_briefing(con, catalog: Catalog, plan: Plan, r: Recipient, cfg: DeliveryConfig,
@@ -191,13 +201,14 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
     con = open_db(settings, read_only=True)
     try:
         # the reads once per run: every focus of a run asks for the same period and moment
-        reads = q.RunReads(con, [g for x in plan.recipients for g in x.groups], [x.place for x in plan.recipients],
+        everyone = audience(plan)
+        reads = q.RunReads(con, [g for x in everyone for g in x.groups], [x.place for x in everyone],
                            lambda key, make: shared_reads(plan, key, make))
         windows = None
         if plan.kind == "weekly":  # the trend windows of every focus in one query (see focus_rankings.sql)
             windows = shared(plan, ("weekly-windows",), lambda: collect.focus_windows(
-                con, [x.place for x in plan.recipients], [g for x in plan.recipients for g in x.groups],
-                plan.period, cfg.trend_periods, *collect.window_needs(reads, plan.recipients, plan.as_of)))
+                con, [x.place for x in everyone], [g for x in everyone for g in x.groups],
+                plan.period, cfg.trend_periods, *collect.window_needs(reads, everyone, plan.as_of)))
             if r.groups:  # the chart needs only the window: drawn (charts.py's thread) while the tables are read
                 charts.draw_soon(collect.weekly_chart(collect.focus_window(windows, r), r, cfg.trend_periods))
         return build_briefing(reads, catalog, plan, r, cfg, windows)
@@ -215,6 +226,8 @@ def render_for(settings: Settings, plan: Plan, r: Recipient) -> RenderOutcome:
         if isinstance(common, collect.BlankBriefing):
             raise common
         b = replace(common, recipient=r, context=replace(common.context, recipient_name=r.name))
+        if isinstance(r, Channel):
+            return RenderOutcome(r.email, r.name, compose_post(b, r))
         return RenderOutcome(r.email, r.name, compose(b, cfg, plan.as_of, r.name, r.email, settings.timezone))
     except collect.BlankBriefing as exc:
         return RenderOutcome(r.email, r.name, None, "blocked", exc.detail())
@@ -232,8 +245,9 @@ def _capture(fn, *args):
         return exc
 
 
-def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bool) -> list[SendResult]:
-    """Through the ledger to the outbox or SMTP; a dry run only says what it would do."""
+def deliver(settings: Settings, items: list[Outgoing | ChatPost], resend: bool, dry_run: bool) -> list[SendResult]:
+    """Through the ledger to the outbox, SMTP or the robots' webhooks; a dry run only says what it would do
+    (for a robot, the exact JSON body it would post)."""
     cfg = load_delivery_config(settings.config_dir)
     if dry_run:
         con = open_db(settings, read_only=True)
@@ -243,15 +257,19 @@ def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bo
             for o in items:
                 row = ledger.lookup(con, o.kind, o.period_key, o.email) if has_ledger else None
                 decision, why = ledger.decide(row, resend)
+                would = f"would post {o.shown()}" if isinstance(o, ChatPost) else "would send"
                 out.append(SendResult(o.email, o.name, "dry_run" if decision == "send" else "skipped",
-                                             why or "would send", o.subject))
+                                      why or would, o.subject))
             return out
         finally:
             con.close()
     con = open_db(settings, read_only=False)
     try:
-        return deliver_batch(items, cfg, con, settings.outbox, resend=resend,
-                             clock=lambda: local_now(settings.timezone))
+        clock = lambda: local_now(settings.timezone)  # noqa: E731
+        emails = [o for o in items if not isinstance(o, ChatPost)]
+        posts = [o for o in items if isinstance(o, ChatPost)]
+        return ((deliver_batch(emails, cfg, con, settings.outbox, resend=resend, clock=clock) if emails else [])
+                + deliver_posts(posts, cfg, con, settings.outbox, resend=resend, clock=clock))
     except Exception as exc:  # what Prefect stores of a failed task must not carry the password either
         raise DeliveryError(scrub(f"{type(exc).__name__}: {exc}")) from None
     finally:

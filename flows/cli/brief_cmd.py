@@ -65,7 +65,7 @@ def brief_command(
     period: Annotated[str | None, typer.Option("--period", help="Period to brief, e.g. 2026-10 or 2026年1-10月 (default: newest).")] = None,
     week: Annotated[str | None, typer.Option("--week", help="ISO week of a weekly dispatch, e.g. 2026-W47 (default: this week).")] = None,
     place: Annotated[list[str] | None, typer.Option("--place", help="Only recipients focused on this place (code or name); repeatable.")] = None,
-    recipient: Annotated[list[str] | None, typer.Option("--recipient", help="Only this email address; repeatable.")] = None,
+    recipient: Annotated[list[str] | None, typer.Option("--recipient", help="Only this email address or robot channel (dingtalk:wuyi-leaders); repeatable.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Render and report; send nothing, write no ledger row.")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="Send again even if the ledger says it was sent.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Render from the data known at this time, e.g. 2026-11-23T08:00.")] = None,

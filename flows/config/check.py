@@ -34,6 +34,15 @@ def check_recipients(config_dir: Path, catalog: Catalog | None) -> list[str]:
     return _problems(lambda: load_recipients(config_dir, catalog), RecipientError)
 
 
+def check_channels(config_dir: Path, catalog: Catalog | None) -> list[str]:
+    """`channels:` in recipients.yaml: robot kind, place, groups, kinds, token and secret names, webhook."""
+    from flows.config.channels import ChannelError, load_channels
+
+    if catalog is None:
+        return []  # judged against the catalog; its own problems are listed already
+    return _problems(lambda: load_channels(config_dir, catalog), ChannelError)
+
+
 def check_delivery(config_dir: Path, catalog: Catalog | None) -> list[str]:
     """delivery.yaml (or `delivery:` in settings.yaml): mode, SMTP, limits."""
     from flows.config.delivery import DeliveryConfigError, load_delivery_config
@@ -76,6 +85,7 @@ def _problems(load: Callable[[], object], error: type[Exception]) -> list[str]:
 VALIDATORS: list[tuple[str, Validator]] = [
     ("catalog", check_catalog),
     ("recipients", check_recipients),
+    ("channels", check_channels),
     ("delivery", check_delivery),
     ("schedules", check_schedules),
     ("targets", check_targets),

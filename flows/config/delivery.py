@@ -13,6 +13,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from flows.config.channels import ChatConfig
+
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same objects, ~6x faster
 
 
@@ -38,6 +40,7 @@ class DeliveryConfig(BaseModel):
     from_address: str = "bipin@example.gov.cn"
     from_name: str = "比拼简报"
     smtp: SmtpConfig = SmtpConfig()
+    chat: ChatConfig = ChatConfig()                   # robot posts (config/recipients.yaml `channels:`)
     max_data_age_days: int = Field(default=62, ge=1)  # newest loaded file older than this: nothing is sent
     release_lag_days: int = Field(default=25, ge=0)   # a period is overdue this many days after its month ends
     retries: int = Field(default=3, ge=0)             # extra attempts for a transient SMTP failure

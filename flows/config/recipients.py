@@ -121,7 +121,9 @@ def _decode(path: Path) -> str:
     raise RecipientError(f"{path}: neither UTF-8 nor GBK; save it from Excel as 'CSV UTF-8'")
 
 
-def _validated(raw: dict, catalog: Catalog, where: str) -> Recipient:
+def resolve_focus(raw: dict, catalog: Catalog) -> list[str]:
+    """raw's place as a code and its groups as codes (none named: every group the place belongs to now),
+    in place; returns the problems found. Recipients and robot channels (channels.py) read them alike."""
     problems = []
     place = raw.get("place")
     if place is not None:
@@ -141,6 +143,11 @@ def _validated(raw: dict, catalog: Catalog, where: str) -> Recipient:
         groups = [g.code for g in catalog.groups
                   if any(m.place == raw["place"] and m.valid_to is None for m in catalog.memberships(g))]
     raw["groups"] = tuple(groups)
+    return problems
+
+
+def _validated(raw: dict, catalog: Catalog, where: str) -> Recipient:
+    problems = resolve_focus(raw, catalog)
     kinds = []
     for k in raw.get("kinds") or ["weekly"]:
         if str(k).strip().lower() not in KIND_WORDS and str(k).strip() not in KIND_WORDS:
