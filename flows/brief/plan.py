@@ -30,8 +30,9 @@ from flows.config.delivery import DeliveryConfig, load_delivery_config
 from flows.config.recipients import KINDS, Recipient, load_recipients, select
 from flows.config.settings import Settings
 from flows.config.targets import load_targets
+from flows.config.units import load_units, unit_rows
 from flows.core.periods import parse_period
-from flows.warehouse.db import connect, sync_catalog
+from flows.warehouse.db import connect, sync_catalog, sync_units
 
 
 class DeliveryError(Exception):
@@ -108,6 +109,7 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
     try:
         if not dry_run:
             sync_catalog(con, catalog, load_targets(settings.config_dir, catalog))
+            sync_units(con, unit_rows(load_units(settings.config_dir, catalog)))
         problems = guards.run_problems(q.warehouse_state(con, moment), moment, cfg.max_data_age_days)
         problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:
@@ -221,7 +223,7 @@ def render_for(settings: Settings, plan: Plan, r: Recipient) -> RenderOutcome:
     try:
         catalog = shared(plan, ("catalog",), lambda: load_catalog(settings.config_dir))
         cfg = shared(plan, ("delivery",), lambda: load_delivery_config(settings.config_dir))
-        common = shared(plan, ("focus", r.place, r.groups),
+        common = shared(plan, ("focus", r.place, r.groups, r.unit),  # a unit's briefing opens with its own
                         lambda: _capture(_briefing_for_focus, settings, plan, r, catalog, cfg))
         if isinstance(common, collect.BlankBriefing):
             raise common

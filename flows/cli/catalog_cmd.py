@@ -16,8 +16,9 @@ def check(ctx: typer.Context) -> None:
     """Validate every config file and print a summary of the catalog.
 
     Checks places, groups, indicators, sources, benchmarks, recipients (with their CSV lists),
-    delivery, the schedules in settings.yaml and targets.yaml; each problem is one line with the file, the key,
-    what is expected and, when something close exists, "did you mean". Exit code 2 when any is found.
+    delivery, the schedules in settings.yaml, targets.yaml and units.yaml; each problem is one line with the
+    file, the key, what is expected and, when something close exists, "did you mean". Exit code 2 when any
+    is found.
 
     Example: bipin --config config catalog check
     """

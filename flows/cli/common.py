@@ -20,6 +20,7 @@ from rich.text import Text
 from flows.config.catalog import Catalog, CatalogError, load_catalog
 from flows.config.settings import Settings, prepare_prefect_env
 from flows.config.targets import load_targets
+from flows.config.units import load_units
 
 console = Console(markup=False)
 err_console = Console(stderr=True, markup=False)
@@ -39,6 +40,7 @@ class AppState:
             try:
                 catalog = load_catalog(self.settings.config_dir)
                 load_targets(self.settings.config_dir, catalog)  # the stages mirror them: a mistake stops here
+                load_units(self.settings.config_dir, catalog)
                 self._catalog = catalog
             except CatalogError as exc:
                 fail(str(exc))

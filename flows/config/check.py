@@ -66,6 +66,22 @@ def check_targets(config_dir: Path, catalog: Catalog | None) -> list[str]:
     return validate_targets(config_dir, catalog)
 
 
+def check_units(config_dir: Path, catalog: Catalog | None) -> list[str]:
+    """units.yaml when it exists: places, indicators, one lead each, every ranked indicator led; recipients'
+    units among their place's."""
+    from flows.config.recipients import RecipientError, load_recipients
+    from flows.config.units import read_units, recipient_unit_problems
+
+    if catalog is None:
+        return []  # judged against the catalog; its own problems are listed already
+    units, problems = read_units(config_dir, catalog)
+    try:
+        recipients = load_recipients(config_dir, catalog)
+    except RecipientError:
+        return problems  # listed under recipients
+    return problems + recipient_unit_problems(recipients, tuple(units))
+
+
 def check_pull(config_dir: Path, catalog: Catalog | None) -> list[str]:
     """pull.yaml when it exists: each source's kind, address, filters, and no secret written in it."""
     from flows.config.pull import PullConfigError, load_pull
@@ -89,6 +105,7 @@ VALIDATORS: list[tuple[str, Validator]] = [
     ("delivery", check_delivery),
     ("schedules", check_schedules),
     ("targets", check_targets),
+    ("units", check_units),
     ("pull", check_pull),
 ]
 

@@ -29,7 +29,7 @@ KIND_WORDS = {
 }
 CSV_COLUMNS = {
     "name": ("name", "姓名"), "email": ("email", "邮箱", "电子邮箱"), "place": ("place", "关注地区", "地区"),
-    "groups": ("groups", "比较组", "分组"), "kinds": ("kinds", "简报", "订阅"),
+    "groups": ("groups", "比较组", "分组"), "kinds": ("kinds", "简报", "订阅"), "unit": ("unit", "单位", "责任单位"),
 }
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
@@ -49,6 +49,7 @@ class Recipient(BaseModel):
     place: str | None = None          # focus place code; operators may have none
     groups: tuple[str, ...] = ()      # peer groups of interest, first = the main one
     kinds: tuple[Kind, ...] = ("weekly",)
+    unit: str | None = None           # a unit of `place` in units.yaml (经信局): its weekly opens with its indicators
     origin: str = ""                  # file and row it came from, for messages
 
     @field_validator("email")
@@ -107,6 +108,7 @@ def load_recipients_csv(path: Path, catalog: Catalog) -> list[Recipient]:
         raw["groups"] = [g for g in _SPLIT.split(raw.get("groups", "")) if g]
         raw["kinds"] = [k for k in _SPLIT.split(raw.get("kinds", "")) if k] or ["weekly"]
         raw["place"] = raw.get("place") or None
+        raw["unit"] = raw.get("unit") or None
         out.append(_validated(raw, catalog, f"{path}: row {row_number}"))
     return out
 
@@ -157,6 +159,8 @@ def _validated(raw: dict, catalog: Catalog, where: str) -> Recipient:
     raw["kinds"] = tuple(dict.fromkeys(kinds))
     if set(raw["kinds"]) - {"digest"} and not raw.get("place") and not problems:
         problems.append("a place is needed for weekly, monthly and quarterly briefings")
+    if raw.get("unit") and not raw.get("place") and not problems:
+        problems.append("a unit is one of a place's units (units.yaml): give the place too")
     email = raw.get("email", "")
     raw["origin"] = where
     if problems:
