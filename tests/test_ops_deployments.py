@@ -18,6 +18,7 @@ from tests.conftest import settings_file
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXPECTED = {  # name -> (flow name, cron, parameters)
     "ingest": ("pipeline", "0 * * * *", {"kinds": []}),
+    "pull": ("pull", "45 8-18 * * 1-5", {}),
     "weekly": ("brief", "0 8 * * 1", {"kind": "weekly"}),
     "monthly": ("brief", "0 9 20 * *", {"kind": "monthly"}),
     "quarterly": ("brief", "0 9 25 1,4,7,10 *", {"kind": "quarterly"}),
@@ -29,6 +30,7 @@ MANUAL = {  # what an operator passes with `prefect deployment run NAME -p ...`
                  "dry_run": True, "resend": True, "as_of": "2026-11-23T08:00:00", "force": False},
     "brief": {"kind": "weekly", "places": ["wuyi"], "period": "2026-10", "recipients": ["a@example.org"],
               "dry_run": True, "resend": True, "as_of": "2026-11-23T08:00:00"},
+    "pull": {"source": "jinhua_mail", "dry_run": True},
 }
 
 
@@ -39,7 +41,7 @@ def _declared() -> dict[str, dict]:
 def test_shipped_schedules_and_timezone():
     s = load_config(DEFAULT_CONFIG_DIR).schedules
     assert s.timezone == "Asia/Shanghai"
-    assert {name: s.cron(name) for name in ("ingest", "weekly", "monthly", "quarterly", "digest")} == {
+    assert {name: s.cron(name) for name in ("ingest", "pull", "weekly", "monthly", "quarterly", "digest")} == {
         name: cron for name, (_, cron, _) in EXPECTED.items() if cron
     }
 
@@ -58,7 +60,7 @@ def test_a_changed_schedule_is_reported_as_drift(tmp_path):
     parsed, _ = settings_file(tmp_path, "schedules:\n  weekly: '0 9 * * 1'\n  timezone: Asia/Urumqi\n")
     problems = prefect_yaml_mismatches(parsed.schedules)
     assert any(p.startswith("weekly: schedules") and "0 9 * * 1" in p for p in problems)
-    assert len(problems) == 5  # every scheduled deployment now disagrees on the timezone
+    assert len(problems) == 6  # every scheduled deployment now disagrees on the timezone
 
 
 def test_bad_cron_or_timezone_names_file_and_key(tmp_path):

@@ -72,6 +72,8 @@ def _build(settings: Settings, plan: p.Plan, results: list[SendResult], daily: b
             coverage = q.coverage(con, collect.months_back(until.date(), 12))
             extra += [digest.problem("partial", digest.partial_lines(coverage)),
                       digest.problem("stale", _overdue(con, until, cfg.release_lag_days))]
+            if q.table_exists(con, "pull.source_status"):  # sources the pull stage cannot reach
+                extra.append(digest.problem("pull", digest.pull_lines(q.fetch(con, "pull_failing"))))
     finally:
         con.close()
     title = "运维摘要" if daily else "运维摘要：需要处理的问题"

@@ -54,7 +54,7 @@ def check(ctx: typer.Context) -> None:
     table.add_row("benchmarks", str(len(cat.benchmarks)), ", ".join(b.focus for b in cat.benchmarks))
     table.add_row("sources", str(len(cat.sources)), ", ".join(s.code for s in cat.sources))
     console.print(table)
-    console.print(f"catalog OK; checked {', '.join(problems)}", style="green")
+    console.print(f"catalog OK; checked {', '.join(problems)}", style="green", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

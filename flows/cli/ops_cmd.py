@@ -169,6 +169,10 @@ def status(
     _table("data freshness per indicator", info.freshness,
            {"name": "indicator", "newest_period_label": "newest period", "last_loaded_at": "loaded",
             "n_periods": "periods"})
+    if info.pull_sources:
+        _table("pull sources (pull.source_status)", info.pull_sources,
+               {"source_code": "source", "last_run_at": "last run", "last_ok_at": "last ok",
+                "failing_since": "failing since", "n_failures": "runs failed", "outcome": "outcome"})
     _table(f"schedules ({settings.config.schedules.timezone})", info.schedule,
            {"job": "job", "cron": "cron", "last": "last", "next": "next", "last_sent": "last sent",
             "due_now": "due now"})

@@ -154,6 +154,8 @@ def explain(
                        f"{v['raw_value'] or ''} / {v['raw_growth'] or ''}", _num(v["value"]), _num(v["growth_pct"]),
                        f"{v['loaded_at']:%Y-%m-%d %H:%M}", "current" if v["is_current"] else "earlier", change)
     print_table(source)
+    for v in {v["file_name"]: v for v in versions if v.get("provenance")}.values():
+        console.print(f"{v['file_name']} was pulled from {v['provenance']}", highlight=False, soft_wrap=True)
     if len(versions) > 1:
         console.print(_revision_note(len(versions), sum(c == "revised" for c in changes)))
     basis = "增速 growth %" if ind.basis == "growth" else f"数值 value ({ind.unit})"

@@ -49,6 +49,13 @@ def check_units(config_dir: Path, catalog: Catalog | None) -> list[str]:
     return problems + recipient_unit_problems([*recipients, *robots], tuple(units))
 
 
+def check_pull(config_dir: Path, catalog: Catalog | None) -> list[str]:
+    """pull.yaml when it exists: each source's kind, address, filters, and no secret written in it."""
+    from flows.config.pull import PullConfigError, load_pull
+
+    return _problems(lambda: load_pull(config_dir), PullConfigError)
+
+
 def _problems(load: Callable[[], object], error: type[Exception]) -> list[str]:
     """A loader's complaint as the problem list (its message already names file, key and fix)."""
     try:
@@ -61,6 +68,7 @@ def _problems(load: Callable[[], object], error: type[Exception]) -> list[str]:
 VALIDATORS: list[tuple[str, Validator]] = [
     ("channels", check_channels),
     ("units", check_units),
+    ("pull", check_pull),
 ]
 
 

@@ -25,6 +25,7 @@ class Schedules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     timezone: str = DEFAULT_TIMEZONE  # settings.yaml's top-level `timezone` when left out
     ingest: str = "0 * * * *"               # hourly: pick up new files, re-rank if anything changed
+    pull: str = "45 8-18 * * 1-5"           # work hours, before each hourly ingest: fetch the bureaus' tables
     weekly: str = "0 8 * * 1"               # Monday 08:00: 每周调度
     monthly: str = "0 9 20 * *"             # the 20th, after the bureau's mid-month release: 每月通报
     quarterly: str = "0 9 25 1,4,7,10 *"    # the 25th of the month after each quarter: 每季晒拼
@@ -38,7 +39,7 @@ class Schedules(BaseModel):
             raise ValueError(problem)
         return v
 
-    @field_validator("ingest", "weekly", "monthly", "quarterly", "digest")
+    @field_validator("ingest", "pull", "weekly", "monthly", "quarterly", "digest")
     @classmethod
     def _cron(cls, v: str) -> str:
         try:

@@ -16,6 +16,7 @@ from prefect import flow
 from flows.brief.delivery.outcome import SendResult
 from flows.config.settings import load_settings
 from flows.ingest.flow import ingest as _ingest
+from flows.pull.flow import pull as _pull
 from flows.rank.flow import rank as _rank
 from flows.run.alerts import alert_operators
 from flows.run.pipeline import pipeline
@@ -28,6 +29,7 @@ def _with_alert(stage_flow):
 
 
 ingest = _with_alert(_ingest)
+pull = _with_alert(_pull)
 rank = _with_alert(_rank)
 
 
@@ -42,4 +44,4 @@ def brief(kind: str, period: str | None = None, week: str | None = None, places:
                      dry_run=dry_run, resend=resend, as_of=as_of)
 
 
-__all__ = ["brief", "ingest", "pipeline", "rank"]
+__all__ = ["brief", "ingest", "pipeline", "pull", "rank"]

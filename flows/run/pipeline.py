@@ -1,5 +1,7 @@
-"""Flow `pipeline`: ingest -> rank (only when something new or revised was loaded) -> the briefings due.
+"""Flow `pipeline`: pull -> ingest -> rank (only when something new or revised was loaded) -> the briefings due.
 
+Pull fetches the configured sources' new tables into the inbox first; a source that cannot be pulled
+is said in one line (the run ends "Completed with faults") and the rest of the pipeline still runs.
 Each stage runs as a subflow, so the Prefect UI shows it with its own artifacts. Stages take the
 warehouse lock one at a time (flows/warehouse/locks.py), so two pipelines started together queue instead of
 failing (with a Prefect server, a whole run at a time: the run holds the server's concurrency limit;
@@ -18,11 +20,13 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.states import Completed
 
+from flows.config.pull import PullConfigError, load_pull
 from flows.config.schedules import BRIEF_KINDS, due_kinds
 from flows.config.settings import Settings, load_settings
 from flows.core.worktime import own_work
 from flows.ingest.flow import ingest
 from flows.ingest.report import REJECTED_STATE
+from flows.pull.flow import pull
 from flows.rank.flow import rank
 from flows.run.alerts import alert_operators
 from flows.run.prefect_server.heartbeat import without_heartbeat
@@ -103,7 +107,7 @@ def pipeline(
     config_dir: str | None = None,
     db_path: str | None = None,
 ) -> dict:
-    """Ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`).
+    """Pull the configured sources, ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`).
 
     Ends Failed when a stage failed (a send, a guard), "Completed with rejections" when files were rejected.
     """
@@ -133,6 +137,17 @@ def pipeline(
         return state.result(raise_on_failure=False) if ok else None
 
     with run_limit():  # the Prefect limit once for the run, not once a stage (flows/warehouse/locks.py)
+        pull_result = None
+        try:
+            sources = load_pull(settings.config_dir).chosen()
+        except PullConfigError as exc:  # said, and the files already in the inbox still load
+            rows.append({"stage": "pull", "outcome": f"failed: {exc}", "seconds": 0.0})
+            failed.append("pull")
+        else:
+            if sources:
+                pull_result = stage("pull", lambda: pull(**where, db_path=str(settings.db_path), return_state=True))
+            else:  # the shipped config: no subflow to start (make run stays offline and as quick as before)
+                rows.append({"stage": "pull", "outcome": "skipped: no source in config/pull.yaml", "seconds": 0.0})
         with warehouse_lock(settings.db_path):
             before, _, _ = read_watermark(settings)
             ingest_result = stage("ingest", lambda: ingest(**where, return_state=True))
@@ -154,7 +169,7 @@ def pipeline(
     if failed:
         reasons = dict.fromkeys(r["outcome"].removeprefix("failed: ") for r in rows if r["outcome"].startswith("failed"))
         raise PipelineError(f"stage(s) failed: {', '.join(failed)}: {' | '.join(reasons)}")
-    result = {"kinds": to_send, "ingest": ingest_result, "ranked": rank_result is not None,
+    result = {"kinds": to_send, "pull": pull_result, "ingest": ingest_result, "ranked": rank_result is not None,
               "rank": rank_result, "briefings": briefings, "stages": rows}
     if flagged:
         return Completed(name=REJECTED_STATE, message="; ".join(flagged), data=result)

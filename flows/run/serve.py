@@ -45,6 +45,8 @@ class DeploymentSpec:
 DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
     DeploymentSpec("ingest", "flows.run.pipeline", "pipeline", "ingest", {"kinds": []},
                    "Hourly: load new files from the inbox; re-rank when anything new or revised arrived."),
+    DeploymentSpec("pull", "flows.run.deployments", "pull", "pull", {},
+                   "Work hours: fetch new tables from the bureaus' mailboxes, web pages and folders into the inbox."),
     DeploymentSpec("weekly", "flows.run.deployments", "brief", "weekly", {"kind": "weekly"},
                    "每周调度: each recipient's county, Monday morning."),
     DeploymentSpec("monthly", "flows.run.deployments", "brief", "monthly", {"kind": "monthly"},

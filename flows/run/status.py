@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from flows.config.settings import Settings
 from flows.core import worktime
 from flows.warehouse.db import load_sql, open_warehouse
 
-SCHEDULED_JOBS = ("ingest", *BRIEF_KINDS)
+SCHEDULED_JOBS = ("pull", "ingest", *BRIEF_KINDS)
 
 
 def inbox_files(settings: Settings) -> list[Path]:
@@ -74,6 +74,7 @@ class Status:
     sends: list[dict]
     freshness: list[dict]
     schedule: list[dict]
+    pull_sources: list[dict] = field(default_factory=list)
 
 
 def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status:
@@ -104,6 +105,7 @@ def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status
             sends=_rows(con, "ops/send_summary", since=datetime(1900, 1, 1)),
             freshness=_rows(con, "ops/data_freshness"),
             schedule=schedule,
+            pull_sources=_rows(con, "ops/pull_sources"),
         )
 
 
