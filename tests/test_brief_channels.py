@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
 import pytest
-from brief_world import AS_OF, world_settings
+from brief_world import AS_OF, NEWEST, world_settings
 from chat_robots import SECRET, SEND, TOKEN, Robots, channel_yaml, ledger_row
 
 from flows.brief import plan as p
@@ -206,7 +206,7 @@ def test_a_long_post_is_cut_to_wecoms_4096_bytes_and_says_so(tmp_path):
         plan = p.make_plan(settings, "weekly", as_of=AS_OF)
         con = connect(settings.db_path, read_only=True)
         try:
-            common = p.build_briefing(con, p.load_catalog(settings.config_dir), plan, plan.channels[0],
+            common = p.build_briefing(con, settings.config.catalog, plan, plan.channels[0],
                                       load_delivery_config(settings.config_dir))
         finally:
             con.close()
@@ -251,12 +251,17 @@ def test_a_blank_briefing_is_not_posted(tmp_path):
         settings = robot_world(tmp_path, robots)
         recipients = settings.config_dir / "recipients.yaml"
         recipients.write_text(recipients.read_text(encoding="utf-8").replace(
-            "place: 武义, kinds: [weekly, monthly]", "place: jinhua, groups: [city_jinhua], kinds: [weekly]"),
+            "place: 武义, kinds: [weekly, monthly]", "place: yiwu, groups: [city_jinhua], kinds: [weekly]"),
             encoding="utf-8")
+        con = connect(settings.db_path)
+        try:  # 义乌 is in 全市 but not one of its indicators is ranked in 1-10月 (none reported, say)
+            con.execute("update marts.rankings set rank = null where place_code = 'yiwu' and period = ?", [NEWEST])
+        finally:
+            con.close()
         plan = p.make_plan(settings, "weekly", as_of=AS_OF)
         outcome = p.render_for(settings, plan, plan.channels[0])
     assert (outcome.status, outcome.outgoing) == ("blocked", None)
-    assert outcome.detail == "not sent: 金华市 has no ranked indicator in 2026年1-10月 (groups city_jinhua)"
+    assert outcome.detail == "not sent: 义乌市 has no ranked indicator in 2026年1-10月 (groups city_jinhua)"
 
 
 def test_recipient_option_picks_a_robot_by_its_address(tmp_path):

@@ -24,7 +24,7 @@ def _email_and_robot_world(tmp_path, robots, controller, cert, extra=""):
     (settings.config_dir / "recipients.yaml").write_text(
         "recipients:\n  - {name: 武义县领导, email: leader@wuyi.example.gov.cn, place: 武义, kinds: [weekly]}\n"
         "channels:\n" + channel_yaml(robots, extra=extra), encoding="utf-8")
-    return settings, dict(home=str(settings.home), config_dir=str(settings.config_dir), db=str(settings.db_path))
+    return settings, dict(home=str(settings.home), config_dir=str(settings.config_dir), db_path=str(settings.db_path))
 
 
 @pytest.mark.e2e
@@ -99,7 +99,7 @@ def test_stale_data_holds_back_the_post(tmp_path, prefect_harness):
         (settings.config_dir / "recipients.yaml").write_text("recipients: []\nchannels:\n" + channel_yaml(robots),
                                                              encoding="utf-8")
         state = brief(kind="weekly", as_of=datetime(2027, 3, 1), return_state=True, home=str(settings.home),
-                      config_dir=str(settings.config_dir), db=str(settings.db_path))
+                      config_dir=str(settings.config_dir), db_path=str(settings.db_path))
     assert state.is_failed() and "the newest data was loaded 2026-11-21 14:00, 99 days before" in state.message
     assert "nothing sent to dingtalk:wuyi-leaders" in state.message
     assert robots.requests == []

@@ -25,12 +25,12 @@ from flows.brief.render.chat import compose_post
 from flows.brief.render.compose import compose
 from flows.brief.request import PlanError, local_now, parse_as_of, parse_week  # noqa: F401 (callers use plan.*)
 from flows.config.catalog import Catalog
-from flows.config.channels import Channel, load_channels, select_channels
+from flows.config.channels import Channel, select_channels
 from flows.config.delivery import DeliveryConfig
 from flows.config.names import normalise_name, place_names
 from flows.config.recipients import KINDS, Recipient, select
 from flows.config.settings import Settings
-from flows.config.units import load_units, unit_rows
+from flows.config.units import unit_rows
 from flows.core.periods import parse_period
 from flows.warehouse.db import connect, sync_catalog, sync_units
 
@@ -101,7 +101,7 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
     everyone = list(settings.config.recipients)
     cfg = settings.config.delivery
     chosen = tuple(select(everyone, kind, wanted, recipients))
-    robots = tuple(select_channels(load_channels(settings.config_dir, catalog), kind, wanted, recipients))
+    robots = tuple(select_channels(list(settings.config.channels), kind, wanted, recipients))
     if recipients and not chosen and not robots:
         raise PlanError(f"--recipient {', '.join(recipients)}: nobody by that address gets {kind} briefings")
     operators = tuple(select(everyone, "digest"))
@@ -109,7 +109,7 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
     try:
         if not dry_run:
             sync_catalog(con, catalog, settings.config.targets)
-            sync_units(con, unit_rows(load_units(settings.config_dir, catalog)))
+            sync_units(con, unit_rows(settings.config.units))
         problems = guards.run_problems(q.warehouse_state(con, moment), moment, cfg.max_data_age_days)
         problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:

@@ -17,10 +17,9 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from flows.config.catalog import Catalog, CatalogError
+from flows.config.catalog import Catalog
 from flows.config.model import Config, ConfigError
 from flows.config.settings import Settings, prepare_prefect_env
-from flows.config.units import load_units
 
 console = Console(markup=False)
 err_console = Console(stderr=True, markup=False)
@@ -42,12 +41,7 @@ class AppState:
             fail(exc.one_line())
 
     def catalog(self) -> Catalog:
-        config = self.config()
-        try:
-            load_units(self.settings.config_dir, config.catalog)  # the stages mirror them: a mistake stops here
-        except CatalogError as exc:
-            fail(str(exc))
-        return config.catalog
+        return self.config().catalog
 
     def prefect_env(self) -> Settings:
         """Prefect's environment for this command (home, quiet console); before Prefect is imported."""

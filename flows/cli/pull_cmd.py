@@ -28,12 +28,12 @@ def pull(
 
     Example: bipin pull --source jinhua_mail --dry-run
     """
-    from flows.config.pull import PullConfigError, load_pull
+    from flows.config.pull import PullConfigError
 
     app_state = state(ctx)
     settings = app_state.settings
+    config = app_state.config().pull  # a problem anywhere in config/ ends the command in one line
     try:
-        config = load_pull(settings.config_dir)
         chosen = config.chosen(source)
     except PullConfigError as exc:
         fail(str(exc))

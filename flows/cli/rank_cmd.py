@@ -104,10 +104,10 @@ def show(
 
 def _unit(ctx: typer.Context, catalog: Catalog, name: str, place: str | None):
     """The unit of config/units.yaml called `name` (of `place` when given), or fail saying what exists."""
-    from flows.config.units import UnitsError, find_unit, load_units
+    from flows.config.units import UnitsError, find_unit
 
     try:
-        return find_unit(load_units(state(ctx).settings.config_dir, catalog), name,
+        return find_unit(state(ctx).config().units, name,
                          resolve_place(catalog, place) if place else None)
     except UnitsError as exc:
         fail(str(exc))

@@ -12,10 +12,9 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from flows.config.catalog import Catalog
@@ -37,8 +36,6 @@ SIGNED = ("dingtalk", "feishu")              # WeCom robots have no signing
 POSTED_KINDS = ("weekly", "monthly")         # the briefings that have a leader block
 TOKEN_PARAMS = ("access_token", "key", "token")
 _MOBILE = re.compile(r"^\+?\d{5,15}$")
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ChannelError(Exception):
@@ -119,27 +116,29 @@ def select_channels(channels: list[Channel], kind: str, places: list[str] | None
     return out
 
 
-def load_channels(config_dir: str | Path, catalog: Catalog) -> list[Channel]:
-    """`channels:` in recipients.yaml (none when absent); raise ChannelError naming the entry."""
-    path = Path(config_dir) / "recipients.yaml"
-    if not path.exists():
-        return []
-    try:
-        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-    except yaml.YAMLError as exc:
-        raise ChannelError(f"{path}: not valid YAML: {exc}") from None
-    entries = content.get("channels") if isinstance(content, dict) else None
+def channels_from(path: Path, content: Any, catalog: Catalog) -> tuple[list[Channel], list[str]]:
+    """(valid robots, every problem) of `channels:` in recipients.yaml's content (None: no file, no robot)."""
+    entries = content.get("channels") if isinstance(content, dict) else None  # not a mapping: recipients says so
     if entries is None:
-        return []
+        return [], []
     if not isinstance(entries, list):
-        raise ChannelError(f"{path}: channels: expected a list of robots (name, kind, place, token_env ...)")
-    out = [_validated(raw, catalog, f"{path}: channels[{i}]") for i, raw in enumerate(entries)]
+        return [], [f"{path}: channels: expected a list of robots (name, kind, place, token_env ...)"]
+    out: list[Channel] = []
+    problems: list[str] = []
     seen: dict[str, str] = {}
-    for c in out:
-        if c.email in seen:
-            raise ChannelError(f"{c.origin}: code {c.code!r} is already used at {seen[c.email]}; give each robot its own")
-        seen[c.email] = c.origin
-    return out
+    for i, raw in enumerate(entries):
+        try:
+            channel = _validated(raw, catalog, f"{path}: channels[{i}]")
+        except ChannelError as exc:
+            problems.append(str(exc))
+            continue
+        if channel.email in seen:
+            problems.append(f"{channel.origin}: code {channel.code!r} is already used at {seen[channel.email]}; "
+                            f"give each robot its own")
+            continue
+        seen[channel.email] = channel.origin
+        out.append(channel)
+    return out, problems
 
 
 def _validated(raw: object, catalog: Catalog, where: str) -> Channel:

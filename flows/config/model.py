@@ -20,16 +20,20 @@ from pydantic import BaseModel, ConfigDict
 
 from flows.config.alerts import AlertsConfig
 from flows.config.catalog import CATALOG_FILES, Catalog, CatalogError, catalog_from
+from flows.config.channels import Channel, channels_from
 from flows.config.delivery import DeliveryConfig, delivery_from
+from flows.config.pull import PULL_FILE, PullConfig, pull_from
 from flows.config.recipients import Recipient, recipients_from
 from flows.config.runner import RunnerConfig
 from flows.config.schedules import Schedules
 from flows.config.settings_file import ReleaseLags, SettingsFile, settings_from
 from flows.config.targets import Target, targets_from
+from flows.config.units import UNITS_FILE, Unit, unit_holders, units_from
 from flows.config.yamlfile import read_yaml
 
-FILES = (*CATALOG_FILES, "settings", "recipients", "delivery", "targets")
-PARTS = ("catalog", "settings", "recipients", "delivery", "targets")  # how `catalog check` groups problems
+FILES = (*CATALOG_FILES, "settings", "recipients", "delivery", "targets", "units", "pull")
+# how `catalog check` groups problems; the robots (`channels:`) live in recipients.yaml
+PARTS = ("catalog", "settings", "recipients", "channels", "delivery", "targets", "units", "pull")
 
 
 class ConfigError(CatalogError):
@@ -54,6 +58,9 @@ class Config(BaseModel):
     recipients: tuple[Recipient, ...] = ()
     delivery: DeliveryConfig = DeliveryConfig()
     targets: tuple[Target, ...] = ()
+    channels: tuple[Channel, ...] = ()  # work-group robots (recipients.yaml `channels:`)
+    units: tuple[Unit, ...] = ()        # units.yaml: who answers for which indicator
+    pull: PullConfig = PullConfig()     # pull.yaml: where the bureaus' tables are fetched from
 
     @property
     def timezone(self) -> str:
@@ -111,20 +118,35 @@ def read_config(config_dir: str | Path) -> tuple[Config | None, dict[str, list[s
     delivery_path = config_dir / "delivery.yaml"
     delivery, found = delivery_from(delivery_path, contents.get(delivery_path))
     problems["delivery"] += found
+    pull_path = config_dir / PULL_FILE
+    pull, found = pull_from(pull_path, contents.get(pull_path))
+    problems["pull"] += found
     recipients: list[Recipient] = []
+    channels: list[Channel] = []
     targets: list[Target] = []
+    units: list[Unit] = []
     if catalog is not None:  # judged against the catalog; its own problems are listed already
-        recipients, found = recipients_from(config_dir, contents.get(config_dir / "recipients.yaml"), catalog)
+        recipients_path = config_dir / "recipients.yaml"
+        recipients, found = recipients_from(config_dir, contents.get(recipients_path), catalog)
         problems["recipients"] += found
+        channels, found = channels_from(recipients_path, contents.get(recipients_path), catalog)
+        problems["channels"] += found
         targets_path = config_dir / "targets.yaml"
         targets, found = targets_from(targets_path, contents.get(targets_path), catalog)
         problems["targets"] += found
+        units_path = config_dir / UNITS_FILE
+        units, found = units_from(units_path, contents.get(units_path), catalog)
+        problems["units"] += found
+        # a recipient's or robot's unit is one of its place's in units.yaml, written as it is written there
+        holders, found = unit_holders([*recipients, *channels], tuple(units))
+        recipients, channels = holders[:len(recipients)], holders[len(recipients):]
+        problems["units"] += found
     if catalog is None or settings is None or any(problems.values()):
         return None, problems
     chosen = delivery or settings.delivery or DeliveryConfig()
     return Config(config_dir=config_dir.resolve(), catalog=catalog, settings=settings, recipients=tuple(recipients),
-                  delivery=chosen, targets=tuple(targets)), problems
-
+                  delivery=chosen, targets=tuple(targets), channels=tuple(channels), units=tuple(units),
+                  pull=pull), problems
 
 def _part(file_name: str) -> str:
-    return "catalog" if file_name in CATALOG_FILES else file_name
+    return "catalog" if file_name in CATALOG_FILES else file_name  # units.yaml -> units, pull.yaml -> pull

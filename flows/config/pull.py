@@ -12,10 +12,11 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from flows.config.yamlfile import UNREADABLE, read_yaml
 
 PULL_FILE = "pull.yaml"
 TABLE_PATTERNS = ("*.xlsx", "*.xls", "*.csv", "*.html", "*.htm", "*.pdf", "*.zip")
@@ -178,24 +179,29 @@ class PullConfig(BaseModel):
 
 
 def load_pull(config_dir: str | Path) -> PullConfig:
-    """config/pull.yaml validated; no file means no sources (nothing is pulled)."""
+    """config/pull.yaml on its own (tests; the job reads Config.pull); raise PullConfigError listing every problem."""
     path = Path(config_dir) / PULL_FILE
-    if not path.exists():
-        return PullConfig()
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise PullConfigError(f"{path}: not valid YAML: {exc}") from None
+    content, problems = read_yaml(path) if path.exists() else (None, [])
+    config, found = pull_from(path, content)
+    if problems or found:
+        raise PullConfigError("\n".join(problems + found))
+    return config
+
+
+def pull_from(path: Path, content: Any) -> tuple[PullConfig, list[str]]:
+    """(the sources, every problem) of pull.yaml's content (None: no file, so no source: nothing is pulled).
+    With a problem the value is the empty PullConfig; Config is not built then anyway."""
+    if content is None or content is UNREADABLE:
+        return PullConfig(), []  # read_yaml said why it is unreadable
     if not isinstance(content, dict):
-        raise PullConfigError(f"{path}: expected a mapping with keys user_agent and sources")
+        return PullConfig(), [f"{path}: expected a mapping with keys user_agent and sources"]
     try:
-        return PullConfig.model_validate(content)
+        return PullConfig.model_validate(content), []
     except ValidationError as exc:
         from flows.config.names import validation_hint
 
-        where = "; ".join(f"{_where(content, e['loc'])}: {e['msg']}{validation_hint(e, _fields(e['loc']))}"
-                          for e in exc.errors())
-        raise PullConfigError(f"{path}: {where}") from None
+        return PullConfig(), [f"{path}: {_where(content, e['loc'])}: {e['msg']}"
+                              f"{validation_hint(e, _fields(e['loc']))}" for e in exc.errors()]
 
 
 def _where(content: dict, loc: tuple) -> str:

@@ -10,12 +10,13 @@ into ref.unit_indicators. Problems name the file, the entry and the key, and say
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.config.catalog import Catalog, CatalogError
-from flows.config.names import did_you_mean, key_path
+from flows.config.names import NameProblem, did_you_mean, key_path, normalise_name, place_code
+from flows.config.yamlfile import UNREADABLE, read_yaml
 
 UNITS_FILE = "units.yaml"
 
@@ -62,14 +63,17 @@ class Unit(_Model):
 
 
 def read_units(config_dir: str | Path, catalog: Catalog) -> tuple[list[Unit], list[str]]:
-    """(units that are valid, problems): every problem names file, entry and key."""
+    """(valid units, problems) of units.yaml on its own (tests; the job reads Config.units)."""
     path = Path(config_dir) / UNITS_FILE
-    if not path.exists():
-        return [], []
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        return [], [f"{path}: not valid YAML: {exc}"]
+    content, problems = read_yaml(path) if path.exists() else (None, [])
+    units, found = units_from(path, content, catalog)
+    return units, problems + found
+
+
+def units_from(path: Path, content: Any, catalog: Catalog) -> tuple[list[Unit], list[str]]:
+    """(valid units, every problem) of units.yaml's content (None: no file): each names file, entry and key."""
+    if content is None or content is UNREADABLE:
+        return [], []  # read_yaml said why it is unreadable
     if not isinstance(content, dict) or "places" not in content:
         return [], [f"{path}: expected a mapping with a top-level key 'places:'"]
     try:
@@ -100,7 +104,9 @@ def unit_rows(units: tuple[Unit, ...]) -> list[tuple]:
 
 def find_unit(units: tuple[Unit, ...], name: str, place: str | None = None) -> Unit:
     """The unit called `name` (or its full name), of `place` when given; UnitsError says what exists."""
-    found = [u for u in units if name.strip() in (u.name, u.full_name) and (place is None or u.place_code == place)]
+    key = normalise_name(name)
+    found = [u for u in units if key in (normalise_name(u.name), normalise_name(u.full_name))
+             and (place is None or u.place_code == place)]
     if len(found) == 1:
         return found[0]
     if found:
@@ -111,16 +117,16 @@ def find_unit(units: tuple[Unit, ...], name: str, place: str | None = None) -> U
 
 
 def _resolve(path: Path, parsed: UnitsFile, catalog: Catalog) -> tuple[list[Unit], list[str]]:
-    places = {**catalog.alias_map(), **{p.code: p.code for p in catalog.places}}
-    indicators = {name: i.code for i in catalog.indicators for name in (i.code, i.name, *i.aliases)}
+    # names in the one normal form (flows/config/names.py), as targets.yaml reads them: never by a shortening
+    indicators = {normalise_name(n).lower(): i.code for i in catalog.indicators for n in (i.code, i.name, *i.aliases)}
     out: list[Unit] = []
     problems: list[str] = []
     for n, entry in enumerate(parsed.places):
         where = f"{path}: places[{n}] (place={entry.place})"
-        place = places.get(entry.place)
-        if place is None:
-            problems.append(f"{where}.place: {entry.place!r} is not a place in places.yaml (use its code or a name)"
-                            + did_you_mean(entry.place, places))
+        try:
+            place = place_code(catalog, entry.place)
+        except NameProblem as exc:
+            problems.append(f"{where}.place: {exc} (use its code or a name)")
             continue
         lead_of: dict[str, str] = {}
         names: set[str] = set()
@@ -134,10 +140,10 @@ def _resolve(path: Path, parsed: UnitsFile, catalog: Catalog) -> tuple[list[Unit
             for role in ("leads", "supports"):
                 codes[role] = []
                 for key in getattr(unit, role):
-                    code = indicators.get(key)
+                    code = indicators.get(normalise_name(key).lower())
                     if code is None:
                         problems.append(f"{at}.{role}: {key!r} is not an indicator in indicators.yaml (use its code "
-                                        f"or name)" + did_you_mean(key, indicators))
+                                        f"or name)" + did_you_mean(normalise_name(key).lower(), indicators))
                     elif code in codes[role]:
                         problems.append(f"{at}.{role}: {key} is listed twice; keep one")
                     else:
@@ -160,14 +166,19 @@ def _resolve(path: Path, parsed: UnitsFile, catalog: Catalog) -> tuple[list[Unit
     return out, problems
 
 
-def recipient_unit_problems(recipients, units: tuple[Unit, ...]) -> list[str]:
-    """A recipient that names a unit: the unit must be one of its place's in units.yaml."""
-    problems = []
-    for r in recipients:
+def unit_holders(people: list, units: tuple[Unit, ...]) -> tuple[list, list[str]]:
+    """Recipients and robots that name a unit, with the unit written as units.yaml names it (any width,
+    inner spaces: normalise_name), and the problems: a unit that is not one of its place's."""
+    out, problems = [], []
+    for r in people:
         if r.unit is None:
+            out.append(r)
             continue
-        mine = [u.name for u in units if u.place_code == r.place]
-        if r.unit not in mine:
+        mine = {normalise_name(u.name): u.name for u in units if u.place_code == r.place}
+        name = mine.get(normalise_name(r.unit))
+        if name is None:
             problems.append(f"{r.origin} (email={r.email}): unit {r.unit!r} is not a unit of {r.place} in "
-                            f"{UNITS_FILE}" + did_you_mean(r.unit, mine) + "; add it there or correct the name")
-    return problems
+                            f"{UNITS_FILE}" + did_you_mean(r.unit, list(mine.values()))
+                            + "; add it there or correct the name")
+        out.append(r.model_copy(update={"unit": name or r.unit}))
+    return out, problems

@@ -12,7 +12,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 
-from flows.config.pull import PullConfig, load_pull
+from flows.config.pull import PullConfig
 from flows.config.settings import Settings, load_settings
 from flows.pull.run import SourceResult, pull_source
 from flows.warehouse.db import open_warehouse
@@ -50,7 +50,7 @@ def pull(source: str | None = None, dry_run: bool = False, config_dir: str | Non
          home: str | None = None) -> dict:
     """Fetch new or changed tables from the configured mailboxes, web pages and folders into the inbox."""
     settings = load_settings(config_dir, db_path, home)
-    config = load_pull(settings.config_dir)
+    config = settings.config.pull
     results = [pull_source_task(settings, config, s.code, dry_run) for s in config.chosen(source)]
     out = summary(results)
     create_table_artifact(key="pull-summary", table=out["sources"] or [{"source": "(none configured)"}],

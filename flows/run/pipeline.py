@@ -20,7 +20,6 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.states import Completed
 
-from flows.config.pull import PullConfigError, load_pull
 from flows.config.schedules import BRIEF_KINDS, due_kinds
 from flows.config.settings import Settings, load_settings
 from flows.core.worktime import own_work
@@ -138,16 +137,10 @@ def pipeline(
 
     with run_limit():  # the Prefect limit once for the run, not once a stage (flows/warehouse/locks.py)
         pull_result = None
-        try:
-            sources = load_pull(settings.config_dir).chosen()
-        except PullConfigError as exc:  # said, and the files already in the inbox still load
-            rows.append({"stage": "pull", "outcome": f"failed: {exc}", "seconds": 0.0})
-            failed.append("pull")
-        else:
-            if sources:
-                pull_result = stage("pull", lambda: pull(**where, db_path=str(settings.db_path), return_state=True))
-            else:  # the shipped config: no subflow to start (make run stays offline and as quick as before)
-                rows.append({"stage": "pull", "outcome": "skipped: no source in config/pull.yaml", "seconds": 0.0})
+        if settings.config.pull.chosen():
+            pull_result = stage("pull", lambda: pull(**where, return_state=True))
+        else:  # the shipped config: no subflow to start (make run stays offline and as quick as before)
+            rows.append({"stage": "pull", "outcome": "skipped: no source in config/pull.yaml", "seconds": 0.0})
         with warehouse_lock(settings.db_path):
             before, _, _ = read_watermark(settings)
             ingest_result = stage("ingest", lambda: ingest(**where, return_state=True))

@@ -17,7 +17,7 @@ import pyarrow as pa
 from flows.config.catalog import Catalog
 from flows.config.settings import SQL_DIR, Settings
 from flows.config.targets import Target
-from flows.config.units import load_units, unit_rows
+from flows.config.units import unit_rows
 from flows.core.periods import calendar_rows
 from flows.warehouse.locks import open_with_wait, warehouse_lock
 
@@ -80,7 +80,7 @@ def open_warehouse(settings: Settings, catalog: Catalog | None = None, read_only
         try:
             if catalog is not None and not read_only:
                 sync_catalog(con, catalog, settings.config.targets)
-                sync_units(con, unit_rows(load_units(settings.config_dir, catalog)))
+                sync_units(con, unit_rows(settings.config.units))
             yield con
         finally:
             con.close()
