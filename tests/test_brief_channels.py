@@ -246,6 +246,22 @@ def test_catalog_check_names_each_channel_problem(tmp_path):
     assert check_config(settings.config_dir)["channels"] == []
 
 
+def test_catalog_check_lists_every_broken_robot_not_the_first(tmp_path):
+    with Robots() as robots:
+        settings = robot_world(tmp_path, robots)
+    recipients = settings.config_dir / "recipients.yaml"
+    head = recipients.read_text(encoding="utf-8").split("channels:")[0]
+    recipients.write_text(head + "channels:\n  - {code: a, name: 甲群, kind: dingtalkk, place: 武义, token_env: T}\n"
+                          "  - {code: b, name: 乙群, kind: wecom, place: 武义　县, token_env: T}\n"
+                          "  - {code: b, name: 丙群, kind: wecom, place: 义乌, token_env: T}\n"
+                          "  - {code: c, name: 丁群, kind: feishu, place: 武义}\n", encoding="utf-8")
+    problems = check_config(settings.config_dir)["channels"]
+    assert len(problems) == 3, problems  # the full-width 武义　县 is a name like any other
+    assert "channels[0] (name=甲群): kind 'dingtalkk'" in problems[0]
+    assert "channels[2]: code 'b' is already used at" in problems[1] and "channels[1]" in problems[1]
+    assert "channels[3] (name=丁群): token_env (or token_block) is required" in problems[-1]
+
+
 def test_a_blank_briefing_is_not_posted(tmp_path):
     with Robots() as robots:
         settings = robot_world(tmp_path, robots)

@@ -95,6 +95,23 @@ def test_an_office_csv_names_units_in_gbk_and_an_unknown_one_is_refused_by_row(s
         in problem and "did you mean '统计局'?" in problem
 
 
+def test_full_width_names_resolve_through_the_one_normaliser(shipped):
+    """A place, an indicator and a recipient's unit written with full-width characters and inner spaces
+    read as their plain forms; the recipient carries the unit as units.yaml writes it."""
+    text = (shipped / "units.yaml").read_text(encoding="utf-8")
+    (shipped / "units.yaml").write_text(text.replace("  - place: wuyi", "  - place: 武义　县", 1)
+                                        .replace("leads: [real_estate_investment]", "leads: [房地产　开发投资]", 1),
+                                        encoding="utf-8")
+    recipients = (shipped / "recipients.yaml").read_text(encoding="utf-8").replace("unit: 商务局", "unit: 商务　局")
+    (shipped / "recipients.yaml").write_text(recipients, encoding="utf-8")
+    from flows.config.model import load_config
+
+    config = load_config(shipped)
+    housing = next(u for u in config.units if u.name == "住建局")
+    assert (housing.place_code, housing.leads) == ("wuyi", ("real_estate_investment",))
+    assert next(r for r in config.recipients if r.email == "swj@wuyi.example.gov.cn").unit == "商务局"
+
+
 @pytest.fixture
 def world(tmp_path):
     """The brief world (Wuyi at 1-10月 in 全市: 固投 2nd, 工业 4th, 社零 5th, 收入 tied 3rd, 出口 2nd; 社零 and
