@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from flows.cli.common import console, fail, print_table, state
 from flows.cli.rank_cmd import _parse_period_date, _reader, resolve_place
@@ -51,8 +51,9 @@ def targets(
     for name in ("指标", "期别", "目标", "完成", "差距", "序时进度", "完成进度", "状态", "余下月份需增长"):
         table.add_column(name, justify="left" if name in ("指标", "期别", "状态") else "right")
     for r in rows:
-        status = "—" if r["on_track"] is None else ("[green]快于序时[/]" if r["on_track"] else "[red]慢于序时[/]")
-        table.add_row(escape(r["indicator_name"]), r["period_label"] or str(r["period"]), _target(r), _metric(r),
+        status = "—" if r["on_track"] is None else (
+            Text("快于序时", style="green") if r["on_track"] else Text("慢于序时", style="red"))
+        table.add_row(r["indicator_name"], r["period_label"] or str(r["period"]), _target(r), _metric(r),
                       _num(r["gap"], "+.2f"), _num(r["time_progress"], ".1f", "%"),
                       _num(r["value_progress"], ".1f", "%"), status, _needed(r))
     print_table(table)
