@@ -70,7 +70,7 @@ def period_key(kind: str, period: date, as_of: datetime, week: str | None = None
 def attachment_sheets(con, catalog: Catalog, r: Recipient, period: date, period_label: str) -> tuple[Sheet, ...]:
     """The XLSX sheets, the same shape for every kind (content/sheets.py)."""
     return sheets.workbook_sheets(con, [(g, catalog.group(g).name) for g in r.groups], period, period_label,
-                                  months_back(period, 3))
+                                  months_back(period, 3), r.place)
 
 
 def focus_period(con, kind: str, period: date, period_label: str, groups: tuple[str, ...]) -> tuple[date, str]:
@@ -131,9 +131,16 @@ def _targets_lines(con, r: Recipient, period: date) -> tuple[str, ...]:
     return targets.targets_lines(q.fetch(con, "target_progress", places=[r.place], period=period), r.place, period)
 
 
-def _levers_lines(con, r: Recipient, period: date) -> tuple[str, ...]:
+def _levers_lines(con, r: Recipient, period: date, cards: list[dict]) -> tuple[str, ...]:
     rows = q.fetch(con, "rank_levers", places=[r.place], groups=list(r.groups), period=period)
-    return targets.levers_lines(rows, r.place)
+    return targets.levers_lines(rows, r.place, cards)
+
+
+def headline_groups(catalog: Catalog, place: str) -> list[str]:
+    """Every group the place is listed in, widest first as the bureau's 通报 reads (全省, 全市, then lists such
+    as 山区26县): the quarterly's headline ranks do not depend on what the recipient subscribes to."""
+    groups = [g for g in catalog.groups if any(m.place == place for m in catalog.memberships(g))]
+    return [g.code for g in sorted(groups, key=lambda g: (not g.members_all_counties, not g.members_with_parent))]
 
 
 def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_label: str, as_of: datetime,
@@ -196,7 +203,8 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
         as_of_text, content.format_moment(as_of),
         leader=leader.leader_block([x | {"period": period} for x in mine], counts, gaps, r.place, short_name, period),
         benchmarks=benchmarks.benchmark_blocks(gaps, short_name), coverage_notes=coverage_lines(con, period, r.groups),
-        targets_lines=_targets_lines(con, r, period), levers_lines=_levers_lines(con, r, period))
+        targets_lines=_targets_lines(con, r, period), levers_lines=_levers_lines(con, r, period, cards),
+        overview=tables.overview_table(rankings, r.place))
     ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
     return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,
@@ -219,8 +227,10 @@ def quarterly_briefing(con, catalog: Catalog, r: Recipient, period: date, as_of:
         "quarterly", r.place, place_name, r.name, period, label,
         quarterly.quarterly_sections(cards, r.place, place_name, leader.group_sizes(counts)),
         as_of_text, content.format_moment(as_of),
-        headlines=quarterly.indicator_headlines(rankings, r.place),
-        benchmarks=benchmarks.benchmark_blocks(gaps, short_name), levers_lines=_levers_lines(con, r, period))
+        headlines=quarterly.indicator_headlines(
+            q.fetch(con, "group_rankings", period=period, groups=headline_groups(catalog, r.place)), r.place,
+            headline_groups(catalog, r.place)),
+        benchmarks=benchmarks.benchmark_blocks(gaps, short_name), levers_lines=_levers_lines(con, r, period, cards))
     ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['quarterly']}】{place_name} {label}"
     return Briefing("quarterly", period_key("quarterly", period, as_of), subject, ctx, r,

@@ -28,6 +28,10 @@ class HeatMap:
     title: str
     columns: tuple[str, ...]
     rows: tuple[HeatRow, ...]
+    legend: str = f"数字为位次；绿色为前三，黄色为{w.WATCH_LABEL}。"
+
+
+HEAT_PERIODS = 6  # columns of the heat map: six fit a phone's width beside the indicator names
 
 
 @dataclass(frozen=True)
@@ -51,19 +55,15 @@ def period_short(day: date) -> str:
 
 
 def heat_tone(rank: int | None) -> str:
-    """How a rank is shaded (templates/base.html.j2 colours each): green top three, amber 4-6, grey below."""
-    if rank is None:
-        return ""
-    if rank <= 3:
-        return "top"
-    if rank <= 6:
-        return "near"
-    return "far"
+    """The heat map's shade of a rank: wording.rank_tone, the one definition of 前三 and 重点关注."""
+    return w.rank_tone(rank)
 
 
 def heat_map(rankings: list[dict], group_code: str, periods: list[date]) -> HeatMap | None:
-    """The focus place's rank on each indicator (rows) over the last periods (columns) in one group."""
-    rows = [r for r in rankings if r["group_code"] == group_code]
+    """The focus place's rank on each indicator (rows) over the last HEAT_PERIODS periods (columns, the
+    newest at the right) in one group; older periods are in the chart and the XLSX."""
+    periods = sorted(periods)[-HEAT_PERIODS:]
+    rows = [r for r in rankings if r["group_code"] == group_code and r["period"] in set(periods)]
     if not rows:
         return None
     by_key = {(r["indicator_code"], r["period"]): r for r in rows}
@@ -88,7 +88,8 @@ def trend_chart(rankings: list[dict], group_code: str, periods: list[date]) -> C
         return None
     codes = sorted({(r["indicator_order"], r["indicator_code"]) for r in rows})
     by_key = {(r["indicator_code"], r["period"]): r["rank"] for r in rows}
-    labels = {r["indicator_code"]: w.indicator_label(r["indicator_name"], r["basis"]) for r in rows}
+    # panel titles name the indicator only (the chart's title says 增速): a phone's half width holds ~9 characters
+    labels = {r["indicator_code"]: r["indicator_name"] for r in rows}
     series = tuple(ChartSeries(code, labels[code], tuple(by_key.get((code, p)) for p in periods)) for _, code in codes)
     n_places = max((r["n_ranked"] or 0) for r in rows)
-    return Chart(f"主要指标位次走势（{rows[0]['group_label']}）", tuple(period_short(p) for p in periods), series, n_places)
+    return Chart(f"主要指标增速位次走势（{rows[0]['group_label']}）", tuple(period_short(p) for p in periods), series, n_places)

@@ -20,7 +20,7 @@ MAX_TOP3_NAMES = 8   # indicators named per group in the top-three list; the XLS
 MAX_WATCH = 4        # places 4-5 named per group, the closest to third first
 MAX_BROKEN = 5       # top-three runs that ended, named per group, the longest first
 MAX_STREAKS = 2      # longest current top-three runs named per group
-WATCH_RANKS = (4, 5)
+WATCH_RANKS = w.WATCH_RANKS
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class WeeklyContext:
 def weekly_headings(ctx: WeeklyContext) -> dict[str, str]:
     """Section titles numbered over the sections this email has (一、要点 is always first)."""
     present = [("lead", "要点", True), ("top3", "居前三的指标", True), ("broken", "跌出前三的指标", bool(ctx.broken)),
-               ("watch", "重点关注（第4-5位）", bool(ctx.watch)),
+               ("watch", w.WATCH_LABEL, bool(ctx.watch)),
                ("movers", "位次变化", bool(ctx.movers_up or ctx.movers_down)),
                ("benchmarks", "对标赶超", bool(ctx.benchmarks)), ("recent", "近期位次", bool(ctx.heatmap or ctx.chart))]
     keys = [(k, t) for k, t, on in present if on]
@@ -101,10 +101,15 @@ def top3_groups(rankings: list[dict], streaks: list[dict], period: date) -> tupl
         long_runs = sorted((runs[(r["indicator_code"], code)] | {"label": w.indicator_label(r["indicator_name"], r["basis"])}
                             for r in g if runs.get((r["indicator_code"], code), {}).get("n_periods", 0) > 1),
                            key=lambda s: (-s["n_months"], s["label"]))[:MAX_STREAKS]
-        streak = "、".join(f"{s['label']}连续{w.streak_length(s['n_months'], s['n_periods'], g[0]['calendar_code'])}"
+        streak = "、".join(f"{s['label']}{w.run_phrase(s['n_months'], s['n_periods'], g[0]['calendar_code'], since(s))}"
                           for s in long_runs)
         out.append(Top3Group(g[0]["group_label"], len(g), text, f"连续最久：{streak}" if streak else ""))
     return tuple(out)
+
+
+def since(streak: dict) -> str | None:
+    """The first period held, short (2024年1-2月), when the run starts there: it may be longer than counted."""
+    return streak.get("first_period_label") if streak.get("starts_at_first_held") else None
 
 
 def _capped(lines: list[Line], cap: int, rest: str) -> tuple[Line, ...]:
@@ -131,7 +136,7 @@ def broken_lines(rankings: list[dict], streaks: list[dict], period: date) -> tup
         label = w.indicator_label(s["indicator_name"], s["basis"])
         out.append(Line(w.broken_streak_phrase(label, s["n_months"], s["n_periods"], s["calendar_code"],
                                                s["group_label"], r["rank"] if r else None,
-                                               bool(r and r["is_tied"])), s["group_label"]))
+                                               bool(r and r["is_tied"]), since(s)), s["group_label"]))
     return _capped(out, MAX_BROKEN, "跌出前三")
 
 
@@ -143,7 +148,7 @@ def watch_lines(rankings: list[dict], period: date) -> tuple[Line, ...]:
     return _capped([Line(f"{w.indicator_label(r['indicator_name'], r['basis'])}"
                          f"{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}，"
                          f"{w.gap_phrase(r['gap_to_third'], r['basis'], r['unit'])}", r["group_label"])
-                    for r in rows], MAX_WATCH, "处于第4-5位")
+                    for r in rows], MAX_WATCH, f"处于第{WATCH_RANKS[0]}-{WATCH_RANKS[-1]}位")
 
 
 def mover_lines(rankings: list[dict], period: date) -> tuple[tuple[Line, ...], tuple[Line, ...]]:

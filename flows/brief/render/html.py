@@ -15,6 +15,7 @@ from pathlib import Path
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from flows.brief.render import charts
 from flows.config.settings import TEMPLATES_DIR
 
 
@@ -65,7 +66,7 @@ _INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=F
 
 def render(kind: str, context: object, subject: str, chart_cid: str | None = None) -> Rendered:
     """Text and HTML of one briefing; the layout rules are copied onto the elements, the class rules stay in <style>."""
-    values = {"c": context, "subject": subject, "chart_cid": chart_cid}
+    values = {"c": context, "subject": subject, "chart_cid": chart_cid, "chart_width": charts.DISPLAY_WIDTH}
     text = template(f"{kind}.txt.j2").render(values)
     html = template(f"{kind}.html.j2").render(values)
     return Rendered(text=_tidy(text), html=_INLINER.inline(html))
