@@ -29,9 +29,11 @@ class HeatMap:
     columns: tuple[str, ...]
     rows: tuple[HeatRow, ...]
     legend: str = f"数字为位次；绿色为前三，黄色为{w.WATCH_LABEL}。"
+    n_left_out: int = 0   # indicators never in the top five in these periods: counted in the note, not rowed
 
 
 HEAT_PERIODS = 6  # columns of the heat map: six fit a phone's width beside the indicator names
+HEAT_CONTESTED = 5  # an indicator gets a row when in the top five (前三 or 重点关注) in one of those periods
 
 
 @dataclass(frozen=True)
@@ -60,25 +62,30 @@ def heat_tone(rank: int | None) -> str:
 
 
 def heat_map(rankings: list[dict], group_code: str, periods: list[date]) -> HeatMap | None:
-    """The focus place's rank on each indicator (rows) over the last HEAT_PERIODS periods (columns, the
-    newest at the right) in one group; older periods are in the chart and the XLSX."""
+    """The focus place's rank on the monthly indicators (rows) over the last HEAT_PERIODS periods (columns,
+    the newest at the right) in one group. Only the indicators in contention get a row: in the top five
+    (前三 or 重点关注) in one of those periods; the others are counted in the note (all are in the XLSX).
+    Quarterly indicators have their own briefing (each has a rank in two of six months at most)."""
     periods = sorted(periods)[-HEAT_PERIODS:]
-    rows = [r for r in rankings if r["group_code"] == group_code and r["period"] in set(periods)]
+    shown = set(periods)
+    rows = [r for r in rankings if r["group_code"] == group_code and r["period"] in shown
+            and r.get("calendar_code") != "quarterly"]
     if not rows:
         return None
     by_key = {(r["indicator_code"], r["period"]): r for r in rows}
     indicators = sorted({(r["indicator_order"], r["indicator_code"], w.indicator_label(r["indicator_name"], r["basis"]))
                          for r in rows})
-    out = []
+    out, left_out = [], 0
     for _, code, label in indicators:
-        cells = []
-        for p in periods:
-            r = by_key.get((code, p))
-            rank = r["rank"] if r else None
-            cells.append(HeatCell("" if rank is None else str(rank), heat_tone(rank)))
-        out.append(HeatRow(label, tuple(cells)))
+        ranks = [by_key[(code, p)]["rank"] if (code, p) in by_key else None for p in periods]
+        if not any(rank is not None and rank <= HEAT_CONTESTED for rank in ranks):
+            left_out += 1
+            continue
+        out.append(HeatRow(label, tuple(HeatCell("" if rank is None else str(rank), heat_tone(rank)) for rank in ranks)))
+    legend = HeatMap.legend + (f"其余{left_out}项指标近{len(periods)}期均在第{HEAT_CONTESTED}位之后（见附件）。"
+                               if left_out else "")
     return HeatMap(f"位次热力图（{rows[0]['group_label']}，近{len(periods)}期）",
-                   tuple(period_short(p) for p in periods), tuple(out))
+                   tuple(period_short(p) for p in periods), tuple(out), legend, left_out)
 
 
 def trend_chart(rankings: list[dict], group_code: str, periods: list[date]) -> Chart | None:

@@ -15,10 +15,10 @@ from flows.brief.content.leader import LeaderBlock
 from flows.brief.content.trends import Chart, HeatMap
 from flows.core.periods import Period
 
-MAX_MOVERS = 3
-MAX_TOP3_NAMES = 8   # indicators named per group in the top-three list; the XLSX has them all
-MAX_WATCH = 4        # places 4-5 named per group, the closest to third first
-MAX_BROKEN = 5       # top-three runs that ended, named per group, the longest first
+MAX_MOVERS = 2
+MAX_TOP3_NAMES = 6   # indicators named per group in the top-three list; the XLSX has them all
+MAX_WATCH = 3        # places 4-5 named per group, the closest to third first
+MAX_BROKEN = 3       # top-three runs that ended, named per group, the longest first
 MAX_STREAKS = 2      # longest current top-three runs named per group
 WATCH_RANKS = w.WATCH_RANKS
 

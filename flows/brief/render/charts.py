@@ -34,14 +34,14 @@ CSS_PX_PER_PT = 100 / 72
 MIN_TEXT_PT = 9.0
 DPI = 200
 PANEL_HEIGHT_IN = 1.0
-TITLE_IN = 0.45        # the figure title's band above the panels
+TITLE_IN = 0.22        # above the first row's panel titles (the chart's title is the email's heading above it)
 
 
 def trend_figure(chart: Chart) -> Figure:
     """The figure, for trend_png and for tests that read its text back."""
     n = max(len(chart.series), 1)
     rows = -(-n // COLUMNS)
-    height = TITLE_IN + 0.3 + PANEL_HEIGHT_IN * rows
+    height = TITLE_IN + 0.25 + PANEL_HEIGHT_IN * rows
     fig = Figure(figsize=(FIG_WIDTH_IN, height), dpi=100)
     FigureCanvasAgg(fig)
     top = max(chart.n_places, 3)
@@ -60,7 +60,6 @@ def trend_figure(chart: Chart) -> Figure:
         ax.set_xticklabels([chart.x_labels[0], chart.x_labels[-1]] if len(xs) > 1 else chart.x_labels)
         for label in ax.get_xticklabels() + ax.get_yticklabels():
             label.set_fontproperties(cjk(MIN_TEXT_PT))
-    fig.suptitle(chart.title, fontproperties=cjk(10.5), x=0.02, y=1 - 0.06 / height, ha="left", va="top")
     # fixed margins in inches instead of tight_layout, which measured every label (half the drawing time)
     fig.subplots_adjust(left=0.22 / FIG_WIDTH_IN, right=1 - 0.3 / FIG_WIDTH_IN, top=1 - TITLE_IN / height,
                         bottom=0.25 / height, hspace=0.75, wspace=0.3)
