@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from flows.brief.content import wording as w
 
-MAX_TARGETS = 3  # overtaking targets named per benchmark: the nearest ones
 MAX_ROWS = 3     # rows of each benchmark's table in the email: the full comparison is the XLSX's 对标赶超 sheet
 
 
@@ -94,7 +93,7 @@ def nearest_to_overtake(rows: list[dict]) -> list[dict]:
 
 def benchmark_blocks(gaps: list[dict], place_name: str) -> tuple[BenchmarkBlock, ...]:
     """Learn-from: who leads on how many and the largest gaps; overtake: the events of the period and the
-    nearest indicators to pass, with the growth each needs. A few rows each: every indicator side by
+    nearest indicators to pass (the benchmark's figure in the row is what passing it needs). A few rows each: every indicator side by
     side is the XLSX's 对标赶超 sheet (sheets.benchmark_sheet)."""
     blocks = []
     for rows in _pairs(gaps):
@@ -112,8 +111,6 @@ def benchmark_blocks(gaps: list[dict], place_name: str) -> tuple[BenchmarkBlock,
             summary = f"在{scope}排位中，{place_name}{len(rows)}项指标里{ahead}项位次领先{other}、{behind}项落后"
             events = [_event_sentence(g, other) for g in rows if g["event"]]
             shown, rows_title = nearest_to_overtake(rows), "最接近超越"
-            events += [f"{_label(g)}需达到{g['needed_growth_pct']:.1f}%以上方可超过{other}"
-                       for g in shown if _needs_growth(g)][:MAX_TARGETS]
         rows_title = f"{rows_title}的{len(shown)}项（全部{len(rows)}项见附件）" if shown else ""
         blocks.append(BenchmarkBlock(title, summary, tuple(map(_row, shown)), tuple(events), other, rows_title))
     return tuple(blocks)

@@ -84,8 +84,8 @@ def heat_map(rankings: list[dict], group_code: str, periods: list[date]) -> Heat
         out.append(HeatRow(label, tuple(HeatCell("" if rank is None else str(rank), heat_tone(rank)) for rank in ranks)))
     legend = HeatMap.legend + (f"其余{left_out}项指标近{len(periods)}期均在第{HEAT_CONTESTED}位之后（见附件）。"
                                if left_out else "")
-    return HeatMap(f"位次热力图（{rows[0]['group_label']}，近{len(periods)}期）",
-                   tuple(period_short(p) for p in periods), tuple(out), legend, left_out)
+    return HeatMap(f"位次热力图（{rows[0]['group_label']}，{period_short(periods[0])}至{period_short(periods[-1])}）",
+                   tuple(f"{p.month}月" for p in periods), tuple(out), legend, left_out)
 
 
 def trend_chart(rankings: list[dict], group_code: str, periods: list[date]) -> Chart | None:

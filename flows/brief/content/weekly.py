@@ -69,10 +69,10 @@ class WeeklyContext:
 
 
 def weekly_headings(ctx: WeeklyContext) -> dict[str, str]:
-    """Section titles numbered over the sections this email has (一、要点 is always first)."""
+    """Section titles numbered over the sections this email has (一、要点 is always first). The biggest
+    movers have no section of their own: they repeated 新进/跌出前三 on a phone's fourth screen."""
     present = [("lead", "要点", True), ("top3", "居前三的指标", True), ("broken", "跌出前三的指标", bool(ctx.broken)),
                ("watch", w.WATCH_LABEL, bool(ctx.watch)),
-               ("movers", "位次变化", bool(ctx.movers_up or ctx.movers_down)),
                ("benchmarks", "对标赶超", bool(ctx.benchmarks)), ("recent", "近期位次", bool(ctx.heatmap or ctx.chart))]
     keys = [(k, t) for k, t, on in present if on]
     return dict(zip((k for k, _ in keys), w.numbered([t for _, t in keys]), strict=True))

@@ -33,7 +33,7 @@ FIG_WIDTH_IN = DISPLAY_WIDTH / 100
 CSS_PX_PER_PT = 100 / 72
 MIN_TEXT_PT = 9.0
 DPI = 200
-PANEL_HEIGHT_IN = 1.0
+PANEL_HEIGHT_IN = 0.9
 TITLE_IN = 0.22        # above the first row's panel titles (the chart's title is the email's heading above it)
 
 
