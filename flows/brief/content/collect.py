@@ -159,7 +159,6 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     streaks = q.fetch(con, "focus_streaks", place=r.place, groups=list(r.groups), period=period)
     gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
-    up, down = content.mover_lines(window, period)
     as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of)
     revised = content.revision_note(q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of))
     as_of_text += f"；{revised}" if revised else ""
@@ -170,7 +169,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
         period_label=period_label, week_key=key, week_label=f"第{week_no}周",
         leader=leader.leader_block(window, counts, gaps, r.place, short_name, period),
         top3=content.top3_groups(window, streaks, period), broken=content.broken_lines(window, streaks, period),
-        watch=content.watch_lines(window, period), movers_up=up, movers_down=down,
+        watch=content.watch_lines(window, period),
         benchmarks=benchmarks.benchmark_blocks(gaps, short_name),
         heatmap=trends.heat_map(window, r.groups[0], periods),
         chart=trends.trend_chart(window, r.groups[0], periods),

@@ -15,7 +15,6 @@ from flows.brief.content.leader import LeaderBlock
 from flows.brief.content.trends import Chart, HeatMap
 from flows.core.periods import Period
 
-MAX_MOVERS = 2
 MAX_TOP3_NAMES = 6   # indicators named per group in the top-three list; the XLSX has them all
 MAX_WATCH = 3        # places 4-5 named per group, the closest to third first
 MAX_BROKEN = 3       # top-three runs that ended, named per group, the longest first
@@ -55,8 +54,6 @@ class WeeklyContext:
     top3: tuple[Top3Group, ...]
     broken: tuple[Line, ...]
     watch: tuple[Line, ...]
-    movers_up: tuple[Line, ...]
-    movers_down: tuple[Line, ...]
     benchmarks: tuple[BenchmarkBlock, ...]
     heatmap: HeatMap | None
     chart: Chart | None
@@ -149,20 +146,6 @@ def watch_lines(rankings: list[dict], period: date) -> tuple[Line, ...]:
                          f"{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}，"
                          f"{w.gap_phrase(r['gap_to_third'], r['basis'], r['unit'])}", r["group_label"])
                     for r in rows], MAX_WATCH, f"处于第{WATCH_RANKS[0]}-{WATCH_RANKS[-1]}位")
-
-
-def mover_lines(rankings: list[dict], period: date) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
-    """The biggest climbs and falls since the previous period (at most three each), ties marked at both ends."""
-    moved = [r for r in rankings if r["period"] == period and r["rank_change"]]
-    up = sorted((r for r in moved if r["rank_change"] > 0), key=lambda r: (-r["rank_change"], r["indicator_order"]))
-    down = sorted((r for r in moved if r["rank_change"] < 0), key=lambda r: (r["rank_change"], r["indicator_order"]))
-
-    def line(r: dict) -> Line:
-        label = w.indicator_label(r["indicator_name"], r["basis"])
-        move = w.move_phrase(r["group_label"], r["prev_rank"], bool(r.get("prev_is_tied")), r["rank"], r["is_tied"])
-        return Line(f"{label}：{move}，{w.change_phrase(r['rank_change'])}", r["group_label"])
-
-    return tuple(map(line, up[:MAX_MOVERS])), tuple(map(line, down[:MAX_MOVERS]))
 
 
 def revision_note(files: list[dict]) -> str:
