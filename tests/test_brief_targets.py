@@ -92,14 +92,14 @@ def test_levers_name_the_smallest_changes_that_move_the_composite():
               gains_composite_place=True, scoring_method="zscore", composite_points_gained=0.0002,
               points_100=0.0033, composite_rank=12),
     ]
-    # 山区26县's scorecards: 10 and 11 share 第10位, so drawing level with them reaches 第10位
-    cards = [{"group_code": "mountain26", "composite_rank": r} for r in (1, 9, 10, 10, 12)]
+    # 山区26县's scorecards: two share 第10位, so drawing level with them reaches 第10位; 武义 shares 第12位
+    cards = [{"group_code": "mountain26", "composite_rank": r} for r in (1, 9, 10, 10, 12, 12)]
     assert levers_lines(rows, "wuyi", cards) == (
         "以下指标小幅提升即可带动综合排名进位",
         "规上工业企业亏损面降低0.5个百分点（至17.5%）即可追平，由全市第6位升至并列第5位，全市综合排名可由第4位进至第3位，"
         "进入全市第一方阵",
         "货物进出口总额增速提高0.7个百分点（至8.6%）即可追平，由全市第5位升至并列第4位，全市综合排名可由第4位进至第3位",
-        "一般公共预算收入增速提高2.0个百分点（至9.9%）即可追平，由山区26县第5位升至并列第4位，山区26县综合排名可由第12位进至第10位",
+        "一般公共预算收入增速提高2.0个百分点（至9.9%）即可追平，由山区26县第5位升至并列第4位，山区26县综合排名可由并列第12位进至第10位",
     )
 
 

@@ -129,7 +129,7 @@ def overview_table(rankings: list[dict], place: str) -> Table | None:
         ranks = tuple(rank_cell(x["rank"], x["is_tied"], x["rank_change"], x["prev_rank"] is not None)
                       if (x := by_key.get((code, g))) else Cell("—") for g, _ in groups)
         rows.append(TableRow(w.indicator_label(first["indicator_name"], first["basis"]), (value, *ranks)))
-    return Table("本期数值与位次（↑进位 ↓退位；绿色前三，黄色重点关注；各地区完整数据见附件）",
+    return Table("本期数值与位次（↑进位、↓退位，各地区完整数据见附件）",
                  ("本期", *(label for _, label in groups)), tuple(rows))
 
 

@@ -105,8 +105,9 @@ def _lever_line(r: dict, cards: list[dict]) -> str:
     scope = r["group_label"]
     text = f"{label}{change}即可追平，由{scope}第{r['rank']}位升至并列第{r['rank_if_gained']}位"
     if r["gains_composite_place"]:
-        text += (f"，{scope}综合排名可由第{r['composite_rank']}位进至"
-                 f"第{gained_rank(cards, r['group_code'], r['composite_rank'])}位")
+        now = r["composite_rank"]
+        tied = sum(1 for c in cards if c["group_code"] == r["group_code"] and c["composite_rank"] == now) > 1
+        text += f"，{scope}综合排名可由{w.short_rank(now, tied)}进至第{gained_rank(cards, r['group_code'], now)}位"
     if r["lifts_to_first_tier"]:
         text += f"，进入{scope}第一方阵"
     return text

@@ -29,7 +29,7 @@ class HeatMap:
     columns: tuple[str, ...]
     rows: tuple[HeatRow, ...]
     legend: str = f"数字为位次；绿色为前三，黄色为{w.WATCH_LABEL}。"
-    n_left_out: int = 0   # indicators never in the top five in these periods: counted in the note, not rowed
+    rest: str = ""   # the indicators never in the top five in these periods, counted (they have no row)
 
 
 HEAT_PERIODS = 6  # columns of the heat map: six fit a phone's width beside the indicator names
@@ -82,10 +82,9 @@ def heat_map(rankings: list[dict], group_code: str, periods: list[date]) -> Heat
             left_out += 1
             continue
         out.append(HeatRow(label, tuple(HeatCell("" if rank is None else str(rank), heat_tone(rank)) for rank in ranks)))
-    legend = HeatMap.legend + (f"其余{left_out}项指标近{len(periods)}期均在第{HEAT_CONTESTED}位之后（见附件）。"
-                               if left_out else "")
+    rest = f"其余{left_out}项指标近{len(periods)}期均在第{HEAT_CONTESTED}位之后（见附件）。" if left_out else ""
     return HeatMap(f"位次热力图（{rows[0]['group_label']}，{period_short(periods[0])}至{period_short(periods[-1])}）",
-                   tuple(f"{p.month}月" for p in periods), tuple(out), legend, left_out)
+                   tuple(f"{p.month}月" for p in periods), tuple(out), HeatMap.legend + rest, rest)
 
 
 def trend_chart(rankings: list[dict], group_code: str, periods: list[date]) -> Chart | None:

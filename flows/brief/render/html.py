@@ -36,6 +36,12 @@ def pad(text: object, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
+def pad_left(text: object, width: int) -> str:
+    """Right-align to a display width (heat map columns: 10月 under 10月, a rank under its month)."""
+    text = str(text)
+    return " " * max(0, width - display_width(text)) + text
+
+
 @cache
 def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     env = Environment(
@@ -47,6 +53,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["pad"] = pad
+    env.filters["pad_left"] = pad_left
     return env
 
 
