@@ -94,6 +94,7 @@ def test_preliminary_numbers_are_marked(tmp_path):
     # and the value itself wherever it is printed: beside each benchmark it is compared with (the weekly
     # shows the rows behind: 社零 is the largest gap to 义乌 and the nearest to overtake 永康)
     assert [x.strip() for x in text.splitlines() if "快报数" in x and "【全市" not in x] == [
+        "- 社会消费品零售总额增长4.5%（快报数），低于年度目标（6.0%）1.5个百分点，11-12月需增长13.7%",
         "社会消费品零售总额增速：5.5%（快报数），义乌8.9%，低3.4个百分点（第5位对第3位）",
         "社会消费品零售总额增速：5.5%（快报数），永康7.2%，低1.7个百分点（第5位对第4位）"]
 
