@@ -50,10 +50,6 @@ def test_percent_levels_differ_in_points():
     assert w.diff_phrase(7.1, "level", "%") == "高7.1个百分点"
 
 
-def test_a_one_period_streak_that_broke():
-    assert w.broken_streak_phrase("x", 1, 1, "monthly_jf", "全市", 5) == "x上期居全市前三，本期居全市第5位"
-
-
 def test_streaks_count_months_and_quarters():
     assert w.streak_phrase("固定资产投资增速", 24, 23, "monthly_jf", "全市") == "固定资产投资增速连续24个月居全市前三"
     assert w.streak_phrase("x", 12, 4, "quarterly", "山区26县") == "x连续4个季度居山区26县前三"
@@ -106,13 +102,17 @@ def test_watch_list_names_gap_to_third_and_ignores_the_rest():
     ]
 
 
-def test_broken_streak_says_how_long_and_where_now():
+def test_an_indicator_out_of_the_top_three_says_how_long_its_run_was():
+    """On the first screen: 跌出前三 names the run that ended (no second section repeats it)."""
     streak = dict(indicator_code="fai", indicator_name="固定资产投资", basis="growth", calendar_code="monthly_jf",
                   group_code="city", group_label="全市", kind="top3", n_months=9, n_periods=8, is_current=False,
                   broke_at=P)
-    lines = content.broken_lines([row(rank=4, is_top3=False)], [streak], P)
-    assert lines[0].text == "固定资产投资增速此前连续9个月居全市前三，本期居全市第4位"
-
+    one = dict(streak, indicator_code="b", n_months=1, n_periods=1)  # a run of one period: nothing to add
+    rows = [row(rank=4, is_top3=False, prev_rank=2),
+            row(indicator_code="b", indicator_name="出口总额", basis="level", rank=5, is_top3=False, prev_rank=3,
+                indicator_order=1)]
+    _, left = leader.entered_left(rows, "wuyi", P, [streak, one])
+    assert left == ("（全市）：固定资产投资增速（第4位，此前连续9个月）、出口总额（第5位）",)
 
 def test_heat_tone_bands_share_the_one_definition_of_watch():
     """The heat map's yellow is 重点关注, the ranks the 重点关注 section names (4-5), not 4-6."""
@@ -286,7 +286,7 @@ def test_section_numbers_do_not_jump_when_a_section_is_absent():
 
     ctx = content.WeeklyContext(
         kind="weekly", place_code="wuyi", place_name="武义县", recipient_name="x", period=P, period_label="",
-        week_key="2026-W48", week_label="第48周", leader=LeaderBlock((), (), (), ()), top3=(), broken=(),
+        week_key="2026-W48", week_label="第48周", leader=LeaderBlock((), (), (), ()), top3=(),
         watch=(content.Line("a"),), benchmarks=(), heatmap=None, chart=None, data_as_of="", generated_at="")
     assert content.weekly_headings(ctx) == {"lead": "一、要点", "top3": "二、居前三的指标", "watch": "三、重点关注（第4-5位）"}
 
@@ -299,13 +299,11 @@ def test_table_cells_are_narrow():
 
 
 def test_long_lists_are_capped_per_group_and_the_rest_counted():
-    streaks = [dict(indicator_code=f"i{i}", indicator_name=f"指标{i}", basis="level", calendar_code="monthly_jf",
-                    group_code="city", group_label="全市", kind="top3", n_months=10 + i, n_periods=10 + i,
-                    is_current=False, broke_at=P) for i in range(7)]
-    rows = [row(indicator_code=f"i{i}", rank=4, is_top3=False) for i in range(7)]
-    lines = [x.text for x in content.broken_lines(rows, streaks, P)]
-    assert len(lines) == content.MAX_BROKEN + 1
-    assert lines[0].startswith("指标6此前连续16个月") and lines[-1] == f"全市另有{7 - content.MAX_BROKEN}项跌出前三（见附件）"
+    rows = [row(indicator_code=f"i{i}", indicator_name=f"指标{i}", basis="level", rank=4, is_top3=False,
+                gap_to_third=7 - i, indicator_order=i) for i in range(7)]
+    lines = [x.text for x in content.watch_lines(rows, P)]
+    assert len(lines) == content.MAX_WATCH + 1
+    assert lines[0].startswith("指标6居全市第4位") and lines[-1] == f"全市另有{7 - content.MAX_WATCH}项处于第4-5位（见附件）"
 
 
 def test_a_run_from_the_first_period_held_says_it_may_be_longer():
@@ -318,8 +316,8 @@ def test_a_run_from_the_first_period_held_says_it_may_be_longer():
     (group,) = content.top3_groups([row()], [dict(streak, starts_at_first_held=False)], P)
     assert group.streaks == "连续最久：固定资产投资增速连续35个月"
     broken = dict(streak, is_current=False, broke_at=P)
-    (line,) = content.broken_lines([row(rank=4, is_top3=False)], [broken], P)
-    assert line.text == "固定资产投资增速此前至少连续35个月（自有数据的2024年1-2月起）居全市前三，本期居全市第4位"
+    _, left = leader.entered_left([row(rank=4, is_top3=False)], "wuyi", P, [broken])
+    assert left == ("（全市）：固定资产投资增速（第4位，此前至少连续35个月（自有数据的2024年1-2月起））",)
 
 
 def test_a_revision_is_named_by_period_without_file_detail():

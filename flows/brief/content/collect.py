@@ -167,8 +167,8 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     ctx = content.WeeklyContext(
         kind="weekly", place_code=r.place, place_name=place_name, recipient_name=r.name, period=period,
         period_label=period_label, week_key=key, week_label=f"第{week_no}周",
-        leader=leader.leader_block(window, counts, gaps, r.place, short_name, period),
-        top3=content.top3_groups(window, streaks, period), broken=content.broken_lines(window, streaks, period),
+        leader=leader.leader_block(window, counts, gaps, r.place, short_name, period, streaks),
+        top3=content.top3_groups(window, streaks, period),
         watch=content.watch_lines(window, period),
         benchmarks=benchmarks.benchmark_blocks(gaps, short_name),
         heatmap=trends.heat_map(window, r.groups[0], periods),

@@ -17,7 +17,6 @@ from flows.core.periods import Period
 
 MAX_TOP3_NAMES = 6   # indicators named per group in the top-three list; the XLSX has them all
 MAX_WATCH = 3        # places 4-5 named per group, the closest to third first
-MAX_BROKEN = 3       # top-three runs that ended, named per group, the longest first
 MAX_STREAKS = 2      # longest current top-three runs named per group
 WATCH_RANKS = w.WATCH_RANKS
 
@@ -52,7 +51,6 @@ class WeeklyContext:
     week_label: str
     leader: LeaderBlock
     top3: tuple[Top3Group, ...]
-    broken: tuple[Line, ...]
     watch: tuple[Line, ...]
     benchmarks: tuple[BenchmarkBlock, ...]
     heatmap: HeatMap | None
@@ -67,8 +65,9 @@ class WeeklyContext:
 
 def weekly_headings(ctx: WeeklyContext) -> dict[str, str]:
     """Section titles numbered over the sections this email has (一、要点 is always first). The biggest
-    movers have no section of their own: they repeated 新进/跌出前三 on a phone's fourth screen."""
-    present = [("lead", "要点", True), ("top3", "居前三的指标", True), ("broken", "跌出前三的指标", bool(ctx.broken)),
+    movers and the runs that ended have no section of their own: they repeated 新进/跌出前三 of the first
+    screen (which names the run each ended) on a phone's fourth screen."""
+    present = [("lead", "要点", True), ("top3", "居前三的指标", True),
                ("watch", w.WATCH_LABEL, bool(ctx.watch)),
                ("benchmarks", "对标赶超", bool(ctx.benchmarks)), ("recent", "近期位次", bool(ctx.heatmap or ctx.chart))]
     keys = [(k, t) for k, t, on in present if on]
@@ -119,22 +118,6 @@ def _capped(lines: list[Line], cap: int, rest: str) -> tuple[Line, ...]:
         if len(g) > cap:
             out.append(Line(f"{label}另有{len(g) - cap}项{rest}（见附件）", label))
     return tuple(out)
-
-
-def broken_lines(rankings: list[dict], streaks: list[dict], period: date) -> tuple[Line, ...]:
-    """Top-three runs that ended this period, per group (the catalog's order), longest first."""
-    now = {(r["indicator_code"], r["group_code"]): r for r in rankings if r["period"] == period}
-    order = _group_order(rankings)
-    ended = sorted((s for s in streaks if s["kind"] == "top3" and s["broke_at"] == period),
-                   key=lambda s: (order.get(s["group_code"], len(order)), -s["n_months"], s["indicator_code"]))
-    out = []
-    for s in ended:
-        r = now.get((s["indicator_code"], s["group_code"]))
-        label = w.indicator_label(s["indicator_name"], s["basis"])
-        out.append(Line(w.broken_streak_phrase(label, s["n_months"], s["n_periods"], s["calendar_code"],
-                                               s["group_label"], r["rank"] if r else None,
-                                               bool(r and r["is_tied"]), since(s)), s["group_label"]))
-    return _capped(out, MAX_BROKEN, "跌出前三")
 
 
 def watch_lines(rankings: list[dict], period: date) -> tuple[Line, ...]:

@@ -213,16 +213,6 @@ def streak_phrase(label: str, n_months: int, n_periods: int, calendar: str, scop
     return f"{label}连续{streak_length(n_months, n_periods, calendar)}居{target}"
 
 
-def broken_streak_phrase(label: str, n_months: int, n_periods: int, calendar: str, scope: str,
-                         rank: int | None, is_tied: bool = False, since: str | None = None) -> str:
-    """此前连续8个月居全市前三，本期居全市第5位 (a run of one period: 上期居全市前三; from the first
-    period held: 此前至少连续8个月（自有数据的2024年1-2月起）居全市前三)."""
-    was = (f"上期居{scope}前三" if n_periods <= 1
-           else f"此前{run_phrase(n_months, n_periods, calendar, since)}居{scope}前三")
-    now = rank_phrase(rank, scope, is_tied) if rank is not None else f"{scope}暂未排位"
-    return f"{label}{was}，本期{now}"
-
-
 def count_change_phrase(now: int, before: int | None, calendar: str = "monthly_jf") -> str:
     """比上月增加1项 / 比上月减少2项 / 与上月持平 (上季 for quarterly)."""
     if before is None:
