@@ -218,17 +218,16 @@ def quarterly_briefing(con, catalog: Catalog, r: Recipient, period: date, as_of:
     cards = q.fetch(con, "scorecards", period=period, previous_period=months_back(period, 3), groups=list(r.groups))
     if not any(c["place_code"] == r.place for c in cards):
         raise BlankBriefing(f"{place_name} has no composite score in {label}", f"{place_name}{label}没有综合得分")
-    rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
+    every_group = headline_groups(catalog, r.place)  # the headline ranks: every group, subscribed or not
     as_of_text, loaded_at = _as_of_line(con, period, label, as_of)
     ctx = tables.TablesContext(
         "quarterly", r.place, place_name, r.name, period, label,
         quarterly.quarterly_sections(cards, r.place, place_name, leader.group_sizes(counts)),
         as_of_text, content.format_moment(as_of),
         headlines=quarterly.indicator_headlines(
-            q.fetch(con, "group_rankings", period=period, groups=headline_groups(catalog, r.place)), r.place,
-            headline_groups(catalog, r.place)),
+            q.fetch(con, "group_rankings", period=period, groups=every_group), r.place, every_group),
         benchmarks=benchmarks.benchmark_blocks(gaps, short_name), levers_lines=_levers_lines(con, r, period, cards))
     ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['quarterly']}】{place_name} {label}"

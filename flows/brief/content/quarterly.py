@@ -8,7 +8,15 @@ Pure functions from group_rankings and scorecards rows (score_100: docs/RULES.md
 from __future__ import annotations
 
 from flows.brief.content import wording as w
-from flows.brief.content.tables import MAX_PLACE_ROWS, Cell, GroupSection, Table, TableRow, by_composite_rank, tied
+from flows.brief.content.tables import (
+    MAX_PLACE_ROWS,
+    Cell,
+    GroupSection,
+    Table,
+    TableRow,
+    by_composite_rank,
+    tied,
+)
 
 NEIGHBOURS = 2   # places above and below the focus shown when a large group's scoreboard is cut
 

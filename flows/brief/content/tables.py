@@ -88,11 +88,6 @@ def _official_key(r: dict) -> tuple:
     return (r.get("division_code") is None, r.get("division_code") or "", r["place_code"])
 
 
-def official(rows: list[dict]) -> list[dict]:
-    """Places in official order: administrative division code (codes without one last, by key)."""
-    return sorted(rows, key=_official_key)
-
-
 def by_composite_rank(cards: list[dict]) -> list[dict]:
     """A ranking table's order: best composite rank first, tied places together in official order."""
     return sorted(cards, key=lambda c: (c["composite_rank"], *_official_key(c)))

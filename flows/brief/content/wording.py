@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-
 # 重点关注: the places just below the top three, one definition for the words (weekly's 重点关注 section)
 # and the colours (heat map and tables: tone "near")
 WATCH_RANKS = (4, 5)
@@ -155,11 +154,6 @@ def diff_phrase(diff: float | None, basis: str, unit: str, lower_is_better: bool
     if lower_is_better:
         text += "（好于对标）" if diff < 0 else "（差于对标）"
     return text
-
-
-def move_phrase(scope: str, prev_rank: int, prev_tied: bool, rank: int, tied: bool) -> str:
-    """全市第5位→并列第2位: both ends keep their tie marker."""
-    return f"{scope}{short_rank(prev_rank, prev_tied)}→{short_rank(rank, tied)}"
 
 
 NUMERALS = "一二三四五六七八九十"
