@@ -54,4 +54,4 @@ def test_monthly_first_tier_scores_have_two_decimals(tmp_path):
     tables = re.findall(r"第一方阵\n  地区 +\| 综合排名 \| 综合得分\n((?:  .+\n)+)", text)
     cells = [line.rsplit("| ", 1)[1] for table in tables for line in table.splitlines()]
     assert len(tables) == 2 and cells and all(re.fullmatch(r"\d+\.\d\d", c) for c in cells), cells
-    assert "全市综合排名可由并列第3位进至第2位，进入全市第一方阵" in text  # the monthly's levers too
+    assert "全市综合排名可由第3位进至第2位，进入全市第一方阵" in text  # the monthly's levers too
