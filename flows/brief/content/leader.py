@@ -43,7 +43,7 @@ def count_lines(counts: list[dict], place: str, period: date, sizes: dict[str, i
 
 def _run(r: dict, runs: dict) -> str:
     """，此前连续14个月: the top-three run an indicator just left, when it lasted more than one period."""
-    s = runs.get((r["indicator_code"], r.get("group_code")))
+    s = runs.get((r.get("indicator_code"), r.get("group_code")))
     if not s or s["n_periods"] <= 1:
         return ""
     since = s.get("first_period_label") if s.get("starts_at_first_held") else None
