@@ -171,35 +171,31 @@ def test_section_numbers_run_without_gaps(demo_emails):
 RANK = re.compile(r"^(并列)?第(\d+)位$")
 
 
-def ranking_tables(html: str) -> dict[str, list[tuple[str, int | None, str]]]:
-    """Title -> rows (place, rank, count) of every ranking table in an email: 第一方阵, 综合得分与排名 and
-    前三指标数 (their first cells name places; the rank is the first cell saying 第n位, else the count)."""
+def ranking_tables(html: str) -> dict[str, list[list[str]]]:
+    """Title -> rows (cells as text) of every ranking table in an email: 第一方阵, 综合得分与排名, 前三指标数."""
     out = {}
     for title, body in re.findall(r"<h3[^>]*>([^<]*)</h3>\s*<div[^>]*>\s*<table[^>]*>(.*?)</table>", html, re.S):
-        if not title.startswith(("第一方阵", "综合得分与排名", "前三指标数")):
-            continue
-        rows = []
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)[1:]:
-            cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            rank = next((int(m.group(2)) for c in cells[1:] if (m := RANK.match(c))), None)
-            rows.append((cells[0], rank, cells[1]))
-        out[title] = rows
+        if title.startswith(("第一方阵", "综合得分与排名", "前三指标数")):
+            out[title] = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+                          for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)[1:]]
     return out
 
 
 def test_ranking_tables_read_in_rank_order(demo_emails):
-    """第一方阵 and 综合得分与排名 by composite rank; 前三指标数 by the count, most first; both in every email."""
+    """第一方阵 and 综合得分与排名 by composite rank; 前三指标数 by the count (then first places), most first;
+    places tied on those in official (division-code) order; in every email that has them."""
+    division = {p.short_name: p.division_code for p in load_catalog(ROOT / "config").places}
     seen = 0
     for name, html in demo_emails.items():
         for title, rows in ranking_tables(html).items():
             seen += 1
             if title.startswith("前三指标数"):
-                counts = [int(count) for _, _, count in rows]
-                body = counts[:10] if "本地" in title else counts  # a cut table ends with the focus place
-                assert body == sorted(body, reverse=True), (name, title, rows)
+                rows = rows[:10] if "本地" in title else rows  # a cut table ends with the focus place
+                keys = [(-int(r[1]), -int(r[3])) for r in rows]
             else:
-                ranks = [rank for _, rank, _ in rows]
-                assert None not in ranks and ranks == sorted(ranks), (name, title, rows)
+                keys = [(int(RANK.match(r[1]).group(2)),) for r in rows]
+            ordered = [(*k, division[r[0]]) for k, r in zip(keys, rows, strict=True)]
+            assert ordered == sorted(ordered), (name, title, rows)
     assert seen >= 10
 
 
