@@ -260,14 +260,14 @@ def _metric(r: dict) -> str:
     return f"{r['metric']:.2f}%" if r["basis"] == "growth" else f"{r['metric']:.2f}"
 
 
-def _target_cells(r: dict) -> tuple[str, str]:
+def _target_cells(r: dict) -> tuple[str, Text | str]:
     """Target and whether the place runs ahead of time (序时进度), see `bipin targets` for the detail."""
     if r["target"] is None:
         return "", ""
     target = f"{r['target']:g}%" if r["target_basis"] == "growth" else f"{r['target']:g}{r['target_unit']}"
     if r["on_track"] is None:
         return target, ""
-    return target, "[green]快[/]" if r["on_track"] else "[red]慢[/]"
+    return target, Text("快", style="green") if r["on_track"] else Text("慢", style="red")
 
 
 def _rank_text(r: dict) -> str:
