@@ -57,6 +57,9 @@ class SourceOptions(BaseModel):
     indicator: str | None = None              # long layout with one fixed indicator (code or name)
     value_columns: dict[str, str] = Field(default_factory=dict)  # long layout: column -> indicator code
     growth_limit_pct: float = 100.0
+    # an annual table (2020年度, 全年, a title with only a year, 统计公报; a period cell 2020 / 2020年) loads as
+    # the year's 1-12月 period; "reject" rejects such a file as bad_period instead
+    annual: Literal["1-12月", "reject"] = "1-12月"
     # where the publisher marks first estimates (docs/RULES.md, "Ingest checks"): a long table's column
     # (true/yes/1/p/快报/初步数 = preliminary; blank/false/no/0/final/正式 = final), and/or words that mark a
     # whole wide table preliminary when its title or its notes (rows after the table) contain one
