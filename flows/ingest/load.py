@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from flows.config.catalog import Catalog
 from flows.config.settings import Settings
-from flows.ingest import ledger, manifest, plausibility, rules
+from flows.ingest import ledger, manifest, plausibility, rank_groups, rules
 from flows.ingest.formats import read_tables
 from flows.ingest.memory import RunMemory
 from flows.ingest.model import FileResult, Message, error
@@ -45,6 +45,7 @@ class IngestContext:
     def __post_init__(self):
         self.sources = self.sources or source_options(self.catalog)
         self.indicators = IndicatorResolver(self.catalog)
+        self.group_members = rank_groups.GroupMembers(self.catalog)
         # not fields: Prefect walks a task parameter's fields, and these hold ~10,000 entries and more
         self._ytd_previous: dict[tuple[str, date], date] | None = None
         self._memory: RunMemory | None = None
@@ -136,7 +137,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     result.n_totals = cleaned.n_totals
     result.n_observations = len(rows)
     messages += rules.growth_out_of_range(rows, src.growth_limit_pct, sheet)
-    messages += rules.rank_disagreements(rows, ctx.catalog, sheet)
+    group, said = rank_groups.published_group(rows, src.rank_group, ctx.group_members, sheet)
+    messages += said
+    if group is not None:
+        rows = cleaned.rows = [r._replace(rank_group_code=group) if r.published_rank is not None else r for r in rows]
+    messages += rules.rank_disagreements(rows, ctx.catalog, sheet, group, ctx.group_members)
     previous = ctx.ytd_previous(con)
     previous_periods = [previous.get((r.indicator_code, r.period)) for r in rows]
     incoming = cleaned.table().append_column("ytd_previous_period", pa.array(previous_periods, pa.date32()))

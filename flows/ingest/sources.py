@@ -57,6 +57,9 @@ class SourceOptions(BaseModel):
     indicator: str | None = None              # long layout with one fixed indicator (code or name)
     value_columns: dict[str, str] = Field(default_factory=dict)  # long layout: column -> indicator code
     growth_limit_pct: float = 100.0
+    # the group this publisher's 位次 rank within (a group code); None = the smallest group holding every
+    # county the file ranks (flows/ingest/rank_groups.py)
+    rank_group: str | None = None
     # an annual table (2020年度, 全年, a title with only a year, 统计公报; a period cell 2020 / 2020年) loads as
     # the year's 1-12月 period; "reject" rejects such a file as bad_period instead
     annual: Literal["1-12月", "reject"] = "1-12月"
@@ -81,6 +84,9 @@ def source_options(catalog: Catalog) -> list[SourceOptions]:
         if opts.layout == "long" and opts.columns is None:
             raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): a long layout needs 'columns' "
                                "with at least 'place'")
+        if opts.rank_group is not None and opts.rank_group not in {g.code for g in catalog.groups}:
+            raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): rank_group {opts.rank_group!r} is not a "
+                               f"group code (groups.yaml has {', '.join(g.code for g in catalog.groups)})")
         for code in (*opts.value_columns.values(), *opts.units, *opts.unit_scale):
             if code not in indicator_codes:
                 raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): {code!r} is not an indicator code")
