@@ -45,10 +45,13 @@ def ingest(
         app_state.prefect_ready()
     # the lock before the inbox is listed: a second ingest waits, then sees what the first left
     with app_state.warehouse():
+        waiting: list[Path] = []
         try:
-            files = pipeline.discover([str(p) for p in paths] if paths else None, settings)
+            files = pipeline.discover([str(p) for p in paths] if paths else None, settings, waiting)
         except pipeline.UsageError as exc:
             fail(str(exc))
+        for path in waiting:
+            console.print(pipeline.waiting_line(path), highlight=False)
         if not files:
             console.print(f"nothing to ingest in {', '.join(map(str, paths or [settings.inbox]))}")
             raise typer.Exit(EXIT_OK)

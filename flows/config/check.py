@@ -48,6 +48,14 @@ def check_schedules(config_dir: Path, catalog: Catalog | None) -> list[str]:
     return _problems(lambda: load_schedules(config_dir), ScheduleError)
 
 
+def check_inbox(config_dir: Path, catalog: Catalog | None) -> list[str]:
+    """`inbox:` in settings.yaml: settle_seconds and the name globs left alone."""
+    from flows.config.inbox import load_inbox
+    from flows.config.settings import SettingsError
+
+    return _problems(lambda: load_inbox(config_dir), SettingsError)
+
+
 def check_targets(config_dir: Path, catalog: Catalog | None) -> list[str]:
     """targets.yaml when it exists: year, place, indicator, growth or level with its unit."""
     from flows.config.targets import validate_targets
@@ -72,6 +80,7 @@ VALIDATORS: list[tuple[str, Validator]] = [
     ("delivery", check_delivery),
     ("schedules", check_schedules),
     ("targets", check_targets),
+    ("inbox", check_inbox),
 ]
 
 

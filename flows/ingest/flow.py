@@ -36,9 +36,12 @@ listeners: list[Callable[[FileResult], None]] = []
 def discover_task(paths: list[str] | None, settings: Settings, catalog: Catalog) -> list[Path]:
     """Files to ingest, and the warehouse ready for them (schema migrated, catalog mirrored)."""
     with own_work("ingest"):
-        found = pipeline.discover(paths, settings)
+        waiting: list[Path] = []
+        found = pipeline.discover(paths, settings, waiting)
         pipeline.prepare(settings, catalog)
-        return found
+    for path in waiting:
+        get_run_logger().info(pipeline.waiting_line(path))
+    return found
 
 
 @task(name="load-files", cache_policy=NO_CACHE)

@@ -24,7 +24,7 @@ from flows.ingest.periods_in_files import release_problems
 from flows.ingest.readers import ReadError
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver
 from flows.ingest.sources import SourceOptions, match_source, source_options
-from flows.ingest.tables import file_sheet, read_layout
+from flows.ingest.tables import choose_sheets, file_sheet, read_layout
 from flows.warehouse.db import load_sql
 
 
@@ -109,6 +109,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
         grids, notes, medium = read_tables(path, src)  # formats.py: the content tells the format
     except ReadError as exc:
         return _reject(con, path, ctx, result, sha, size, received_at, [error(exc.code, exc.text)])
+    if medium is None:  # a workbook: hidden sheets and several tables (tables.choose_sheets)
+        grids, said = choose_sheets(grids, src, ctx.indicators)
+        notes = [*notes, *said]
+        if not grids:
+            return _reject(con, path, ctx, result, sha, size, received_at, notes)
     sheet = file_sheet(grids)  # None for tables on several pages: each record then knows its own (tables.py)
     places = ctx.places(src)
     if medium is None and not any(str(c).strip() for g in grids for row in g.rows for c in row if c is not None):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -36,8 +36,12 @@ class Grid:
     first_row: int = 1
     first_col: int = 1
     encoding: str | None = None
+    hidden: bool = False  # a sheet hidden in Excel: never read as data (tables.choose_sheets)
+    numbers: list[int] = field(default_factory=list)  # each row's number when rows were left out (hidden)
 
     def row_number(self, index: int) -> int:
+        if self.numbers and 0 <= index < len(self.numbers):
+            return self.numbers[index]
         return self.first_row + index
 
     def column_letter(self, index: int) -> str:
@@ -52,10 +56,24 @@ def read_grid(path: Path, src: SourceOptions, fmt: str | None = None) -> Grid:
     """The file's table as a grid; ReadError when the bytes do not fit the format (formats.py tells it)."""
     fmt = fmt or file_format(path, src)
     if fmt in ("xlsx", "xls"):
-        return _read_xlsx(path, src.sheet, fmt)
+        return read_sheets(path, src.sheet or 0, fmt)[0][0]
     if fmt == "parquet":
         return _read_parquet(path)
     return _read_csv(path, src.encoding, src.delimiter)
+
+
+def read_sheets(path: Path, sheet: str | int | None, fmt: str) -> tuple[list[Grid], list]:
+    """(grids, notes) of a workbook's named sheet, or of every sheet when none is named (hidden ones marked)."""
+    if fmt == "xlsx" and _starts_with(path, b"PK\x03\x04"):
+        from flows.ingest.read_xlsx import read_xlsx_grids
+
+        return read_xlsx_grids(path, sheet)
+    return _read_xls(path, sheet, fmt), []
+
+
+def _starts_with(path: Path, signature: bytes) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(signature)) == signature
 
 
 def decode_text(data: bytes, declared: str | None) -> tuple[str, str]:
@@ -97,8 +115,9 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> Grid:
     return Grid(rows=rows, encoding=used)
 
 
-def _read_xlsx(path: Path, sheet: str | int | None, fmt: str = "xlsx") -> Grid:
-    """XLSX and Excel 97-2003 .xls alike: calamine reads both, merged cells holding their text in the first cell."""
+def _read_xls(path: Path, sheet: str | int | None, fmt: str = "xls") -> list[Grid]:
+    """Excel 97-2003 .xls (and a file that is no zip): calamine, merged cells holding their text in the first cell.
+    An .xls sheet is at most 65,536 x 256 cells, so calamine's whole-rectangle read stays bounded."""
     from python_calamine import CalamineWorkbook
 
     kind = "XLSX" if fmt == "xlsx" else "Excel 97-2003 (.xls)"
@@ -114,16 +133,22 @@ def _read_xlsx(path: Path, sheet: str | int | None, fmt: str = "xlsx") -> Grid:
     if isinstance(sheet, str):
         if sheet not in names:
             raise ReadError("missing_sheet", f"sheet {sheet!r} not found; the workbook has {names}")
-        name = sheet
+        wanted = [sheet]
+    elif sheet is not None:
+        if sheet >= len(names):
+            raise ReadError("missing_sheet", f"sheet number {sheet} not found; the workbook has {names}")
+        wanted = [names[sheet]]
     else:
-        index = sheet or 0
-        if index >= len(names):
-            raise ReadError("missing_sheet", f"sheet number {index} not found; the workbook has {names}")
-        name = names[index]
-    ws = book.get_sheet_by_name(name)
-    rows = [[_xlsx_cell(c) for c in row] for row in ws.to_python(skip_empty_area=True)]
-    start = ws.start or (0, 0)
-    return Grid(rows=rows, sheet=name, first_row=start[0] + 1, first_col=start[1] + 1)
+        wanted = names
+    hidden = {m.name for m in book.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"}
+    grids = []
+    for name in wanted:
+        ws = book.get_sheet_by_name(name)
+        rows = [[_xlsx_cell(c) for c in row] for row in ws.to_python(skip_empty_area=True)]
+        start = ws.start or (0, 0)
+        grids.append(Grid(rows=rows, sheet=name, first_row=start[0] + 1, first_col=start[1] + 1,
+                          hidden=name in hidden))
+    return grids
 
 
 def _xlsx_cell(value):
