@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from flows.ingest.grid import Grid, ReadError
 from flows.ingest.model import Message, warning
-from flows.ingest.readers import Grid, ReadError
 
 GAP_ROWS = 1000
 GAP_COLS = 100

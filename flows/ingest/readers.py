@@ -8,48 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from flows.ingest.grid import Grid, ReadError
+from flows.ingest.read_xlsx import read_xlsx_grids
 from flows.ingest.sources import SourceOptions, file_format
 
 DETECT_ORDER = ("utf-8", "gb18030")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-
-
-class ReadError(Exception):
-    """The file cannot be read as its name and source say it should; `code` names the rule."""
-
-    def __init__(self, code: str, text: str):
-        super().__init__(text)
-        self.code = code
-        self.text = text
-
-
-@dataclass
-class Grid:
-    """A sheet as rows of cells; `first_row`/`first_col` say where the grid sits in the sheet (1-based)."""
-
-    rows: list[list]
-    sheet: str | None = None
-    first_row: int = 1
-    first_col: int = 1
-    encoding: str | None = None
-    hidden: bool = False  # a sheet hidden in Excel: never read as data (tables.choose_sheets)
-    numbers: list[int] = field(default_factory=list)  # each row's number when rows were left out (hidden)
-
-    def row_number(self, index: int) -> int:
-        if self.numbers and 0 <= index < len(self.numbers):
-            return self.numbers[index]
-        return self.first_row + index
-
-    def column_letter(self, index: int) -> str:
-        n, letters = self.first_col + index, ""
-        while n:
-            n, rem = divmod(n - 1, 26)
-            letters = chr(65 + rem) + letters
-        return letters
 
 
 def read_grid(path: Path, src: SourceOptions, fmt: str | None = None) -> Grid:
@@ -65,8 +32,6 @@ def read_grid(path: Path, src: SourceOptions, fmt: str | None = None) -> Grid:
 def read_sheets(path: Path, sheet: str | int | None, fmt: str) -> tuple[list[Grid], list]:
     """(grids, notes) of a workbook's named sheet, or of every sheet when none is named (hidden ones marked)."""
     if fmt == "xlsx" and _starts_with(path, b"PK\x03\x04"):
-        from flows.ingest.read_xlsx import read_xlsx_grids
-
         return read_xlsx_grids(path, sheet)
     return _read_xls(path, sheet, fmt), []
 
@@ -179,3 +144,6 @@ def _read_parquet(path: Path) -> Grid:
             elif isinstance(v, date):
                 row[i] = v.isoformat()
     return Grid(rows=[list(table.column_names), *body])
+
+
+__all__ = ["Grid", "ReadError", "read_grid", "read_sheets", "decode_text"]
