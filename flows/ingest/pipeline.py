@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -50,8 +51,11 @@ def discover(paths: Iterable[str | Path] | None, settings: Settings,
                 found.append(p)
         elif target.is_file():
             found.append(target)
-        elif target == settings.inbox and not paths:
+        elif target == settings.inbox and not paths and not os.path.lexists(target):
             continue  # no inbox yet: nothing to do
+        elif target == settings.inbox and not paths:
+            raise UsageError(f"{target}: cannot read the inbox (not a folder, or a link that leads nowhere); make it "
+                             "a folder the user running bipin can read and write")
         else:
             raise UsageError(f"{target}: no such file or folder")
     return found
