@@ -40,8 +40,8 @@ def rank_disagreements(rows: list[Obs], catalog: Catalog, sheet: str | None, gro
     8 of 26 counties ranked among the 8 say nothing about their 位次 among the 26."""
     if group is None or members is None:
         return []
-    published = {(r.indicator_code, r.period) for r in rows if r.published_rank is not None and not r.is_total
-                 and covers_group(rows, group, members, r.indicator_code, r.period)}
+    printed = {(r.indicator_code, r.period) for r in rows if r.published_rank is not None and not r.is_total}
+    published = {key for key in printed if covers_group(rows, group, members, *key)}
     inside = {(code, period): members.members(group, period) for code, period in published}
     groups: dict[tuple, list[Obs]] = defaultdict(list)
     for r in rows:
