@@ -119,3 +119,12 @@ def test_the_data_contract_lists_every_wording():
     missing = sorted(w for w in words if w not in text)
     assert missing == []
     assert re.search(r"1-3月比上年同期±%", text)
+
+
+def test_a_months_own_figure_is_never_a_year_to_date_value(tmp_path):
+    s = settings_for(tmp_path)
+    path = write_csv(s.inbox / "city_202610.csv", wide_grid(header_b=["", "本月", "本月增速(%)", "位次", "本年累计", "增长(%)"]))
+    [result] = ingest(s, path)
+    assert query(s, "select count(*) from staging.observations where indicator_code = 'fai'") == [(0,)]
+    assert sorted(m.column for m in result.messages if m.code == "column_unused") == [
+        "B (固定资产投资(亿元) 本月)", "C (固定资产投资(亿元) 本月增速(%))"]

@@ -158,6 +158,14 @@ def _wide_columns(grid, head, place_col, src, indicators, messages) -> dict:
         unit = headers.header_unit(b_raw, indicators.units) or unit_in_header(current_text, indicators.units) \
             or src.units.get(current.code) or src.unit
         entry[1][measure.kind] = (c, label, unit, measure)
+    for ind, measures in columns.values():
+        for kind, (_, label, _, measure) in list(measures.items()):
+            if measure.scope == "month" and ind.kind == "ytd":  # 本月 is no year-to-date figure
+                del measures[kind]
+                messages.append(warning("column_unused", f"column {label} holds the month's own figure, but "
+                                        f"{ind.name} is kept year to date; it is not read: add the 本年累计 column, "
+                                        "or set the indicator's kind to monthly", sheet=grid.sheet,
+                                        row=grid.row_number(head + 1), column=label))
     return {k: v for k, v in columns.items() if "value" in v[1] or "growth" in v[1]}
 
 
