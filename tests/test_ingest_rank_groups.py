@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from flows.config.catalog import CatalogError, load_catalog
+from flows.ingest.sources import source_options
 from flows.rank import marts
 from flows.warehouse.db import connect
 from tests.ingest_world import CATALOG, ingest, query, settings_for, write_csv
@@ -143,3 +147,11 @@ def test_coverage_counts_members_whose_ranked_value_is_present(tmp_path):
     build(s)
     assert query(s, "select n_members, n_reported, n_ranked, is_complete from marts.periods "
                     "where group_code = 'jinhua' and indicator_code = 'fai'") == [(4, 3, 3, False)]
+
+
+def test_a_misspelt_rank_group_is_a_config_error_with_a_suggestion(tmp_path):
+    s = settings_for(tmp_path, **{"places.yaml": PLACES, "groups.yaml": GROUPS,
+                                  "sources.yaml": SOURCES.replace("rank_group: shanqu", "rank_group: shanq")})
+    with pytest.raises(CatalogError) as caught:
+        source_options(load_catalog(s.config_dir))
+    assert "rank_group 'shanq' is not a group code" in str(caught.value) and "did you mean 'shanqu'?" in str(caught.value)

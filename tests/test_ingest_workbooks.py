@@ -172,3 +172,26 @@ def test_a_workbook_that_cannot_be_read_is_quarantined_and_the_others_load(tmp_p
     assert bad.messages[0].code == "unreadable_file" and "save it again" in bad.messages[0].text
     assert (s.quarantine / "city_202610.xlsx").exists()
     assert (s.quarantine / "city_202610.xlsx.errors.txt").read_text(encoding="utf-8").count("unreadable_file") == 1
+
+
+def test_a_hidden_sheet_of_an_xls_workbook_is_not_read(tmp_path):
+    import xlwt
+
+    s = settings_for(tmp_path, **{"sources.yaml": CATALOG["sources.yaml"] + """
+  - {code: city_xls, pattern: "city_*.xls", layout: wide, format: xls}
+"""})
+    wb = xlwt.Workbook(encoding="utf-8")
+    for name, growth, hidden in (("草稿", 99.9, True), ("正式", 12.4, False)):
+        ws = wb.add_sheet(name)
+        for r, row in enumerate(wide_grid(rows=[["武义县", "120.3", str(growth), "1", "80.1", "3.3"]])):
+            for c, v in enumerate(row):
+                if v != "":
+                    ws.write(r, c, _number(v))
+        ws.visibility = 1 if hidden else 0
+    wb.active_sheet = 1
+    path = s.inbox / "city_202610.xls"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(str(path))
+    [result] = ingest(s, path)
+    assert result.status == "loaded" and fai_growth(s) == {"wuyi": 12.4}
+    assert [m.sheet for m in result.messages if m.code == "hidden_sheet"] == ["草稿"]

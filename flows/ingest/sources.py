@@ -6,6 +6,7 @@ extra keys their types and defaults, so a misspelt option is a clear config erro
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from pathlib import Path
 from typing import Literal
@@ -85,8 +86,10 @@ def source_options(catalog: Catalog) -> list[SourceOptions]:
             raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): a long layout needs 'columns' "
                                "with at least 'place'")
         if opts.rank_group is not None and opts.rank_group not in {g.code for g in catalog.groups}:
+            close = difflib.get_close_matches(opts.rank_group, [g.code for g in catalog.groups], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
             raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): rank_group {opts.rank_group!r} is not a "
-                               f"group code (groups.yaml has {', '.join(g.code for g in catalog.groups)})")
+                               f"group code (groups.yaml has {', '.join(g.code for g in catalog.groups)}){hint}")
         for code in (*opts.value_columns.values(), *opts.units, *opts.unit_scale):
             if code not in indicator_codes:
                 raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): {code!r} is not an indicator code")
