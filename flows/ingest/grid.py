@@ -37,3 +37,16 @@ class Grid:
             n, rem = divmod(n - 1, 26)
             letters = chr(65 + rem) + letters
         return letters
+
+
+def wanted_sheets(names: list[str], sheet: str | int | None) -> list[str]:
+    """The sheet a source names (by name or 0-based number), or every sheet when it names none."""
+    if isinstance(sheet, str):
+        if sheet not in names:
+            raise ReadError("missing_sheet", f"sheet {sheet!r} not found; the workbook has {names}")
+        return [sheet]
+    if sheet is not None:
+        if sheet >= len(names):
+            raise ReadError("missing_sheet", f"sheet number {sheet} not found; the workbook has {names}")
+        return [names[sheet]]
+    return list(names)

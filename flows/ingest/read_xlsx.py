@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from flows.ingest.grid import Grid, ReadError
+from flows.ingest.grid import Grid, ReadError, wanted_sheets
 from flows.ingest.model import Message, warning
 
 GAP_ROWS = 1000
@@ -42,17 +42,7 @@ def read_xlsx_grids(path: Path, sheet: str | int | None) -> tuple[list[Grid], li
         raise ReadError("unreadable_file", f"not a readable XLSX workbook ({type(exc).__name__}: {exc}); "
                         "open it in Excel and save it again as .xlsx") from None
     try:
-        names = book.sheetnames
-        if isinstance(sheet, str):
-            if sheet not in names:
-                raise ReadError("missing_sheet", f"sheet {sheet!r} not found; the workbook has {names}")
-            wanted = [sheet]
-        elif sheet is not None:
-            if sheet >= len(names):
-                raise ReadError("missing_sheet", f"sheet number {sheet} not found; the workbook has {names}")
-            wanted = [names[sheet]]
-        else:
-            wanted = names
+        wanted = wanted_sheets(book.sheetnames, sheet)
         grids, notes = [], []
         for name in wanted:
             try:

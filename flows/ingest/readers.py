@@ -11,7 +11,7 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
-from flows.ingest.grid import Grid, ReadError
+from flows.ingest.grid import Grid, ReadError, wanted_sheets
 from flows.ingest.read_xlsx import read_xlsx_grids
 from flows.ingest.sources import SourceOptions, file_format
 
@@ -94,17 +94,7 @@ def _read_xls(path: Path, sheet: str | int | None, fmt: str = "xls") -> list[Gri
     except Exception as exc:  # calamine raises its own error types for zip/xml/OLE2 problems
         raise ReadError("unreadable_file", f"not a readable {kind} workbook ({type(exc).__name__}: {exc}); "
                         f"open it in Excel and save it again as .{fmt}") from None
-    names = book.sheet_names
-    if isinstance(sheet, str):
-        if sheet not in names:
-            raise ReadError("missing_sheet", f"sheet {sheet!r} not found; the workbook has {names}")
-        wanted = [sheet]
-    elif sheet is not None:
-        if sheet >= len(names):
-            raise ReadError("missing_sheet", f"sheet number {sheet} not found; the workbook has {names}")
-        wanted = [names[sheet]]
-    else:
-        wanted = names
+    wanted = wanted_sheets(book.sheet_names, sheet)
     hidden = {m.name for m in book.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"}
     grids = []
     for name in wanted:
