@@ -15,11 +15,11 @@ from flows.ingest import headers
 from flows.ingest.model import Cell, Message, Record, error, warning
 from flows.ingest.periods_in_files import (
     PeriodConflict,
-    annual_label,
     calendar_problem,
     check_agree,
     file_name_reading,
     file_period,
+    period_cell,
 )
 from flows.ingest.readers import Grid
 from flows.ingest.resolve import IndicatorResolver, normalise_name
@@ -169,17 +169,6 @@ def _wide_columns(grid, head, place_col, src, indicators, messages) -> dict:
     return {k: v for k, v in columns.items() if "value" in v[1] or "growth" in v[1]}
 
 
-def _cell_period(text: str, src: SourceOptions):
-    """A period column's cell: a month or quarter label, or an annual one (2020年) as its 1-12月."""
-    try:
-        return parse_period(text)
-    except PeriodError:
-        annual = annual_label(text) if src.annual == "1-12月" else None
-        if annual is None:
-            raise
-        return annual
-
-
 def _unused(grid, head, label, kept_label):
     return warning("column_unused", f"column {label} holds the same measure as column {kept_label}, which is the "
                    "one read; delete the column or tell us which one to read", sheet=grid.sheet,
@@ -228,7 +217,7 @@ def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
     if src.indicator and fixed_indicator is None:
         out.messages.append(error("unknown_indicator", indicators.unknown_message(src.indicator)))
         return out
-    period_of = lru_cache(maxsize=4096)(lambda text: _cell_period(text, src))
+    period_of = lru_cache(maxsize=4096)(lambda text: period_cell(text, src.annual == "1-12月"))
     label = {k: f"{grid.column_letter(i)} ({want[k]})" for k, i in where.items() if i is not None}
     value_labels = {i: f"{grid.column_letter(i)} ({rows[head][i]})" for i in value_cols}
     unknown: set[str] = set()

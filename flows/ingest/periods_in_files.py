@@ -106,6 +106,17 @@ def annual_label(text: str) -> Period | None:
     return Period(int(m.group(1)), 12, 1) if m else None
 
 
+def period_cell(text: str, annual: bool) -> Period:
+    """A period column's cell: a month or quarter label, or (`annual`) a year alone as its 1-12月."""
+    try:
+        return parse_period(text)
+    except PeriodError:
+        found = annual_label(text) if annual else None
+        if found is None:
+            raise
+        return found
+
+
 def period_in_file_name(file_name: str, src: SourceOptions) -> Period | None:
     found = file_name_reading(file_name, src)
     return found[1] if found else None

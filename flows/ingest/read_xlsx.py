@@ -47,8 +47,6 @@ def read_xlsx_grids(path: Path, sheet: str | int | None) -> tuple[list[Grid], li
         for name in wanted:
             try:
                 read = _stream(book, name)
-            except ReadError:
-                raise
             except Exception as exc:  # openpyxl raises many types for broken XML inside the zip
                 raise ReadError("unreadable_file", f"sheet {name!r} cannot be read ({type(exc).__name__}: {exc}); "
                                 "open the file in Excel and save it again as .xlsx") from None
