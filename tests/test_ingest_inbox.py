@@ -69,13 +69,12 @@ def test_a_file_still_being_copied_waits_and_loads_once_complete(settle_30):
     assert not copying.exists() and query(s, "select status from raw.files") == [("loaded",)]
 
 
-def test_the_settle_time_is_validated_by_catalog_check(tmp_path, monkeypatch):
-    from flows.config.check import check_inbox
+def test_the_inbox_section_is_validated_by_catalog_check(tmp_path):
+    from flows.config.check import check_config
 
-    monkeypatch.delenv("BIPIN_INBOX_SETTLE_SECONDS", raising=False)
-    s = settings_for(tmp_path, **{"settings.yaml": "inbox:\n  settle_secs: 30\n"})
-    [problem] = check_inbox(s.config_dir, None)
-    assert "settings.yaml: inbox.settle_secs" in problem
+    s = settings_for(tmp_path, **{"settings.yaml": CATALOG["settings.yaml"] + "inbox:\n  settle_secs: 30\n"})
+    [problem] = check_config(s.config_dir)["settings"]
+    assert "inbox.settle_secs" in problem and "settle_seconds" in problem
 
 
 def test_an_unwritable_archive_stops_with_one_line_and_the_rerun_recovers(tmp_path):

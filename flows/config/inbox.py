@@ -3,18 +3,16 @@
 Offices copy files into the inbox over network shares and browsers download into it: a file still
 being written must not be read (it would be quarantined as broken, and the finished copy would follow
 it). Names that are temporary or lock files are never read; a file whose modification time is newer
-than `settle_seconds` waits for the next run. BIPIN_INBOX_SETTLE_SECONDS overrides the setting for
-rigs that write the inbox themselves just before ingesting it (the test suite, scripted demos).
+than `settle_seconds` waits for the next run. The section is a field of SettingsFile (settings_file.py),
+validated with the rest of the one Config. BIPIN_INBOX_SETTLE_SECONDS overrides settle_seconds for rigs
+that write the inbox themselves just before ingesting it (the test suite, scripted demos).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from flows.config.settings import SettingsError, settings_section
 
 SETTLE_ENV = "BIPIN_INBOX_SETTLE_SECONDS"
 # Excel's lock files (~$name.xlsx), browsers' downloads in progress, editors' temporary and hidden files
@@ -27,13 +25,11 @@ class InboxSettings(BaseModel):
     ignore: tuple[str, ...] = IN_TRANSIT  # file-name globs (case ignored) never read from the inbox
 
 
-def load_inbox(config_dir: str | Path) -> InboxSettings:
-    """The section, defaults when absent; SettingsError naming the file and key when it is wrong."""
-    found = settings_section(config_dir, "inbox", InboxSettings, SettingsError)
+def effective(inbox: InboxSettings) -> InboxSettings:
+    """The section with BIPIN_INBOX_SETTLE_SECONDS applied when it is set (a bad value is ignored: 0 <= s)."""
     override = os.environ.get(SETTLE_ENV)
-    if override is None:
-        return found
     try:
-        return found.model_copy(update={"settle_seconds": max(0.0, float(override))})
+        seconds = max(0.0, float(override)) if override is not None else None
     except ValueError:
-        raise SettingsError(f"{SETTLE_ENV}={override!r} is not a number of seconds") from None
+        seconds = None
+    return inbox if seconds is None else inbox.model_copy(update={"settle_seconds": seconds})

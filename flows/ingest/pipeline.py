@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from flows.config.catalog import Catalog
-from flows.config.inbox import load_inbox
+from flows.config.inbox import effective
 from flows.config.settings import Settings
 from flows.ingest.load import IngestContext, load_file
 from flows.ingest.model import FileResult
@@ -32,7 +32,7 @@ def discover(paths: Iterable[str | Path] | None, settings: Settings,
     `waiting` instead (it loads on a later run, once its copy has finished).
     """
     targets = [Path(p) for p in paths] if paths else [settings.inbox]
-    inbox = load_inbox(settings.config_dir)
+    inbox = effective(settings.config.settings.inbox)
     found: list[Path] = []
     now = time.time()
     for target in targets:
