@@ -34,6 +34,7 @@ def ingest(
     """
     from flows.ingest import pipeline
     from flows.ingest.sources import source_options
+    from flows.ingest.store import StorageError
 
     app_state = state(ctx)
     settings, catalog = app_state.settings, app_state.catalog()
@@ -45,10 +46,13 @@ def ingest(
         app_state.prefect_ready()
     # the lock before the inbox is listed: a second ingest waits, then sees what the first left
     with app_state.warehouse():
+        waiting: list[Path] = []
         try:
-            files = pipeline.discover([str(p) for p in paths] if paths else None, settings)
+            files = pipeline.discover([str(p) for p in paths] if paths else None, settings, waiting)
         except pipeline.UsageError as exc:
             fail(str(exc))
+        for path in waiting:
+            console.print(pipeline.waiting_line(path), highlight=False)
         if not files:
             console.print(f"nothing to ingest in {', '.join(map(str, paths or [settings.inbox]))}")
             raise typer.Exit(EXIT_OK)
@@ -60,10 +64,13 @@ def ingest(
             def advance(result) -> None:
                 progress.update(bar, advance=1, description=f"{result.file_name}: {result.status}")
 
-            if no_prefect:
-                summary = pipeline.summarise(pipeline.ingest_paths(settings, catalog, files, on_file=advance))
-            else:
-                summary = _run_flow(app_state, files, advance)
+            try:
+                if no_prefect:
+                    summary = pipeline.summarise(pipeline.ingest_paths(settings, catalog, files, on_file=advance))
+                else:
+                    summary = _run_flow(app_state, files, advance)
+            except StorageError as exc:
+                fail(str(exc))
     _print_summary(summary)
     if summary["n_loaded"]:
         console.print("ranks are not updated yet: run `bipin rank` (`bipin run` and the hourly pipeline do it "
@@ -72,16 +79,21 @@ def ingest(
 
 
 def _run_flow(app_state, files: list[Path], advance) -> dict:
+    from flows.ingest.store import StorageError
+
     settings = app_state.prefect_ready()
     settings.prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect cannot create a nested home itself
     from flows.ingest import flow as ingest_flow
 
     ingest_flow.listeners.append(advance)
     try:
-        return ingest_flow.ingest([str(f) for f in files], str(settings.config_dir), str(settings.db_path),
-                                  str(settings.home))
+        state = ingest_flow.ingest([str(f) for f in files], str(settings.config_dir), str(settings.db_path),
+                                   str(settings.home), return_state=True)
     finally:
         ingest_flow.listeners.remove(advance)
+    if state.is_failed():
+        raise StorageError(state.message or "the ingest run failed; see its log")
+    return state.result()
 
 
 def _print_summary(summary: dict) -> None:

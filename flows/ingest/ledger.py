@@ -9,7 +9,6 @@ run does not read them again and nothing is lost); rejected ones go to <home>/qu
 from __future__ import annotations
 
 import hashlib
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -83,15 +82,6 @@ def quarantine_path(path: Path, settings: Settings, file_id: int) -> Path:
 def _free(target: Path, file_id: int) -> Path:
     """The target, or <file_id>_<name> beside it when a file of that name is already there."""
     return target if not target.exists() else target.with_name(f"{file_id}_{target.name}")
-
-
-def put_away(path: Path, target: Path, move: bool) -> None:
-    """Move (inbox files) or copy (files named elsewhere on the command line) to target."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if move:
-        shutil.move(str(path), str(target))
-    else:
-        shutil.copy2(path, target)
 
 
 def write_errors_file(target: Path, result: FileResult, messages: list[Message]) -> Path:

@@ -30,10 +30,12 @@ def manifest_path(home: Path) -> Path:
 
 
 def record(home: Path, stored: Path, file_name: str, sha256: str, status: str,
-           received_at: datetime, loaded_at: datetime | None) -> None:
-    """Append one line (after the file is in the archive; the warehouse lock orders the writers)."""
+           received_at: datetime, loaded_at: datetime | None) -> int:
+    """Append one line (after the file is in the archive; the warehouse lock orders the writers); returns
+    the manifest's size before it, for take_back when the database then refuses the file."""
     path = manifest_path(home)
     path.parent.mkdir(parents=True, exist_ok=True)
+    before = path.stat().st_size if path.exists() else 0
     line = json.dumps({
         "archived": str(Path(stored).resolve().relative_to(path.parent.resolve())), "file_name": file_name,
         "sha256": sha256, "status": status, "received_at": received_at.isoformat(),
@@ -43,6 +45,15 @@ def record(home: Path, stored: Path, file_name: str, sha256: str, status: str,
         fh.write(line + "\n")
         fh.flush()
         os.fsync(fh.fileno())
+    return before
+
+
+def take_back(home: Path, size: int) -> None:
+    """Cut the manifest back to `size` bytes: the line record() added goes again."""
+    path = manifest_path(home)
+    if path.exists() and path.stat().st_size > size:
+        with path.open("r+b") as fh:
+            fh.truncate(size)
 
 
 def replay_order(home: Path) -> tuple[list[ArchivedFile], list[str]]:
