@@ -28,11 +28,17 @@ class WarehouseUnreadable(RuntimeError):
 def unreadable(db_path: str | Path, exc: BaseException) -> WarehouseUnreadable | None:
     """The operator's message for a DuckDB error that means the file itself is bad, else None."""
     text = str(exc)
-    bad = ("not a valid DuckDB database file", "Corrupt database file", "Permission denied",
+    detail = text.splitlines()[0] if text else type(exc).__name__
+    if any(marker in text.lower() for marker in ("permission denied", "read-only file system")):
+        # the file is fine: rebuilding would not help, access would
+        return WarehouseUnreadable(
+            f"{db_path}: the warehouse cannot be opened for writing ({detail}). Nothing was changed. Give this "
+            f"user write access to the file and its folder (`ls -l {Path(db_path).parent}`; chmod/chown), or run "
+            f"as the user who owns it / 数据库文件无写权限：请授予写权限后重试")
+    bad = ("not a valid DuckDB database file", "Corrupt database file",
            "Is a directory", "Cannot read", "database file has been written by a newer")
     if not any(marker.lower() in text.lower() for marker in bad):
         return None
-    detail = text.splitlines()[0] if text else type(exc).__name__
     return WarehouseUnreadable(
         f"{db_path}: the warehouse cannot be read ({detail}). Nothing was changed. Keep the file for "
         f"inspection and rebuild it from the archive: `bipin rebuild --replace` (docs/OPERATIONS.md)")

@@ -1,0 +1,83 @@
+"""`bipin rebuild` on the demo: no difference although a rejected file shifted the file numbering; an
+archived file that was changed or deleted stops `--replace`, naming the file, with the live warehouse untouched."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli.app import app
+
+
+@pytest.fixture
+def demo_warehouse(bipin_home, shipped_catalog):
+    """The demo inbox loaded (its bad file first, so every later file's number shifts), ranked, one send."""
+    from flows.demo.inbox import write_demo_inbox
+    from flows.ingest.pipeline import discover, ingest_paths
+    from flows.rank import marts
+    from flows.warehouse.db import open_warehouse
+
+    s = bipin_home
+    summary, _ = write_demo_inbox(shipped_catalog, s.inbox, date(2026, 2, 1))
+    files = discover(None, s)
+    ingest_paths(s, shipped_catalog, [summary.bad_file])
+    ingest_paths(s, shipped_catalog, [f for f in files if f != summary.bad_file])
+    with open_warehouse(s, shipped_catalog) as con:
+        marts.build(con)
+        con.execute("insert into delivery.send_ledger (kind, period_key, recipient, content_hash, status, sent_at) "
+                    "values ('weekly', '2026-W10', 'a@x.org', 'h', 'sent', '2026-03-02 08:01')")
+        assert con.execute("select count(*) from raw.files where status = 'rejected'").fetchone()[0] == 1
+        assert con.execute("select count(*) from marts.target_progress").fetchone()[0] > 0
+    return s
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_rebuild_of_the_demo_prints_no_difference_and_replaces(demo_warehouse):
+    s = demo_warehouse
+    result = CliRunner().invoke(app, ["rebuild", "--replace"])
+    assert result.exit_code == 0, result.output
+    assert "no difference" in result.stdout and "differs" not in result.output
+    assert "1 rejected file(s) recorded" in result.stdout
+    con = duckdb.connect(str(s.db_path), read_only=True)
+    try:  # the targets, the ledger and the rejected file's record came back with the data
+        assert con.execute("select count(*) from marts.target_progress").fetchone()[0] > 0
+        assert con.execute("select recipient from delivery.send_ledger").fetchall() == [("a@x.org",)]
+        assert con.execute("select count(*) from raw.file_messages m join raw.files f using (file_id) "
+                           "where f.status = 'rejected'").fetchone()[0] >= 2
+    finally:
+        con.close()
+
+
+def test_a_changed_archived_file_stops_replace_naming_it(demo_warehouse):
+    s = demo_warehouse
+    archived = sorted((s.home / "archive").rglob("*.csv"))[0]
+    archived.write_bytes(archived.read_bytes().replace(b"1", b"2", 1))
+    before = _sha(s.db_path)
+    result = CliRunner().invoke(app, ["rebuild", "--replace"])
+    assert result.exit_code == 1
+    assert f"{archived}: changed since it was loaded" in result.stderr
+    assert "not replaced" in result.stderr and "untouched" in result.stderr
+    assert _sha(s.db_path) == before
+    assert not list(s.db_path.parent.glob("*.replaced-*"))
+
+
+def test_a_deleted_archived_file_stops_replace_naming_it(demo_warehouse):
+    s = demo_warehouse
+    archived = sorted((s.home / "archive").rglob("*.xlsx"))[-1]
+    archived.unlink()
+    before = _sha(s.db_path)
+    result = CliRunner().invoke(app, ["rebuild", "--replace"])
+    assert result.exit_code == 1
+    assert f"{archived}: missing" in result.stderr and "not replaced" in result.stderr
+    assert _sha(s.db_path) == before
+    # without --replace the rebuild is still made for inspection, and says it is incomplete
+    result = CliRunner().invoke(app, ["rebuild"])
+    assert result.exit_code == 1 and f"{archived}: missing" in result.stderr
+    assert "differs: staging.observations" in result.stderr
