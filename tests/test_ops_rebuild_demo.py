@@ -4,6 +4,7 @@ archived file that was changed or deleted stops `--replace`, naming the file, wi
 from __future__ import annotations
 
 import hashlib
+import shutil
 from datetime import date
 
 import duckdb
@@ -13,15 +14,18 @@ from typer.testing import CliRunner
 from flows.cli.app import app
 
 
-@pytest.fixture
-def demo_warehouse(bipin_home, shipped_catalog):
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
     """The demo inbox loaded (its bad file first, so every later file's number shifts), ranked, one send."""
+    from flows.config.catalog import load_catalog
+    from flows.config.settings import DEFAULT_CONFIG_DIR, load_settings
     from flows.demo.inbox import write_demo_inbox
     from flows.ingest.pipeline import discover, ingest_paths
     from flows.rank import marts
     from flows.warehouse.db import open_warehouse
 
-    s = bipin_home
+    shipped_catalog = load_catalog(DEFAULT_CONFIG_DIR)
+    s = load_settings(home=tmp_path_factory.mktemp("demo") / "home", config_dir=DEFAULT_CONFIG_DIR)
     summary, _ = write_demo_inbox(shipped_catalog, s.inbox, date(2026, 2, 1))
     files = discover(None, s)
     ingest_paths(s, shipped_catalog, [summary.bad_file])
@@ -32,7 +36,15 @@ def demo_warehouse(bipin_home, shipped_catalog):
                     "values ('weekly', '2026-W10', 'a@x.org', 'h', 'sent', '2026-03-02 08:01')")
         assert con.execute("select count(*) from raw.files where status = 'rejected'").fetchone()[0] == 1
         assert con.execute("select count(*) from marts.target_progress").fetchone()[0] > 0
-    return s
+    return s.home
+
+
+@pytest.fixture
+def demo_warehouse(demo_home, bipin_home):
+    """A copy of the demo home for one test (the commands use it through BIPIN_HOME)."""
+    shutil.rmtree(bipin_home.home)
+    shutil.copytree(demo_home, bipin_home.home)
+    return bipin_home
 
 
 def _sha(path) -> str:
