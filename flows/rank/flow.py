@@ -16,6 +16,7 @@ from prefect.utilities.annotations import quote
 from flows.config.catalog import Catalog, load_catalog
 from flows.config.settings import Settings, load_settings
 from flows.core.periods import Period
+from flows.core.run_names import rename_run, start_name
 from flows.core.worktime import own_work
 from flows.rank import marts, report
 from flows.warehouse.db import open_warehouse
@@ -57,7 +58,7 @@ def _label(period: str | None) -> str:
     return Period(day.year, day.month).label()
 
 
-@flow(name="rank", log_prints=True)
+@flow(name="rank", log_prints=True, flow_run_name=start_name("rank"))
 def rank(as_of: datetime | str | None = None, full: bool = False, config_dir: str | None = None,
          db_path: str | None = None, home: str | None = None) -> dict:
     """Rebuild the rank marts as of `as_of` (None = now; an ISO time, local to settings.timezone unless
@@ -69,6 +70,8 @@ def rank(as_of: datetime | str | None = None, full: bool = False, config_dir: st
     # quote(): Prefect would walk every field of the catalog and the summary looking for futures
     summary = build_marts_task(settings, quote(catalog), moment, full)
     publish_top3_task(quote(summary))
+    rename_run(f"rank {settings.local_now():%Y-%m-%d} {summary['mode']}, {summary['n_slices']} slice(s)"
+               + (f", as of {summary['as_of']}" if summary["as_of"] else ""))
     print(f"rank: {summary['mode']}, {summary['n_slices']} slice(s), {summary['n_rankings']} rankings, "
           f"{summary['n_disagreements']} rank disagreement(s) in {summary['seconds']} s")
     for row in summary["partial"][:10]:

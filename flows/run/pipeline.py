@@ -21,6 +21,7 @@ from prefect.states import Completed
 from flows.brief.flow import brief
 from flows.config.schedules import BRIEF_KINDS, due_kinds, load_schedules
 from flows.config.settings import Settings, load_settings
+from flows.core.run_names import rename_run, start_name
 from flows.core.worktime import own_work
 from flows.ingest.flow import ingest
 from flows.ingest.report import REJECTED_STATE
@@ -97,7 +98,7 @@ def publish_summary(rows: list[dict]) -> None:
     create_table_artifact(key="pipeline-summary", table=rows, description="bipin pipeline: one row per stage")
 
 
-@flow(name="pipeline", on_failure=[alert_operators])
+@flow(name="pipeline", on_failure=[alert_operators], flow_run_name=start_name("run"))
 def pipeline(
     kinds: list[str] | None = None,
     force: bool = False,
@@ -159,6 +160,7 @@ def pipeline(
                     dry_run=dry_run, resend=resend, as_of=as_of, db=str(settings.db_path), **where, return_state=True,
                 ))
     publish_summary(rows)
+    rename_run(f"run {now:%Y-%m-%d} " + ", ".join(f"{r['stage']} {r['outcome'].split(':')[0]}" for r in rows))
     if failed:
         reasons = dict.fromkeys(r["outcome"].removeprefix("failed: ") for r in rows if r["outcome"].startswith("failed"))
         raise PipelineError(f"stage(s) failed: {', '.join(failed)}: {' | '.join(reasons)}")
