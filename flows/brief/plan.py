@@ -107,6 +107,8 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
         problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:
             problems += guards.as_of_problems(q.rank_watermark(con), moment)
+        else:
+            problems += guards.past_moment_problems(q.rank_as_of(con))
         if not problems and not period:  # an operator naming a period asks for it on purpose
             problems += guards.stale_period_problems(q.stale_periods(con, moment, settings.config_dir), kind)
         target, label = None, ""

@@ -31,7 +31,9 @@ def rank(
     """Rebuild the rank marts (rankings, top-three counts, streaks, scorecards, benchmark gaps).
 
     Incremental by default: only the periods touched by observations loaded since the last build.
-    With --as-of the marts show what they showed at that moment, until the next `bipin rank`.
+    With --as-of the marts as they were at that moment are built in a copy kept apart
+    (<db>.as-of-<moment>.duckdb; read it with `bipin --db <that file> show 武义`); the live warehouse,
+    which the briefings read, is not touched.
 
     Example: bipin rank --as-of "2026-11-01 08:00"
     """
@@ -39,12 +41,10 @@ def rank(
     moment = _parse_moment(as_of, app_state.settings.timezone) if as_of else None
     catalog = app_state.catalog()
     if no_prefect:
-        from flows.rank import marts, report
-        from flows.warehouse.db import open_warehouse
+        from flows.rank.apart import build_summary
 
-        with app_state.warehouse(), open_warehouse(app_state.settings, catalog) as con:
-            built = marts.build(con, as_of=moment, full=full, timezone=app_state.settings.timezone)
-            summary = report.summarise(con, built)
+        with app_state.warehouse():
+            summary = build_summary(app_state.settings, catalog, moment, full)
     else:
         settings = app_state.prefect_ready()
         from flows.rank.flow import rank as rank_flow
@@ -226,6 +226,10 @@ def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
         print_table(table)
     else:
         console.print("published ranks: no disagreement")
+    if summary.get("apart"):
+        console.print(f"as of {summary['as_of']}: built apart in {summary['apart']}; the live warehouse is unchanged "
+                      f"(read the past with `bipin --db {summary['apart']} show PLACE`) / 历史时点的排名另存，"
+                      "当前数据库未改动", highlight=False, soft_wrap=True)
     for row in summary.get("partial", []):
         console.print(f"partial, not published until complete: {row['group']} {row['period']}, "
                       f"{row['indicators']} indicator(s), {row['reported']} members reported")

@@ -61,17 +61,19 @@ def choose_kinds(kinds: list[str] | None, force: bool, now: datetime, settings: 
 
 def load_watermark(settings: Settings) -> tuple[datetime | None, datetime | None, bool]:
     """(newest raw.files.loaded_at, newest loaded_at the marts were built from, whether the catalog
-    in ref differs from the one the marts were built with); None / False when absent."""
+    in ref differs from the one the marts were built with or the marts show a past moment); None /
+    False when absent."""
     if not settings.db_path.exists():
         return None, None, False
     con = connect(settings.db_path)
     try:
         loaded = con.execute("select max(loaded_at) from raw.files where status = 'loaded'").fetchone()[0]
         try:
-            ranked = con.execute("select max(watermark) from meta.rank_state").fetchone()[0]
+            ranked, past = con.execute("select max(watermark), max(as_of) from meta.rank_state").fetchone()
         except duckdb.CatalogException:  # rank has never run on this database
             return loaded, None, False
-        return loaded, ranked, catalog_changed_since_build(con)
+        # marts left at a past moment must be brought to now before anything is briefed: rank them
+        return loaded, ranked, catalog_changed_since_build(con) or past is not None
     finally:
         con.close()
 

@@ -163,6 +163,14 @@ def rank_catalog_is_stale(con) -> bool:
     return row[0] != con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
 
 
+def rank_as_of(con) -> datetime | None:
+    """The past moment the marts were built as of (meta.rank_state.as_of); None = everything loaded."""
+    if not table_exists(con, "meta.rank_state"):
+        return None
+    row = con.execute("select max(as_of) from meta.rank_state").fetchone()
+    return row[0] if row else None
+
+
 def rank_watermark(con) -> datetime | None:
     """Newest raw.files.loaded_at the marts were built from (meta.rank_state, written by rank)."""
     if not table_exists(con, "meta.rank_state"):
