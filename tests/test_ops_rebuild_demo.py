@@ -5,38 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from datetime import date
 
 import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from flows.cli.app import app
+from tests.demo_home import build_demo_home
 
 
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory):
-    """The demo inbox loaded (its bad file first, so every later file's number shifts), ranked, one send."""
-    from flows.config.catalog import load_catalog
-    from flows.config.settings import DEFAULT_CONFIG_DIR, load_settings
-    from flows.demo.inbox import write_demo_inbox
-    from flows.ingest.pipeline import discover, ingest_paths
-    from flows.rank import marts
-    from flows.warehouse.db import open_warehouse
-
-    shipped_catalog = load_catalog(DEFAULT_CONFIG_DIR)
-    s = load_settings(home=tmp_path_factory.mktemp("demo") / "home", config_dir=DEFAULT_CONFIG_DIR)
-    summary, _ = write_demo_inbox(shipped_catalog, s.inbox, date(2026, 2, 1))
-    files = discover(None, s)
-    ingest_paths(s, shipped_catalog, [summary.bad_file])
-    ingest_paths(s, shipped_catalog, [f for f in files if f != summary.bad_file])
-    with open_warehouse(s, shipped_catalog) as con:
-        marts.build(con)
-        con.execute("insert into delivery.send_ledger (kind, period_key, recipient, content_hash, status, sent_at) "
-                    "values ('weekly', '2026-W10', 'a@x.org', 'h', 'sent', '2026-03-02 08:01')")
-        assert con.execute("select count(*) from raw.files where status = 'rejected'").fetchone()[0] == 1
-        assert con.execute("select count(*) from marts.target_progress").fetchone()[0] > 0
-    return s.home
+    return build_demo_home(tmp_path_factory.mktemp("demo") / "home")
 
 
 @pytest.fixture

@@ -96,8 +96,12 @@ def _print_summary(summary: dict) -> None:
                       str(row["observations"]), str(row["revised"]), str(row["warnings"]), str(row["errors"]))
     console.print(table)
     for item in summary["rejected"]:
-        err_console.print(Text.assemble(("rejected ", "bold red"),
-                                        f"{item['file']} -> {item['stored_path']}\n  {item['first_error']}"),
+        more = item.get("n_errors", 1) - 1
+        err_console.print(Text.assemble(("rejected 拒收 ", "bold red"),
+                                        f"{item['file']} -> {item['stored_path']}\n  {item.get('first_error_zh', '')}"
+                                        f"\n  {item['first_error']}"
+                                        + (f"\n  另有{more}个问题 ({more} more), see / 详见 {item['stored_path']}.errors.txt"
+                                           if more > 0 else "")),
                           highlight=False)
     if summary["n_warnings"]:
         console.print(f"{summary['n_warnings']} warning(s) kept in raw.file_messages")

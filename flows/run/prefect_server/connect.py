@@ -92,6 +92,20 @@ def _profile_api_url() -> str | None:
     return (profiles.get("profiles", {}).get(active) or {}).get("PREFECT_API_URL")
 
 
+def reachable(api_url: str, timeout_s: float = 5.0) -> bool:
+    """Whether anything answers at the address (any HTTP reply counts: Prefect Cloud wants a key for /health)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=timeout_s):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def running(home: Path) -> ServerRecord | None:
     """The server recorded under `home`, if its process still runs (it may still be starting)."""
     record = read_record(home)
@@ -181,6 +195,11 @@ def connect(announce: Callable[[str], None] | None = None) -> Choice:
         return Choice(record.api_url, record.owner, record)
     choice = configured_elsewhere()
     if choice is not None:
+        if choice.api_url and choice.source != "Prefect settings in this process" and not reachable(choice.api_url):
+            raise ServerStartError(
+                f"the Prefect server {choice.api_url} ({choice.source}) does not answer: start it, or unset "
+                "PREFECT_API_URL (and `prefect config unset PREFECT_API_URL` for a profile) so bipin starts its "
+                "own background server")
         return choice
     home = prefect_home()
     record, started = start_background(home)
