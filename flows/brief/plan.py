@@ -18,6 +18,7 @@ from flows.brief.content import queries as q
 from flows.brief.delivery import ledger
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.redact import scrub
+from flows.brief.delivery.revised import change_note
 from flows.brief.delivery.send import Outgoing, deliver_batch
 from flows.brief.render import charts
 from flows.brief.render.compose import compose
@@ -245,6 +246,9 @@ def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bo
             for o in items:
                 row = ledger.lookup(con, o.kind, o.period_key, o.email) if has_ledger else None
                 decision, why = ledger.decide(row, resend)
+                if decision == "skip":  # a revision since: which numbers, and how to resend
+                    why = "; ".join(x for x in (why, change_note(con, row, o.kind, o.email, o.content_hash,
+                                                                  o.data_as_of)) if x)
                 out.append(SendResult(o.email, o.name, "dry_run" if decision == "send" else "skipped",
                                              why or "would send", o.subject))
             return out

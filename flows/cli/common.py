@@ -85,6 +85,12 @@ class AppState:
         from flows.run.prefect_server.heartbeat import without_heartbeat
 
         self.held.enter_context(without_heartbeat())  # the command waits for its runs (heartbeat.py)
+        # a server that stops answering mid-run is told in one line (flows/cli/guard.py), not by every
+        # background service of Prefect's that fails to reach it
+        import logging
+
+        logging.raiseExceptions = False
+        logging.getLogger("prefect._internal.concurrency").setLevel(logging.CRITICAL)
         return self.settings
 
 

@@ -22,7 +22,23 @@ class GuardedGroup(TyperGroup):
             message = one_line(exc, getattr(ctx.obj, "settings", None))
             if message is None:
                 raise
+            if prefect_fault(exc) is not None:
+                _exit_now(message)
             fail(message, EXIT_USAGE)
+
+
+def _exit_now(message: str) -> None:
+    """The one line, then leave at once: Prefect's background services would otherwise retry the dead
+    server for minutes at exit (queued events and logs), printing each failure."""
+    import os
+    import sys
+
+    from flows.cli.common import err_console
+
+    err_console.print(f"error: {message}", highlight=False, markup=False, soft_wrap=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_USAGE)
 
 
 def one_line(exc: Exception, settings) -> str | None:

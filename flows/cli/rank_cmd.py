@@ -123,25 +123,27 @@ def explain(
     ind = catalog.indicator(indicator_code)
     console.print(Text(f"{catalog.place(place_code).name} · {ind.name}（{ind.unit}）· {period or f'{when:%Y-%m}'}",
                        style="bold"))
-    source = Table(title="来源 source (oldest first)")
-    for name in ("file", "sheet", "row", "columns", "printed", "value", "growth %", "loaded at", "", "change"):
+    source = Table(title="来源 source（按导入先后 oldest first）")
+    for name in ("文件 file", "表 sheet", "行 row", "列 columns", "原文 printed", "数值 value", "增速 growth %",
+                 "导入时间 loaded at", "", "变化 change"):
         source.add_column(name)
     changes = _changes(versions)
     for v, change in zip(versions, changes, strict=True):
         source.add_row(v["file_name"] or str(v["file_id"]), v["sheet"] or "", str(v["row_number"] or ""),
                        f"{v['value_column'] or ''} {v['growth_column'] or ''}".strip(),
                        f"{v['raw_value'] or ''} / {v['raw_growth'] or ''}", _num(v["value"]), _num(v["growth_pct"]),
-                       f"{v['loaded_at']:%Y-%m-%d %H:%M}", "current" if v["is_current"] else "earlier", change)
+                       f"{v['loaded_at']:%Y-%m-%d %H:%M}", "当前 current" if v["is_current"] else "此前 earlier",
+                       CHANGE_WORDS[change])
     print_table(source)
     if len(versions) > 1:
         console.print(_revision_note(len(versions), sum(c == "revised" for c in changes)))
     basis = "增速 growth %" if ind.basis == "growth" else f"数值 value ({ind.unit})"
-    order = "lower is better" if ind.direction == "lower" else "higher is better"
+    order = "越低越好 lower is better" if ind.direction == "lower" else "越高越好 higher is better"
     for g, rows in slices.items():
-        console.print(f"\n{catalog.group(g).name} ({g}): {basis}, {order}; ties share the best place (并列)",
+        console.print(f"\n{catalog.group(g).name} ({g}): {basis}, {order}; 并列者同名次 ties share the best place (并列)",
                       highlight=False)
         table = Table()
-        for name in ("位次", "地区", "metric", "published"):
+        for name in ("位次", "地区", "指标值 metric", "表中位次 published"):
             table.add_column(name, justify="right" if name != "地区" else "left")
         for r in rows:
             mark = "bold" if r["place_code"] == place_code else ""
@@ -274,12 +276,16 @@ def _changes(versions: list[dict]) -> list[str]:
     return ["first" if i == 0 else ("revised" if keys[i] != keys[i - 1] else "unchanged") for i in range(len(keys))]
 
 
+CHANGE_WORDS = {"first": "首次 first", "revised": "修订 revised", "unchanged": "未变 unchanged"}
+
+
 def _revision_note(n_versions: int, n_revised: int) -> str:
     loaded = f"loaded {n_versions} times"
     if n_revised == 0:
-        return f"{loaded} with the same numbers: never revised"
+        return f"导入{n_versions}次，数值相同，未修订 / {loaded} with the same numbers: never revised"
     times = "once" if n_revised == 1 else f"{n_revised} times"
-    return f"{loaded}, revised {times}; the marts use the row marked current"
+    return (f"导入{n_versions}次，修订{n_revised}次，排名用标为“当前”的一行 / "
+            f"{loaded}, revised {times}; the marts use the row marked current")
 
 
 def _streak(periods, months) -> str:
