@@ -76,6 +76,12 @@ class AppState:
         server under the home, started on first use (flows/prefect_server/connect.py).
         """
         self.prefect_env()
+        # a server that stops answering mid-run is told in one line (flows/cli/guard.py), not by every
+        # background service of Prefect's that fails to reach it (read when Prefect is imported)
+        import logging
+
+        logging.raiseExceptions = False
+        os.environ.setdefault("PREFECT_LOGGING_INTERNAL_LEVEL", "CRITICAL")
         from flows.run.prefect_server.connect import ServerStartError, connect
 
         try:
@@ -85,12 +91,6 @@ class AppState:
         from flows.run.prefect_server.heartbeat import without_heartbeat
 
         self.held.enter_context(without_heartbeat())  # the command waits for its runs (heartbeat.py)
-        # a server that stops answering mid-run is told in one line (flows/cli/guard.py), not by every
-        # background service of Prefect's that fails to reach it
-        import logging
-
-        logging.raiseExceptions = False
-        logging.getLogger("prefect._internal.concurrency").setLevel(logging.CRITICAL)
         return self.settings
 
 
