@@ -67,7 +67,7 @@ def ingest(
     _print_summary(summary)
     if summary["n_loaded"]:
         console.print("ranks are not updated yet: run `bipin rank` (`bipin run` and the hourly pipeline do it "
-                      "by themselves)")
+                      "by themselves) / 排名尚未更新：请运行 `bipin rank`")
     raise typer.Exit(EXIT_REJECTED if summary["n_rejected"] else EXIT_OK)
 
 
@@ -104,7 +104,8 @@ def _print_summary(summary: dict) -> None:
                                            if more > 0 else "")),
                           highlight=False)
     if summary["n_warnings"]:
-        console.print(f"{summary['n_warnings']} warning(s) kept in raw.file_messages")
+        console.print(f"{summary['n_warnings']} warning(s) kept in raw.file_messages / "
+                      f"{summary['n_warnings']}条提示已记录（bipin status 可查看）")
 
 
 def _short(periods: str) -> str:

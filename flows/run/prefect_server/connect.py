@@ -177,9 +177,14 @@ def begin() -> None:
 
 
 def _use_local(record: ServerRecord) -> None:
-    """Point this process at bipin's own server on this machine (flows/warehouse/locks.py: no Prefect limit)."""
+    """Point this process at bipin's own server on this machine (flows/warehouse/locks.py: no Prefect limit).
+
+    One retry per request, not Prefect's five with 2-32 s back-off: a local server that stopped (killed,
+    crashed) does not come back within the minute each request would spend finding that out, which made a
+    killed server hold the command for minutes before its one-line error (the operator's value wins)."""
     os.environ["PREFECT_API_URL"] = record.api_url
     os.environ[LOCAL_SERVER_ENV] = record.api_url
+    os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "1")
 
 
 def connect(announce: Callable[[str], None] | None = None) -> Choice:
