@@ -37,7 +37,8 @@ def test_the_ui_at_the_printed_address_shows_the_run_just_made(tmp_path):
         assert ingested.returncode == 1, ingested.stderr
         record = _record(tmp_path)
         ui = record["api_url"].removesuffix("/api")
-        assert f"UI {ui}" in _bipin(env, "server", "status").stdout
+        status = " ".join(_bipin(env, "server", "status").stdout.split())
+        assert f"UI {ui}" in status and f"runs {ui}/v2/runs" in status
         with urllib.request.urlopen(f"{ui}/ui-settings", timeout=30) as response:
             assert json.loads(response.read())["api_url"] == record["api_url"]  # not 127.0.0.1:4200
 
