@@ -52,3 +52,33 @@ def test_digest_quotes_the_bad_value_and_the_unknown_name():
 
 def test_a_code_without_chinese_words_keeps_its_english_message():
     assert zh_line("warning", "new_rule", "something new") == "【提示】文件：something new"
+
+
+def test_a_read_only_warehouse_is_told_to_get_write_access_not_to_rebuild(tmp_path):
+    import duckdb
+
+    from flows.warehouse.db import unreadable
+
+    db = tmp_path / "bipin.duckdb"
+    for text in (f'IO Error: Cannot open file "{db}": Permission denied',
+                 f'IO Error: Cannot open file "{db}": Read-only file system'):
+        message = str(unreadable(db, duckdb.IOException(text)))
+        assert "cannot be opened for writing" in message and "write access" in message and "数据库文件无写权限" in message
+        assert "rebuild" not in message
+    damaged = str(unreadable(db, duckdb.IOException("The file is not a valid DuckDB database file!")))
+    assert "bipin rebuild --replace" in damaged
+
+
+def test_an_ambiguous_indicator_lists_every_one_it_counts(shipped_catalog):
+    import re
+
+    import pytest
+
+    from flows.config.names import NameProblem, indicator_code
+
+    with pytest.raises(NameProblem) as problem:
+        indicator_code(shipped_catalog, "投资")
+    text = str(problem.value)
+    count = int(re.search(r"fits (\d+) indicators", text).group(1))
+    listed = text.split(": ", 1)[1].split("; write more")[0].split(", ")
+    assert count == len(listed) > 1 and "请写出更完整的指标名" in text

@@ -81,8 +81,11 @@ def test_explain_traces_the_number_and_its_revision(world):
     assert "synthetic_city_202503.xlsx" in out and "synthetic_city_202503_revised.xlsx" in out
     assert "主要指标" in out and "earlier" in out and "current" in out
     assert "loaded 2 times, revised once" in out and "time(s)" not in out
+    # in Chinese for the operator, the English beside it
+    assert "当前 current" in out and "此前 earlier" in out and "修订 revised" in out and "导入2次，修订1次" in out
+    assert "越高越好 higher is better" in out and "来源 source" in out
     assert out.count("并列1") == 3          # 甲, 乙, 丙 share first place
-    assert "增速 growth %, higher is better" in out
+    assert "增速 growth %, 越高越好 higher is better" in out
 
 
 def test_unknown_names_give_one_line_with_suggestions(world):
