@@ -14,7 +14,7 @@ from flows.cli.common import EXIT_OK, EXIT_REJECTED, console, err_console, fail,
 
 def rebuild(
     ctx: typer.Context,
-    to: Annotated[Path | None, typer.Option("--to", help="Where to build it (default: <db>.rebuilt.duckdb beside the database).")] = None,
+    to: Annotated[Path | None, typer.Option("--to", help="Where to build it (default: <db>.rebuilt.duckdb beside the database, made anew each time).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Then put it in place of the database (the old file is kept as <db>.replaced-<time>).")] = False,
 ) -> None:
     """Reload every archived file, in its original order and with its original times, into a new warehouse.
@@ -37,6 +37,9 @@ def rebuild(
     app_state = state(ctx)
     settings, catalog = app_state.settings, app_state.catalog()
     target = (to or default_target(settings.db_path)).resolve()
+    if to is None:  # bipin's own scratch copy from an earlier rebuild: made again (a --to file is never overwritten)
+        for old in (target, target.with_name(target.name + ".wal")):
+            old.unlink(missing_ok=True)
     with app_state.warehouse():
         started = time.perf_counter()
         try:
