@@ -5,7 +5,6 @@ and no briefing at all when the newest complete period is older than the release
 from __future__ import annotations
 
 import duckdb
-import pytest
 from brief_world import AS_OF, NEWEST, PERIODS, world_settings
 
 from flows.brief import operators
@@ -114,16 +113,15 @@ def test_a_stale_period_stops_leaders_briefings_and_tells_operators(tmp_path):
     # a longer lag in settings.yaml makes the same data current; naming a period asks for it on purpose
     with open(settings.config_dir / "settings.yaml", "a", encoding="utf-8") as f:
         f.write("release_lag_days: {monthly: 150}\n")
+    settings = settings.with_overrides(config_dir=settings.config_dir)  # config is read once per Settings
     assert p.make_plan(settings, "weekly", as_of=AS_OF).problems == ()
 
 
 def test_a_bad_release_lag_names_the_file_and_key(tmp_path):
-    from flows.config.settings import SettingsError, release_lag_days
+    from tests.conftest import settings_file
 
-    (tmp_path / "settings.yaml").write_text("release_lag_days: {monthly: -5}\n", encoding="utf-8")
-    with pytest.raises(SettingsError) as caught:
-        release_lag_days(tmp_path)
-    assert str(caught.value) == (f"{tmp_path / 'settings.yaml'}: release_lag_days.monthly: "
-                                 "Input should be greater than or equal to 0")
-    (tmp_path / "settings.yaml").write_text("timezone: Asia/Shanghai\n", encoding="utf-8")
-    assert release_lag_days(tmp_path) == {"monthly": 45, "quarterly": 60}
+    _, problems = settings_file(tmp_path, "release_lag_days: {monthly: -5}\n")
+    assert problems == [f"{tmp_path / 'settings.yaml'}: release_lag_days.monthly: "
+                        "Input should be greater than or equal to 0"]
+    parsed, _ = settings_file(tmp_path, "timezone: Asia/Shanghai\n")
+    assert parsed.release_lag_days.model_dump() == {"monthly": 45, "quarterly": 60}

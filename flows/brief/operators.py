@@ -22,8 +22,6 @@ from flows.brief.delivery import ledger
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.send import Outgoing
 from flows.brief.render.compose import compose
-from flows.config.catalog import load_catalog
-from flows.config.delivery import load_delivery_config
 from flows.config.settings import Settings
 
 
@@ -54,8 +52,8 @@ def _day_digest_sent(settings: Settings, plan: p.Plan, day: str) -> bool:
 
 
 def _build(settings: Settings, plan: p.Plan, results: list[SendResult], daily: bool, key: str) -> list[Outgoing]:
-    cfg = load_delivery_config(settings.config_dir)
-    catalog = p.shared(plan, ("catalog",), lambda: load_catalog(settings.config_dir))
+    cfg = settings.config.delivery
+    catalog = settings.config.catalog
     names = dw.Names({**{x.code: x.short_name for x in catalog.places}, **{x.code: x.name for x in catalog.indicators}})
     sources = {s.code: s.name or s.code for s in catalog.sources}
     until = plan.as_of

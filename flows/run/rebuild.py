@@ -3,8 +3,8 @@
 Every loaded file is kept in <home>/archive and listed, in load order with its times, in
 archive/manifest.jsonl (flows/ingest/manifest.py). Replaying that list with the original received and
 loaded times gives the same staging rows (every version, with the same loaded_at), so revisions and
-as-of reads come out as they were; a full rank then builds the marts, and the annual targets come from
-config as in every run. What is not in the archive is copied from the old warehouse when that still
+as-of reads come out as they were; a full rank then builds the marts, and config (catalog, annual targets,
+units) is mirrored as in every run. What is not in the archive is copied from the old warehouse when that still
 opens: the send ledger, and the rejected files' ledger rows and messages (their files are in quarantine).
 Every archived file is checked against the sha256 the manifest recorded before anything is replayed
 (`damaged`): a file gone or changed is named, and the CLI then refuses to replace the warehouse.
@@ -21,12 +21,11 @@ import duckdb
 
 from flows.config.catalog import Catalog
 from flows.config.settings import Settings
-from flows.config.targets import load_targets
 from flows.ingest import manifest
 from flows.ingest.load import IngestContext, load_file
 from flows.ingest.model import FileResult
 from flows.rank import marts
-from flows.warehouse.db import connect, sync_catalog
+from flows.warehouse.db import connect, mirror_config
 
 
 class RebuildError(Exception):
@@ -67,7 +66,7 @@ def rebuild(settings: Settings, catalog: Catalog, target: Path,
     ctx = IngestContext(settings.with_overrides(db_path=target), catalog, keep_copies=False)
     con = connect(target)
     try:
-        sync_catalog(con, catalog, load_targets(settings.config_dir, catalog))
+        mirror_config(con, settings, catalog)
         con.execute("set threads = 1")  # many tiny statements, as in ingest
         for item in order:
             ctx.replay = [t for t in (item.received_at, item.loaded_at) if t is not None]

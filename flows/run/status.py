@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from flows.config.catalog import Catalog
-from flows.config.schedules import BRIEF_KINDS, due_kinds, load_schedules
+from flows.config.schedules import BRIEF_KINDS, due_kinds
 from flows.config.settings import Settings
 from flows.core import worktime
 from flows.warehouse.db import load_sql, open_warehouse
@@ -82,7 +82,7 @@ def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status
     A briefing kind is due now when its schedule says so and nothing of that kind was sent since its
     last scheduled time (so right after Monday's weekly went out, weekly is not due).
     """
-    schedules = load_schedules(settings.config_dir)
+    schedules = settings.config.schedules
     due = set(due_kinds(schedules, now))
     last_sent: dict[str, datetime] = {}
     if settings.db_path.exists():

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from flows.brief.bilingual import Said
-from flows.brief.content import benchmarks, leader, quarterly, sheets, tables, targets, trends
+from flows.brief.content import benchmarks, leader, quarterly, sheets, tables, targets, trends, units
 from flows.brief.content import queries as q
 from flows.brief.content import weekly as content
 from flows.brief.content.sheets import Sheet
@@ -68,9 +68,28 @@ def period_key(kind: str, period: date, as_of: datetime, week: str | None = None
 
 
 def attachment_sheets(con, catalog: Catalog, r: Recipient, period: date, period_label: str) -> tuple[Sheet, ...]:
-    """The XLSX sheets, the same shape for every kind (content/sheets.py)."""
-    return sheets.workbook_sheets(con, [(g, catalog.group(g).name) for g in r.groups], period, period_label,
+    """The XLSX sheets, the same shape for every kind (content/sheets.py); a unit recipient's opens with
+    its unit's sheet (content/units.py)."""
+    book = sheets.workbook_sheets(con, [(g, catalog.group(g).name) for g in r.groups], period, period_label,
                                   months_back(period, 3))
+    if not r.unit:
+        return book
+    rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
+    return (units.unit_sheet(r.unit, q.fetch(con, "unit_indicators", places=[r.place]), r.place, rankings,
+                             q.fetch(con, "target_progress", places=[r.place], period=period)), *book)
+
+
+def unit_parts(con, r: Recipient, period: date, rankings: list[dict]) -> tuple[units.UnitBlock | None, tuple[str, ...]]:
+    """A unit recipient's own block (the weekly opens with it), or the leader's roll-call of the place's
+    units; neither when the place has no units in config/units.yaml."""
+    rows = q.fetch(con, "unit_indicators", places=[r.place])
+    if not rows or not r.groups:
+        return None, ()
+    progress = q.fetch(con, "target_progress", places=[r.place], period=period)
+    if r.unit:
+        levers = q.fetch(con, "rank_levers", places=[r.place], groups=list(r.groups), period=period)
+        return units.unit_block(rows, r.unit, r.place, r.groups, rankings, progress, levers, period), ()
+    return None, units.rollcall(rows, r.place, r.groups[0], rankings, progress, period)
 
 
 def focus_period(con, kind: str, period: date, period_label: str, groups: tuple[str, ...]) -> tuple[date, str]:
@@ -156,6 +175,7 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of)
     revised = content.revision_note(q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of))
     as_of_text += f"；{revised}" if revised else ""
+    unit_block, rollcall = unit_parts(con, r, period, window)
     key = period_key("weekly", period, as_of, week)
     week_no = int(key.split("-W")[1])
     ctx = content.WeeklyContext(
@@ -169,9 +189,10 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
         chart=trends.trend_chart(window, r.groups[0], periods),
         data_as_of=as_of_text, generated_at=content.format_moment(as_of),
         coverage_notes=coverage_lines(con, period, r.groups), targets_lines=_targets_lines(con, r, period),
+        unit_block=unit_block, rollcall=rollcall,
     )
     ctx = replace(ctx, headings=content.weekly_headings(ctx))
-    subject = f"【{KIND_TITLES['weekly']}】{place_name} {period_label} {ctx.week_label}"
+    subject = f"【{KIND_TITLES['weekly']}】{place_name}{r.unit or ''} {period_label} {ctx.week_label}"
     return Briefing("weekly", key, subject, ctx, r, attachment_sheets(con, catalog, r, period, period_label),
                     f"{place_name}{period_label}比拼数据.xlsx", loaded_at)
 
@@ -196,7 +217,8 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
         as_of_text, content.format_moment(as_of),
         leader=leader.leader_block([x | {"period": period} for x in mine], counts, gaps, r.place, short_name, period),
         benchmarks=benchmarks.benchmark_blocks(gaps, short_name), coverage_notes=coverage_lines(con, period, r.groups),
-        targets_lines=_targets_lines(con, r, period), levers_lines=_levers_lines(con, r, period))
+        targets_lines=_targets_lines(con, r, period), levers_lines=_levers_lines(con, r, period),
+        rollcall=unit_parts(con, r, period, [x | {"period": period} for x in mine])[1])
     ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
     return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,

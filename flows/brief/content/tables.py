@@ -65,6 +65,7 @@ class TablesContext:
     coverage_notes: tuple[str, ...] = ()  # newer periods still partial, one line each
     targets_lines: tuple[str, ...] = ()  # content/targets.py
     levers_lines: tuple[str, ...] = ()
+    rollcall: tuple[str, ...] = ()  # the leader's roll-call of units (content/units.py)
 
 
 def tables_headings(ctx: TablesContext) -> dict[str, str]:

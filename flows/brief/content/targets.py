@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flows.brief.content import unit_wording
 from flows.brief.content import wording as w
 
 MAX_LEVERS = 3
@@ -38,7 +39,9 @@ def _behind_line(r: dict, period: date) -> str:
     target_unit = "%" if r["basis"] == "growth" else r["unit"]
     mark = w.preliminary_mark(r.get("is_preliminary"))
     target = w.amount_phrase(r["target"], target_unit)
-    if r["basis"] == "growth":
+    if r.get("assigned_target") is not None:  # two targets (自我加压, 市下达): one line says both
+        text = f"{name}{unit_wording.pair_phrase(r, mark)}"
+    elif r["basis"] == "growth":
         text = (f"{name}{w.growth_phrase(r['metric'])}{mark}，{'高' if r['is_lower_better'] else '低'}于年度目标"
                 f"（{target}）{abs(r['gap']):.1f}个百分点")
     elif r["value_progress"] is not None:

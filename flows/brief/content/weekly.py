@@ -13,6 +13,7 @@ from flows.brief.content import wording as w
 from flows.brief.content.benchmarks import BenchmarkBlock
 from flows.brief.content.leader import LeaderBlock
 from flows.brief.content.trends import Chart, HeatMap
+from flows.brief.content.units import UnitBlock
 from flows.core.periods import Period
 
 MAX_MOVERS = 3
@@ -66,6 +67,8 @@ class WeeklyContext:
     warnings: tuple[str, ...] = field(default=())
     coverage_notes: tuple[str, ...] = field(default=())  # newer periods still partial, one line each
     targets_lines: tuple[str, ...] = field(default=())  # content/targets.py
+    unit_block: UnitBlock | None = None                 # a unit recipient's own indicators (content/units.py)
+    rollcall: tuple[str, ...] = field(default=())       # the leader's roll-call of units (content/units.py)
 
 
 def weekly_headings(ctx: WeeklyContext) -> dict[str, str]:
