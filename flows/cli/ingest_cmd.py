@@ -74,7 +74,7 @@ def ingest(
     _print_summary(summary)
     if summary["n_loaded"]:
         console.print("ranks are not updated yet: run `bipin rank` (`bipin run` and the hourly pipeline do it "
-                      "by themselves)")
+                      "by themselves) / 排名尚未更新：请运行 `bipin rank`")
     raise typer.Exit(EXIT_REJECTED if summary["n_rejected"] else EXIT_OK)
 
 
@@ -108,11 +108,16 @@ def _print_summary(summary: dict) -> None:
                       str(row["observations"]), str(row["revised"]), str(row["warnings"]), str(row["errors"]))
     console.print(table)
     for item in summary["rejected"]:
-        err_console.print(Text.assemble(("rejected ", "bold red"),
-                                        f"{item['file']} -> {item['stored_path']}\n  {item['first_error']}"),
+        more = item.get("n_errors", 1) - 1
+        err_console.print(Text.assemble(("rejected 拒收 ", "bold red"),
+                                        f"{item['file']} -> {item['stored_path']}\n  {item.get('first_error_zh', '')}"
+                                        f"\n  {item['first_error']}"
+                                        + (f"\n  另有{more}个问题 ({more} more), see / 详见 {item['stored_path']}.errors.txt"
+                                           if more > 0 else "")),
                           highlight=False)
     if summary["n_warnings"]:
-        console.print(f"{summary['n_warnings']} warning(s) kept in raw.file_messages")
+        console.print(f"{summary['n_warnings']} warning(s) kept in raw.file_messages / "
+                      f"{summary['n_warnings']}条提示已记录（bipin status 可查看）")
 
 
 def _short(periods: str) -> str:

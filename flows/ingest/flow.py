@@ -22,6 +22,7 @@ from prefect.utilities.annotations import quote
 
 from flows.config.catalog import Catalog
 from flows.config.settings import Settings, load_settings
+from flows.core.run_names import files_name, rename_run, start_name
 from flows.core.worktime import own_work
 from flows.ingest import pipeline, report
 from flows.ingest.load import IngestContext, load_file
@@ -80,7 +81,7 @@ def summarise_task(results: list[FileResult]) -> dict:
     return summary
 
 
-@flow(name="ingest", log_prints=True)
+@flow(name="ingest", log_prints=True, flow_run_name=start_name("ingest"))
 def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_path: str | None = None,
            home: str | None = None) -> dict:
     """Ingest the named files or folders (default: the inbox) into the warehouse; return the summary.
@@ -104,6 +105,7 @@ def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_pat
         with own_work("ingest"):
             con.close()
     summary = summarise_task(results)
+    rename_run(files_name(f"{settings.local_now():%Y-%m-%d}", summary["n_files"], summary["n_rejected"]))
     if stopped:
         return Failed(name="Stopped", message=stopped, data={**summary, "stopped": stopped})
     if summary["n_rejected"]:

@@ -111,6 +111,8 @@ def summarise(results: list[FileResult]) -> dict:
         "n_warnings": sum(r.n_warnings for r in results),
         "files": [r.as_row() for r in results],
         "rejected": [{"file": r.file_name, "stored_path": r.stored_path,
-                      "first_error": next((m.line() for m in r.messages if m.severity == "error"), "")}
+                      "first_error": next((m.line() for m in r.messages if m.severity == "error"), ""),
+                      "first_error_zh": next((m.line_zh() for m in r.messages if m.severity == "error"), ""),
+                      "n_errors": r.n_errors}
                      for r in results if r.status == "rejected"],
     }
