@@ -91,6 +91,7 @@ def build(db_path: Path, config_dir: Path = CONFIG) -> duckdb.DuckDBPyConnection
     # every slice of this world is complete (docs/RULES.md 11); coverage tests mark some partial
     con.execute("alter table marts.rankings add column is_complete boolean default true")
     con.execute("alter table marts.rankings add column is_preliminary boolean default false")
+    con.execute("alter table marts.rankings add column quality_flag varchar")  # as the real view: null = fine
     con.execute("""create or replace table marts.periods as
         select period, any_value(period_label) as period_label, indicator_code, group_code,
                count(*)::integer as n_members, count(*)::integer as n_reported, count(rank)::integer as n_ranked,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from flows.cli.common import console, fail, print_table, state
 from flows.cli.rank_cmd import _parse_period_date, _reader, resolve_place
@@ -56,7 +56,7 @@ def targets(
     for name in columns + (("市下达", "对市下达") if pairs else ()):
         table.add_column(name, justify="left" if name in ("指标", "期别", "状态", "对市下达") else "right")
     for r in rows:
-        cells = [escape(r["indicator_name"]), r["period_label"] or str(r["period"]), _target(r), _metric(r),
+        cells = [r["indicator_name"], r["period_label"] or str(r["period"]), _target(r), _metric(r),
                  _num(r["gap"], "+.2f"), _num(r["time_progress"], ".1f", "%"),
                  _num(r["value_progress"], ".1f", "%"), _status(r["on_track"]), _needed(r)]
         if pairs:
@@ -67,16 +67,17 @@ def targets(
     _print_history(history)
 
 
-def _status(on_track) -> str:
-    return "—" if on_track is None else ("[green]快于序时[/]" if on_track else "[red]慢于序时[/]")
+def _status(on_track) -> str | Text:
+    """Colour as a style, never markup inside the text (the console prints text as it is)."""
+    return "—" if on_track is None else (Text("快于序时", style="green") if on_track else Text("慢于序时", style="red"))
 
 
-def _assigned_cells(r: dict) -> list[str]:
+def _assigned_cells(r: dict) -> list[str | Text]:
     """市下达 target (who assigned it) and whether the floor is met on schedule."""
     if r.get("assigned_target") is None:
         return ["", ""]
     value = f"{r['assigned_target']:g}%" if r["basis"] == "growth" else f"{r['assigned_target']:g}{r['unit']}"
-    by = f" {escape(r['assigned_by'])}" if r.get("assigned_by") else ""
+    by = f" {r['assigned_by']}" if r.get("assigned_by") else ""
     return [value + by, _status(r.get("assigned_on_track"))]
 
 
@@ -92,8 +93,8 @@ def _print_history(history: list[dict]) -> None:
     for h in (h for h in history if h["indicator_code"] in shown):
         kind = {"assigned": "市下达", "own": "自我加压"}[h["target_kind"]] + ("" if h["seq"] == 0 else f"（第{h['seq']}次加压）")
         value = f"{h['target']:g}%" if h["basis"] == "growth" else f"{h['target']:g}{h['unit']}"
-        table.add_row(escape(h["indicator_name"]), kind, value, str(h["set_on"] or "—"),
-                      escape(h["set_by"] or ""), escape(h["note"] or ""))
+        table.add_row(h["indicator_name"], kind, value, str(h["set_on"] or "—"),
+                      h["set_by"] or "", h["note"] or "")
     print_table(table)
 
 
