@@ -8,6 +8,7 @@ fail nor send anything twice.
 from __future__ import annotations
 
 import email
+import re
 import shutil
 import socket
 import threading
@@ -174,7 +175,8 @@ def test_pipeline_delivers_exactly_the_briefings_owed(prefect_harness, site, mai
         select n_months from marts.streaks
         where place_code = 'wuyi' and indicator_code = 'fixed_asset_investment' and group_code = 'city_jinhua'
           and kind = 'top3' and is_current""")
-    assert n_months >= 24 and f"固定资产投资增速连续{n_months}个月" in weekly  # 连续最久 of 全市
+    # 连续最久 of 全市; a streak as old as the data held is said as 至少 (issue 18)
+    assert n_months >= 24 and re.search(f"固定资产投资增速(至少)?连续{n_months}个月", weekly)
 
     # a rerun sends nothing new and does not re-rank
     before = len(mailbox.messages)
