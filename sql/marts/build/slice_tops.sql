@@ -1,13 +1,13 @@
 -- The slices being rebuilt, each summarised in one hash-aggregate pass instead of a sort of every
 -- ranked row: its size, how many are ranked, and its best eight members with their sort keys, best
 -- first. The top three (with ties) are read off that list; a slice whose list may cut a tie at
--- third place short (its last key equals its third) is ranked in full (sql/marts/top3_overflow.sql).
+-- third place short (its last key equals its third) is ranked in full (sql/marts/build/top3_overflow.sql).
 -- n_reported: members with an observation row, the coverage's numerator (the caller compares it with
--- rank_group_sizes: sql/marts/published_periods.sql and partial_periods.sql).
+-- rank_group_sizes: sql/marts/build/published_periods.sql and partial_periods.sql).
 -- one row per period x indicator x group with at least one member observation
 with window_values as (
     -- the window's current values (a temp view: every value in a full rebuild, else
-    -- sql/marts/window_values.sql), picked before each is repeated for its groups
+    -- sql/marts/build/window_values.sql), picked before each is repeated for its groups
     select * from rank_window_values
 ),
 
