@@ -47,7 +47,9 @@ def smtp_world(tmp_path, cert, mailbox, recipients: str | None = None, retries: 
 def ledger_rows(settings, kind="weekly", key="2026-W48"):
     con = connect(settings.db_path)
     try:
-        return {r.recipient: r for r in ledger.rows_for(con, kind, key)}
+        recipients = con.execute("select recipient from delivery.send_ledger where kind = ? and period_key = ?",
+                                 [kind, key]).fetchall()
+        return {r: ledger.lookup(con, kind, key, r) for (r,) in recipients}
     finally:
         con.close()
 

@@ -55,10 +55,9 @@ def test_a_one_period_streak_that_broke():
 
 
 def test_streaks_count_months_and_quarters():
-    assert w.streak_phrase("固定资产投资增速", 24, 23, "monthly_jf", "全市") == "固定资产投资增速连续24个月居全市前三"
-    assert w.streak_phrase("x", 12, 4, "quarterly", "山区26县") == "x连续4个季度居山区26县前三"
-    assert w.streak_phrase("x", 1, 1, "monthly_jf", "全市") == "x本期新进全市前三"
-    assert w.streak_phrase("x", 5, 5, "monthly", "全市", kind="first") == "x连续5个月居全市第一"
+    assert w.streak_length(24, 23, "monthly_jf") == "24个月"  # 1-2月 counts as two months
+    assert w.streak_length(12, 4, "quarterly") == "4个季度"
+    assert w.broken_streak_phrase("x", 8, 8, "monthly", "全市", 5) == "x此前连续8个月居全市前三，本期居全市第5位"
 
 
 def test_indicator_label_adds_growth_word_once():

@@ -180,15 +180,6 @@ def streak_length(n_months: int, n_periods: int, calendar: str) -> str:
     return f"{n_months}个月"
 
 
-def streak_phrase(label: str, n_months: int, n_periods: int, calendar: str, scope: str,
-                  kind: str = "top3") -> str:
-    """固定资产投资增速连续24个月居全市前三; a run of one period is news: 本期新进全市前三."""
-    target = f"{scope}前三" if kind == "top3" else f"{scope}第一"
-    if n_periods <= 1:
-        return f"{label}本期新进{target}" if kind == "top3" else f"{label}本期首次居{target}"
-    return f"{label}连续{streak_length(n_months, n_periods, calendar)}居{target}"
-
-
 def broken_streak_phrase(label: str, n_months: int, n_periods: int, calendar: str, scope: str,
                          rank: int | None, is_tied: bool = False) -> str:
     """此前连续8个月居全市前三，本期居全市第5位 (a run of one period: 上期居全市前三)."""
