@@ -262,7 +262,7 @@ def _rebuild_published(step: _Steps, bounds: dict, full: bool) -> None:
              f"insert into mart_store.partial_periods by name {load_sql('marts/build/partial_periods')}")
     if full:  # nothing stored to renumber or reopen: straight into the store
         # written in indicator x group order: the streaks read the top three back in that order, and
-        # their bit aggregate then finds its keys close together (measured ~0.2 s faster nationally)
+        # their bit aggregate then finds its keys close together (bench/bench_rank.py)
         step.run("published_periods", "insert into mart_store.published_periods by name select * from "
                  f"({load_sql('marts/build/published_periods')}) order by indicator_id, group_id, seq", published)
         con.execute("create or replace temp table rank_reopened as select * from mart_store.streaks limit 0")
