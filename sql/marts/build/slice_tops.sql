@@ -29,8 +29,8 @@ tops as (
         count(*)::integer as n_reported,
         count(sort_key)::integer as n_ranked,
         -- eight, not three: five more places tied at third still fit, so a full ranking is rare
-        -- (one slice in 1.75M at national scale; measured 0.1 s dearer than keeping five)
-        -- both skip a null sort_key (a missing metric is not ranked); a filter clause measured slower
+        -- (one slice in 1.75M at national scale; bench/bench_rank.py)
+        -- both skip a null sort_key (a missing metric is not ranked), cheaper than a filter clause
         arg_max(place_id, sort_key, 8) as top_places,
         max(sort_key, 8) as top_keys,
     from member_values
