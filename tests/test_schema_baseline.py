@@ -41,6 +41,8 @@ def release_warehouse(path) -> None:
         con.execute(upgrade.read_text(encoding="utf-8"))
         con.execute("insert into meta.migrations (name) values (?)", [upgrade.name])
     con.execute("create table if not exists meta.ref_sync (fingerprint varchar not null)")
+    con.execute("insert into meta.rank_state values (null, ?, 'abc', ?, 'full', 3)",
+                [datetime(2026, 11, 2, 9), datetime(2026, 11, 2, 10)])
     con.execute("insert into raw.files (file_id, file_name, original_path, sha256, size_bytes, status, received_at) "
                 "values (1, 'a.csv', '/inbox/a.csv', 'abc', 10, 'loaded', ?)", [datetime(2026, 11, 2, 9)])
     con.execute("insert into staging.observations (file_id, place_code, indicator_code, period, value, loaded_at, "
@@ -59,6 +61,8 @@ def test_a_release_warehouse_upgrades_to_exactly_the_baseline(tmp_path):
         assert old.execute("select place_code, value, is_preliminary, quality_flag from "
                            "staging.observations_current").fetchall() == [("wuyi", 12.5, True, None)]
         assert old.execute("select count(*) from raw.files").fetchone() == (1,)
+        # marts built by the release lack is_tied: the next run must rank before it briefs (upgrade 032)
+        assert old.execute("select count(*) from meta.rank_state").fetchone() == (0,)
     finally:
         old.close()
         new.close()
