@@ -74,7 +74,8 @@ def test_mail_arrives_over_starttls_with_auth_and_parses(tmp_path, cert):
     assert attachment.get_filename() == "武义县2026年1-10月比拼数据.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))["金华市各县（市、区）"]
     fai = [r for r in sheet.iter_rows(values_only=True) if r[1] == "固定资产投资" and r[2] == "武义"]
-    assert fai == [("2026年1-10月", "固定资产投资", "武义", None, "亿元", 10.05, 2, "", "是", 0, "")]  # last: 快报数 (not)
+    # 并列 and the last, 快报数, are blank: not tied, not a first estimate
+    assert fai == [("2026年1-10月", "固定资产投资", "武义", None, "亿元", 10.05, 2, None, "是", 0, None)]
     rows = ledger_rows(settings)
     assert rows["leader@wuyi.example.gov.cn"].status == "sent"
     assert rows["leader@wuyi.example.gov.cn"].message_id == msg["Message-ID"]
