@@ -70,9 +70,17 @@ def _write_sheet(ws, sheet: Sheet, header, column_formats: list) -> None:
                                 for row in rows[:50]))
         ws.set_column(i, i, width)
     ws.freeze_panes(1, 0)
-    for r, row in enumerate(rows):
+    for c, title in enumerate(rows[0]):
+        ws.write_string(0, c, title, header)
+    # the typed writers, not write(): a workbook holds thousands of cells and write() tests each value's
+    # type again; a blank (None or empty text) is left out, as Excel shows no cell and an empty one alike
+    text, number, boolean = ws.write_string, ws.write_number, ws.write_boolean
+    column_formats = column_formats + [None] * (max(map(len, rows)) - len(column_formats))
+    for r, row in enumerate(rows[1:], start=1):
         for c, value in enumerate(row):
-            if value is not None:
-                ws.write(r, c, value, header if r == 0 else column_formats[c] if c < len(column_formats) else None)
+            if value is None or value == "":
+                continue
+            write = text if isinstance(value, str) else boolean if isinstance(value, bool) else number
+            write(r, c, value, column_formats[c])
     if sheet.formats:
         ws.autofilter(0, 0, len(rows) - 1, max(len(r) for r in rows) - 1)
