@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: run test browser serve lint bench clean
+.PHONY: run test browser imap serve lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/bipin run
 
-test: $(STAMP) browser
+test: $(STAMP) browser imap
 	$(BIN)/python -m pytest -q
 
 # Tests render every email in Debian's chromium at phone width and print PDFs with it; CJK glyphs
@@ -38,6 +38,16 @@ browser:
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get install -y -q chromium fonts-wqy-microhei >/dev/null \
 	    || { apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null; }; \
+	fi
+
+# The pull tests start a real IMAP server: Debian's dovecot-imapd, run unprivileged from a throw-away
+# configuration on a free port of 127.0.0.1 (tests/pull_servers.py). Installed once (needs root, as on CI).
+imap:
+	@if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then \
+	  echo "bipin: installing dovecot-imapd (apt)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q dovecot-imapd >/dev/null \
+	    || { apt-get update -q >/dev/null && apt-get install -y -q dovecot-imapd >/dev/null; }; \
 	fi
 
 lint: $(STAMP)

@@ -29,7 +29,6 @@ from brief_world import AS_OF, world_settings  # noqa: E402
 
 from flows.brief import plan as p  # noqa: E402
 from flows.brief.delivery.send import deliver_batch  # noqa: E402
-from flows.config.delivery import load_delivery_config  # noqa: E402
 from flows.warehouse.db import connect  # noqa: E402
 
 TARGET_RENDER_S = 10.0
@@ -79,7 +78,7 @@ def main() -> None:
         if not args.render_only:
             con = connect(settings.db_path)
             started = time.perf_counter()
-            results = deliver_batch(items, load_delivery_config(settings.config_dir), con, settings.outbox)
+            results = deliver_batch(items, settings.config.delivery, con, settings.outbox)
             smtp_s = time.perf_counter() - started
             con.close()
             assert sum(r.status == "sent" for r in results) == n == len(box.envelopes)
@@ -87,7 +86,7 @@ def main() -> None:
             outbox = world_settings(tmp / "outbox")
             con = connect(outbox.db_path)
             started = time.perf_counter()
-            deliver_batch(items, load_delivery_config(outbox.config_dir), con, outbox.outbox)
+            deliver_batch(items, outbox.config.delivery, con, outbox.outbox)
             outbox_s = time.perf_counter() - started
             con.close()
     finally:

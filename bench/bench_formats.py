@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from flows.config.catalog import load_catalog
+from flows.config.model import load_config
 from flows.config.settings import DEFAULT_CONFIG_DIR, load_settings
 
 PDF_TARGET_S, HTML_TARGET_S = 1.0, 0.2
@@ -42,7 +42,7 @@ def main() -> int:
     from tests.formats_world import print_pdf, table_html
 
     work = Path(tempfile.mkdtemp(prefix="bipin-bench-formats-"))
-    catalog = load_catalog(DEFAULT_CONFIG_DIR)
+    catalog = load_config(DEFAULT_CONFIG_DIR).catalog
     frame = generate(catalog, PERIOD, story.SEED).observations
     frame = frame[frame["period"] == PERIOD]
     counties = [p.code for p in catalog.places if p.level == "county"]

@@ -17,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from flows.config.catalog import load_catalog
+from flows.config.model import load_config
 from flows.config.settings import DEFAULT_CONFIG_DIR, load_settings, prepare_prefect_env
 
 TARGET_S = 3.0
@@ -30,7 +30,7 @@ def main() -> int:
     from flows.ingest.pipeline import discover, ingest_paths, summarise
 
     work = Path(tempfile.mkdtemp(prefix="bipin-bench-ingest-"))
-    catalog = load_catalog(DEFAULT_CONFIG_DIR)
+    catalog = load_config(DEFAULT_CONFIG_DIR).catalog
     demo, _ = write_demo_inbox(catalog, work / "demo", UNTIL)
     print(f"demo inbox: {len(demo.files)} files until {UNTIL:%Y-%m}")
 

@@ -48,12 +48,11 @@ def main() -> None:
     settings = load_settings()
     prepare_prefect_env(settings)
 
-    from flows.config.catalog import load_catalog
     from flows.core import worktime
     from flows.run.status import ensure_demo_inbox, own_work_seconds
 
     t = time.perf_counter()
-    demo = ensure_demo_inbox(settings, load_catalog(settings.config_dir), date.today())
+    demo = ensure_demo_inbox(settings, settings.config.catalog, date.today())
     n_files = len(demo.files) if demo else 0
     demo_s = time.perf_counter() - t
 
@@ -117,7 +116,6 @@ def run_plain() -> dict[str, float]:
     from flows.brief import plan as p
     from flows.brief.delivery.outcome import SendResult
     from flows.brief.session import warehouse_session
-    from flows.config.catalog import load_catalog
     from flows.config.schedules import BRIEF_KINDS
     from flows.config.settings import load_settings
     from flows.ingest.pipeline import discover, ingest_paths
@@ -136,13 +134,13 @@ def run_plain() -> dict[str, float]:
     def demo():  # imported here, as ensure_demo_inbox does, so both figures count the demo modules' import
         from flows.demo.inbox import last_complete_month, write_demo_inbox
 
-        write_demo_inbox(load_catalog(settings.config_dir), settings.inbox, last_complete_month(date.today()))
+        write_demo_inbox(settings.config.catalog, settings.inbox, last_complete_month(date.today()))
 
     def ingest():
-        ingest_paths(settings, load_catalog(settings.config_dir), discover(None, settings))
+        ingest_paths(settings, settings.config.catalog, discover(None, settings))
 
     def rank():
-        with open_warehouse(settings, load_catalog(settings.config_dir)) as con:
+        with open_warehouse(settings, settings.config.catalog) as con:
             report.summarise(con, marts.build(con))
 
     def brief(kind):  # what flows/brief/flow.py does, minus the artifact

@@ -11,7 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from flows.config.catalog import load_catalog
+from flows.config.model import load_config
 from flows.config.settings import DEFAULT_CONFIG_DIR
 from flows.demo.generate import generate
 from flows.demo.inbox import write_demo_inbox
@@ -21,7 +21,7 @@ TARGET_SECONDS = 2.0
 
 
 def main(repeats: int = 3) -> None:
-    catalog = load_catalog(DEFAULT_CONFIG_DIR)
+    catalog = load_config(DEFAULT_CONFIG_DIR).catalog
     generate(catalog, UNTIL)  # warm-up: imports and first-call costs are not the job's
     gen, full = [], []
     for _ in range(repeats):

@@ -49,3 +49,15 @@ def bipin_home(tmp_path, monkeypatch):
     monkeypatch.delenv("BIPIN_DB", raising=False)
     monkeypatch.delenv("BIPIN_CONFIG_DIR", raising=False)
     return load_settings()
+
+
+def settings_file(folder: Path, text: str):
+    """config/settings.yaml alone, read as the job reads it: (SettingsFile or None, problems)."""
+    from flows.config.settings_file import settings_from
+    from flows.config.yamlfile import read_yaml
+
+    path = folder / "settings.yaml"
+    path.write_text(text, encoding="utf-8")
+    content, problems = read_yaml(path)
+    parsed, found = settings_from(path, content)
+    return parsed, problems + found

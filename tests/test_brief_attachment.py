@@ -70,7 +70,25 @@ def test_xlsx_sheet_names_and_filename_are_the_same_for_every_kind(tmp_path):
         assert re.search(r"filename\*(0\*)?=utf-8''%E6%AD%A6%E4%B9%89%E5%8E%BF", raw)
         assert attachment.get_param("name") == f"bipin-{kind}-{out.period_key}-wuyi.xlsx"
         assert attachment.get_filename().startswith("武义县")
-    assert names["weekly"] == names["monthly"] == names["quarterly"] == [*GROUP_SHEETS, "综合得分"]
+    assert names["weekly"] == names["monthly"] == names["quarterly"] == [*GROUP_SHEETS, "综合得分", "对标赶超"]
+
+
+def test_the_full_benchmark_comparison_is_in_the_xlsx(tmp_path):
+    """The email keeps a few rows per benchmark; the attachment has every indicator beside each one."""
+    settings = world_settings(tmp_path)
+    out = leader_email(settings, "weekly")
+    _, wb = workbook(out)
+    ws = wb["对标赶超"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
+    assert head[:5] == ["期别", "对标", "对标地区", "比拼组", "指标"]
+    per_benchmark = {(r["对标"], r["对标地区"]) for r in rows}
+    assert len(per_benchmark) >= 2 and all(isinstance(r["本地"], float) for r in rows if r["本地"] is not None)
+    shown = re.findall(r'<table class="data bench".*?</table>', out.html, re.S)
+    assert len(shown) == len(per_benchmark) == 2
+    # every one of the world's 5 indicators per benchmark in the sheet, at most 3 rows in the email
+    assert all(sum(1 for r in rows if (r["对标"], r["对标地区"]) == key) == 5 for key in per_benchmark)
+    assert all(1 <= table.count("<tr") - 1 <= 3 for table in shown)
 
 
 def chart_texts(fig) -> list[Text]:
@@ -85,7 +103,7 @@ def test_chart_speaks_chinese_in_the_bundled_font():
     fig = trend_figure(chart)
     texts = chart_texts(fig)
     words = " ".join(t.get_text() for t in texts)
-    assert all(name in words for name in names) and "位次" in words
+    assert all(name in words for name in names)
     assert "code_" not in words and "rank" not in words
     bundled = str(sans_path())
     assert {str(font_manager.findfont(t.get_fontproperties())) for t in texts} == {bundled}
@@ -106,4 +124,4 @@ def test_weekly_chart_names_indicators_not_codes(tmp_path):
     finally:
         con.close()
     words = " ".join(t.get_text() for t in chart_texts(trend_figure(b.context.chart)))
-    assert "固定资产投资增速" in words and "fai" not in words
+    assert "固定资产投资" in words and "fai" not in words

@@ -50,11 +50,17 @@ def test_missing_marts_block_the_run(tmp_path):
 
 
 def test_place_without_ranked_indicator_is_not_briefed(tmp_path):
+    from flows.config.model import ConfigError, load_config
+    from flows.config.recipients import Recipient
+
     settings = world_settings(tmp_path)
+    plan = p.make_plan(settings, "weekly", as_of=AS_OF)
     recipients = settings.config_dir / "recipients.yaml"
     recipients.write_text(recipients.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
-    plan = p.make_plan(settings, "weekly", recipients=["city@example.gov.cn"], as_of=AS_OF)
-    outcome = p.render_for(settings, plan, plan.recipients[0])
+    with pytest.raises(ConfigError, match="jinhua is not a member of city_jinhua"):  # catalog check says so first
+        load_config(settings.config_dir)
+    city = Recipient(name="金华市领导", email="city@example.gov.cn", place="jinhua", groups=("city_jinhua",))
+    outcome = p.render_for(settings, plan, city)  # should it get through: the render guard still holds
     assert (outcome.status, outcome.outgoing) == ("blocked", None)
     assert outcome.detail == "not sent: 金华市 has no ranked indicator in 2026年1-10月 (groups city_jinhua)"
 
@@ -107,7 +113,7 @@ def test_flow_fails_naming_the_refused_recipient_and_rerun_sends_nothing_twice(t
     controller = start(box, *cert)
     try:
         settings = world_settings(tmp_path, delivery_yaml(controller.port, cert[0]))
-        where = dict(home=str(settings.home), config_dir=str(settings.config_dir), db=str(settings.db_path))
+        where = dict(home=str(settings.home), config_dir=str(settings.config_dir), db_path=str(settings.db_path))
         state = brief(kind="weekly", as_of=AS_OF, return_state=True, **where)
         assert state.is_failed()
         assert "fgj@yiwu.example.gov.cn (failed_permanent: 550 5.1.1 Mailbox unavailable)" in state.message
@@ -136,7 +142,7 @@ def test_flow_refuses_blank_briefings_and_tells_the_operators(tmp_path, prefect_
     settings = world_settings(tmp_path)
     sql(settings, "delete from marts.rankings; delete from marts.periods")
     state = brief(kind="weekly", as_of=AS_OF, home=str(settings.home), config_dir=str(settings.config_dir),
-                  db=str(settings.db_path), return_state=True)
+                  db_path=str(settings.db_path), return_state=True)
     assert state.is_failed() and "the rank marts are empty" in state.message
     assert not (settings.outbox / "weekly").exists()
     (digest_file,) = (settings.outbox / "digest").rglob("*.eml")
@@ -208,3 +214,7 @@ def test_failure_message_states_a_plan_problem_once_and_names_the_blocked():
     message = failure_message("weekly", ["marts missing"], failed)
     assert message == ("weekly briefing: marts missing; c@x.org (failed_permanent: 550 no such user); "
                        "nothing sent to a@x.org, b@x.org")
+    # blocked for a reason of its own (not a plan problem): the CLI line says why, not only "nothing sent"
+    own = [SendResult("d@x.org", "D", "blocked", "not sent: 金华市 has no ranked indicator in 2026年1-10月")]
+    assert failure_message("weekly", [], own) == (
+        "weekly briefing: d@x.org (blocked: not sent: 金华市 has no ranked indicator in 2026年1-10月)")

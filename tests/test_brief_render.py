@@ -64,12 +64,13 @@ def test_weekly_says_what_the_marts_say(world):
     assert "1-10月5项指标中3项居全市前三，与上月持平" in lead
     assert "1-10月5项指标中4项居山区26县（现5县）前三，比上月增加1项" in lead  # the fixture's group has 5
     assert "新进前三（全市）：出口总额（第2位）" in lead
-    assert "跌出前三（全市）：规上工业增加值增速（第4位）" in lead
     assert "学义乌（全市）：5项指标中武义领先3项、落后2项" in lead and "超永康（全市）" in lead
     assert "【全市3项】第2位：固定资产投资增速、出口总额；并列第3位：一般公共预算收入增速" in text
-    assert "规上工业增加值增速此前连续9个月居全市前三，本期居全市第4位" in text
-    assert "出口总额：全市第5位→第2位，进3位" in text
-    assert "一般公共预算收入增速：9.2%，永康9.2%，持平（并列第3位对并列第3位）" in text
+    assert "跌出前三（全市）：规上工业增加值增速（第4位，此前连续9个月）" in lead
+    # the benchmark keeps what a leader acts on: the largest gaps, the nearest to overtake
+    assert "社会消费品零售总额增速：5.5%，义乌8.9%，低3.4个百分点（第5位对第3位）" in text
+    assert "社会消费品零售总额增速：5.5%，永康7.2%，低1.7个百分点（第5位对第4位）" in text
+    assert "本期出口总额超过永康" in lead
     assert "数据截至2026年1-10月，2026-11-20 09:30更新；本周修订2026年1-9月数据" in text
     # file and source detail is the operators' digest's, not the leader's
     assert "项数值" not in text and "来源" not in text and "synthetic_" not in text

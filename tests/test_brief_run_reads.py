@@ -151,4 +151,4 @@ def test_a_chart_asked_for_by_several_threads_at_once_is_drawn_once_and_the_same
     assert len(got) == 4 and len(set(got)) == 1 and got[0].startswith(b"\x89PNG")
     charts.draw_soon(chart)  # drawn already: nothing more to draw
     assert charts.trend_png(chart) == got[0] and drawn == [chart]
-    assert render(chart, 100) == got[0]  # drawn again from scratch: the same bytes
+    assert render(chart, charts.DPI) == got[0]  # drawn again from scratch: the same bytes

@@ -28,7 +28,7 @@ def test_points_are_two_decimals_and_a_tiny_gain_is_less_than_a_hundredth():
     assert w.score_cell(62.3) == "62.30"
 
 
-def test_quarterly_levers_print_gains_on_100_points(tmp_path):
+def test_quarterly_levers_say_the_composite_place_they_gain(tmp_path):
     settings = world_settings(tmp_path)
     con = duckdb.connect(str(settings.db_path))
     try:
@@ -39,9 +39,9 @@ def test_quarterly_levers_print_gains_on_100_points(tmp_path):
         con.close()
     text = text_of(settings, "quarterly")
     levers = [x for x in text.splitlines() if "即可追平" in x]
-    assert len(levers) == 2
-    assert any("综合得分提高不足0.01分" in x and "社会消费品零售总额" in x for x in levers)
-    assert any("综合得分提高0.20分" in x for x in levers)
+    # a lever says the composite place it gains, not a gain in points (不足0.01分 told the leader nothing)
+    assert len(levers) == 2 and all("全市综合排名可由并列第3位进至第2位" in x for x in levers), levers
+    assert not any("综合得分提高" in x for x in levers)
     # every score and gap in the email: two decimals and 分
     said = re.findall(r"(?:综合得分|综合得分提高|差|领先方阵外首位)(不足0\.01分|\d+(?:\.\d+)?分)", text)
     assert said and all(re.fullmatch(r"不足0\.01分|\d+\.\d\d分", x) for x in said), said
@@ -54,4 +54,4 @@ def test_monthly_first_tier_scores_have_two_decimals(tmp_path):
     tables = re.findall(r"第一方阵\n  地区 +\| 综合排名 \| 综合得分\n((?:  .+\n)+)", text)
     cells = [line.rsplit("| ", 1)[1] for table in tables for line in table.splitlines()]
     assert len(tables) == 2 and cells and all(re.fullmatch(r"\d+\.\d\d", c) for c in cells), cells
-    assert "综合得分提高5.00分" in text  # the monthly's levers too
+    assert "全市综合排名可由第3位进至第2位，进入全市第一方阵" in text  # the monthly's levers too

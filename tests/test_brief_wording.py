@@ -50,14 +50,11 @@ def test_percent_levels_differ_in_points():
     assert w.diff_phrase(7.1, "level", "%") == "高7.1个百分点"
 
 
-def test_a_one_period_streak_that_broke():
-    assert w.broken_streak_phrase("x", 1, 1, "monthly_jf", "全市", 5) == "x上期居全市前三，本期居全市第5位"
-
-
 def test_streaks_count_months_and_quarters():
     assert w.streak_length(24, 23, "monthly_jf") == "24个月"  # 1-2月 counts as two months
     assert w.streak_length(12, 4, "quarterly") == "4个季度"
-    assert w.broken_streak_phrase("x", 8, 8, "monthly", "全市", 5) == "x此前连续8个月居全市前三，本期居全市第5位"
+    assert w.run_phrase(24, 23, "monthly_jf") == "连续24个月"
+    assert w.run_phrase(35, 34, "monthly_jf", since="2024年1-2月") == "至少连续35个月（自有数据的2024年1-2月起）"
 
 
 def test_indicator_label_adds_growth_word_once():
@@ -90,9 +87,8 @@ def test_top3_list_is_grouped_by_rank_and_capped_per_group():
                           is_tied=i == 5, indicator_order=i) for i in range(1, 10)]
     (group,) = content.top3_groups(rows, [streak], P)
     assert group.scope == "全市" and group.n_top3 == 10
-    # best ranks first, the first eight named, the count of all ten
-    assert group.by_rank == ("第1位：指标3、指标6、指标9；第2位：固定资产投资增速、指标1、指标4、指标7；第3位：指标2"
-                             "……等10项（全部见附件）")
+    # best ranks first, the first six named, the count of all ten
+    assert group.by_rank == "第1位：指标3、指标6、指标9；第2位：固定资产投资增速、指标1、指标4……等10项（全部见附件）"
     assert group.streaks == "连续最久：固定资产投资增速连续24个月"
 
 
@@ -106,26 +102,23 @@ def test_watch_list_names_gap_to_third_and_ignores_the_rest():
     ]
 
 
-def test_movers_biggest_first_at_most_three():
-    rows = [row(indicator_code=str(i), indicator_name=f"指标{i}", basis="level", rank=5 - i, prev_rank=5,
-                rank_change=i, indicator_order=i) for i in range(1, 5)]
-    rows.append(row(indicator_code="d", indicator_name="降", basis="level", rank=6, prev_rank=2, rank_change=-4))
-    up, down = content.mover_lines(rows, P)
-    assert [x.text for x in up] == ["指标4：全市第5位→第1位，进4位", "指标3：全市第5位→第2位，进3位",
-                                    "指标2：全市第5位→第3位，进2位"]
-    assert [x.text for x in down] == ["降：全市第2位→第6位，退4位"]
-
-
-def test_broken_streak_says_how_long_and_where_now():
+def test_an_indicator_out_of_the_top_three_says_how_long_its_run_was():
+    """On the first screen: 跌出前三 names the run that ended (no second section repeats it)."""
     streak = dict(indicator_code="fai", indicator_name="固定资产投资", basis="growth", calendar_code="monthly_jf",
                   group_code="city", group_label="全市", kind="top3", n_months=9, n_periods=8, is_current=False,
                   broke_at=P)
-    lines = content.broken_lines([row(rank=4, is_top3=False)], [streak], P)
-    assert lines[0].text == "固定资产投资增速此前连续9个月居全市前三，本期居全市第4位"
+    one = dict(streak, indicator_code="b", n_months=1, n_periods=1)  # a run of one period: nothing to add
+    rows = [row(rank=4, is_top3=False, prev_rank=2),
+            row(indicator_code="b", indicator_name="出口总额", basis="level", rank=5, is_top3=False, prev_rank=3,
+                indicator_order=1)]
+    _, left = leader.entered_left(rows, "wuyi", P, [streak, one])
+    assert left == ("（全市）：固定资产投资增速（第4位，此前连续9个月）、出口总额（第5位）",)
 
-
-def test_heat_tone_bands():
-    assert [trends.heat_tone(r) for r in (3, 4, 6, 7, None)] == ["top", "near", "near", "far", ""]
+def test_heat_tone_bands_share_the_one_definition_of_watch():
+    """The heat map's yellow is 重点关注, the ranks the 重点关注 section names (4-5), not 4-6."""
+    assert [trends.heat_tone(r) for r in (3, 4, 5, 6, 7, None)] == ["top", "near", "near", "far", "far", ""]
+    assert content.WATCH_RANKS == w.WATCH_RANKS == (4, 5) and w.WATCH_LABEL == "重点关注（第4-5位）"
+    assert "黄色为重点关注（第4-5位）" in trends.HeatMap("t", (), ()).legend
 
 
 def test_benchmark_learn_from_counts_leads_by_rank():
@@ -136,9 +129,25 @@ def test_benchmark_learn_from_counts_leads_by_rank():
                  focus_rank=6, benchmark_rank=1)
     (block,) = benchmarks.benchmark_blocks([gap, lower], "武义")
     assert block.summary == "对比2项指标，武义领先1项、落后1项"
-    assert block.rows[0].diff == "高0.3个百分点"
-    assert block.rows[1].diff == "少70.0亿元"
+    # the email keeps the largest gaps only; every indicator is in the XLSX
+    assert [r.diff for r in block.rows] == ["少70.0亿元"]
+    assert block.rows_title == "差距最大的1项（全部2项见附件）"
+    assert benchmarks._row(gap).diff == "高0.3个百分点"
     assert block.title == "学习标杆 义乌（全市）"  # no second colon after the heading
+
+
+def test_the_email_keeps_the_largest_gaps_and_the_nearest_to_overtake():
+    def gap(role, name, focus_rank, benchmark_rank, diff):
+        return dict(role=role, benchmark_place_code="b", benchmark_name="义乌", group_label="全市", indicator_name=name,
+                    basis="growth", unit="亿元", focus_metric=1.0, benchmark_metric=1.0 - diff, diff=diff,
+                    focus_rank=focus_rank, benchmark_rank=benchmark_rank, event=None, needed_growth_pct=None)
+
+    rows = [gap("learn_from", f"指标{i}", 2 + i, 1, -0.5 * i) for i in range(1, 6)] + [gap("learn_from", "领先", 1, 2, 1.0)]
+    (block,) = benchmarks.benchmark_blocks(rows, "武义")
+    assert [r.indicator for r in block.rows] == ["指标5增速", "指标4增速", "指标3增速"]
+    (block,) = benchmarks.benchmark_blocks([dict(g, role="overtake") for g in rows], "武义")
+    assert [r.indicator for r in block.rows] == ["指标1增速", "指标2增速", "指标3增速"]
+    assert block.rows_title == "最接近超越的3项（全部6项见附件）"
 
 
 def test_lower_is_better_gaps_say_which_way_they_cut():
@@ -150,7 +159,7 @@ def test_lower_is_better_gaps_say_which_way_they_cut():
                benchmark_metric=10.2, diff=-1.2, focus_rank=None, benchmark_rank=None, event=None,
                needed_growth_pct=None)
     (block,) = benchmarks.benchmark_blocks([gap], "武义")
-    assert block.rows[0].diff == "低1.2个百分点（好于对标）"
+    assert benchmarks._row(gap).diff == "低1.2个百分点（好于对标）"
     assert block.summary == "对比1项指标，武义领先1项、落后0项"  # unranked: the lower share is ahead
 
 
@@ -159,8 +168,8 @@ def test_benchmark_ranks_keep_the_tie_marker():
              indicator_name="出口总额", basis="level", unit="亿元", focus_metric=5.0, benchmark_metric=6.0,
              diff=-1.0, focus_rank=18, benchmark_rank=18, focus_is_tied=True, benchmark_is_tied=True, event=None,
              needed_growth_pct=None)
-    (block,) = benchmarks.benchmark_blocks([g], "武义")
-    assert (block.rows[0].focus_rank, block.rows[0].benchmark_rank) == ("并列第18位", "并列第18位")
+    row = benchmarks._row(g)
+    assert (row.focus_rank, row.benchmark_rank) == ("并列第18位", "并列第18位")
 
 
 def test_overtake_events_and_needed_growth():
@@ -168,8 +177,9 @@ def test_overtake_events_and_needed_growth():
              indicator_name="固定资产投资", basis="growth", unit="亿元", focus_metric=5.0, benchmark_metric=6.0,
              diff=-1.0, focus_rank=5, benchmark_rank=4, event="was_overtaken", needed_growth_pct=6.1)
     (block,) = benchmarks.benchmark_blocks([g], "武义")
-    assert block.events == ("固定资产投资增速本期被永康反超（第5位对第4位）",
-                            "固定资产投资增速需达到6.1%以上方可超过永康")
+    # what passing needs is the benchmark's figure in the row beside it, not a second line
+    assert block.events == ("固定资产投资增速本期被永康反超（第5位对第4位）",)
+    assert [(r.indicator, r.benchmark) for r in block.rows] == [("固定资产投资增速", "6.0%")]
 
 
 def card(place, name, score, rank, prev, first, division):
@@ -178,15 +188,16 @@ def card(place, name, score, rank, prev, first, division):
                 is_first_tier=first, division_code=division)
 
 
-def test_scoreboard_marks_ties_and_moves_in_official_order():
+def test_scoreboard_marks_ties_and_moves_in_rank_order():
     cards = [card("a", "甲", 90.0, 1, 2, True, "330799"), card("wuyi", "武义", 70.0, 2, 1, True, "330723"),
              card("c", "丙", 70.0, 2, None, True, "330701"), card("d", "丁", 55.5, 4, 4, False, "330702")]
     (section,) = quarterly.quarterly_sections(cards, "wuyi", "武义县")
     assert section.summary == ("综合得分70.00分（百分制），居全市并列第2位，比上季退1位，位列第一方阵（前2位），"
                                "领先方阵外首位14.50分")
-    assert [r.label for r in section.tables[0].rows] == ["丙", "丁", "武义", "甲"]  # division code order
+    # a ranking table: by rank, the tied 丙 and 武义 together in division-code order
+    assert [r.label for r in section.tables[0].rows] == ["甲", "丙", "武义", "丁"]
     texts = [[c.text for c in r.cells] for r in section.tables[0].rows]
-    assert texts[0] == ["并列第2位", "70.00", "—", "第一方阵"] and texts[3] == ["第1位", "90.00", "进1位", "第一方阵"]
+    assert texts[0] == ["第1位", "90.00", "进1位", "第一方阵"] and texts[1] == ["并列第2位", "70.00", "—", "第一方阵"]
 
 
 def test_outside_the_first_tier_the_distance_is_in_points():
@@ -214,24 +225,26 @@ def test_overdue_periods_follow_the_release_calendar():
     assert digest.overdue_lines(expected, {date(2026, 9, 1)}, datetime(2026, 11, 23), 30) == ()
 
 
-def test_focus_table_is_narrow_marks_ties_and_shades_only_the_top_three():
+def test_overview_puts_every_group_in_one_narrow_table_with_ranks_moves_and_shades():
     rows = [row(indicator_code="b", indicator_name="出口总额", basis="level", metric=12.0, rank=4, is_top3=False,
                 is_tied=True, rank_change=-1, indicator_order=2),
-            row(rank=2, indicator_order=1), row(place_code="other", rank=1)]
-    table = tables.focus_table(rows, "wuyi")
-    assert table.columns == ("数值", "位次", "比上月")
+            row(rank=2, indicator_order=1), row(place_code="other", rank=1),
+            row(group_code="m", group_label="山区26县", rank=7, is_top3=False, rank_change=0, indicator_order=1)]
+    table = tables.overview_table(rows, "wuyi")
+    assert table.columns == ("本期", "全市", "山区26县")
     assert [(r.label, [(c.text, c.tone) for c in r.cells]) for r in table.rows] == [
-        ("固定资产投资增速", [("8.2%", ""), ("第2位", "top"), ("进1位", "")]),
-        ("出口总额", [("12.0亿元", ""), ("并列第4位", ""), ("退1位", "")])]
+        ("固定资产投资增速", [("8.2%", ""), ("2↑1", "top"), ("7", "far")]),
+        ("出口总额", [("12.0亿元", ""), ("并4↓1", "near"), ("—", "")])]
 
 
-def test_big_groups_list_their_leaders_small_ones_every_place_in_official_order():
+def test_top3_counts_read_as_a_ranking_big_groups_list_their_leaders_and_the_focus():
     counts = [dict(group_code="p", place_code=f"x{i}", place_name=f"县{i}", n_top3=40 - i, n_top3_prev=None,
                    n_first=0, division_code=f"33{99 - i:04d}") for i in range(40)]
     big = tables.top3_table(counts, "x25")
     assert [r.label for r in big.rows] == [f"县{i}" for i in range(10)] + ["县25"] and big.rows[-1].is_focus
-    small = tables.top3_table(counts[:5], "x0")
-    assert [r.label for r in small.rows] == ["县4", "县3", "县2", "县1", "县0"]
+    # most first whatever the input order; places equal on both counts in division-code order
+    small = [dict(c, n_top3=3 if i in (1, 3) else c["n_top3"]) for i, c in enumerate(counts[:5])]
+    assert [r.label for r in tables.top3_table(small[::-1], "x0").rows] == ["县0", "县2", "县4", "县3", "县1"]
 
 
 def test_section_numbers_follow_the_sections_present():
@@ -243,12 +256,6 @@ def test_a_group_label_that_no_longer_counts_its_members_says_so():
     assert w.scope_with_size("山区26县", 22) == "山区26县（现22县）"
     assert w.scope_with_size("山区26县", 26) == "山区26县"
     assert w.scope_with_size("全市", 9) == "全市"
-
-
-def test_moves_keep_ties_at_both_ends():
-    r = row(rank=2, prev_rank=5, rank_change=3, is_tied=True, prev_is_tied=True)
-    (up,), _ = content.mover_lines([r], P)
-    assert up.text == "固定资产投资增速：全市并列第5位→并列第2位，进3位"
 
 
 def test_leader_block_names_entries_exits_and_both_benchmarks():
@@ -269,8 +276,9 @@ def test_leader_block_names_entries_exits_and_both_benchmarks():
     assert block.left == ("（全市）：出口总额（并列第4位）",)
     assert block.benchmarks == (
         "学义乌（全市）：1项指标中武义领先0项、落后1项，差距最大为出口总额（第6位对第1位）",
-        "超天台（山区26县）：1项指标中武义领先0项、落后1项；本期被反超固定资产投资增速；"
-        "最近可超：固定资产投资增速需达到6.0%以上")
+        # whom the events are about is named: 被天台反超, 可超天台
+        "超天台（山区26县）：1项指标中武义领先0项、落后1项；本期固定资产投资增速被天台反超；"
+        "最近可超：固定资产投资增速需达到6.0%以上可超天台")
 
 
 def test_section_numbers_do_not_jump_when_a_section_is_absent():
@@ -278,10 +286,9 @@ def test_section_numbers_do_not_jump_when_a_section_is_absent():
 
     ctx = content.WeeklyContext(
         kind="weekly", place_code="wuyi", place_name="武义县", recipient_name="x", period=P, period_label="",
-        week_key="2026-W48", week_label="第48周", leader=LeaderBlock((), (), (), ()), top3=(), broken=(), watch=(),
-        movers_up=(content.Line("a"),), movers_down=(), benchmarks=(), heatmap=None, chart=None, data_as_of="",
-        generated_at="")
-    assert content.weekly_headings(ctx) == {"lead": "一、要点", "top3": "二、居前三的指标", "movers": "三、位次变化"}
+        week_key="2026-W48", week_label="第48周", leader=LeaderBlock((), (), (), ()), top3=(),
+        watch=(content.Line("a"),), benchmarks=(), heatmap=None, chart=None, data_as_of="", generated_at="")
+    assert content.weekly_headings(ctx) == {"lead": "一、要点", "top3": "二、居前三的指标", "watch": "三、重点关注（第4-5位）"}
 
 
 def test_table_cells_are_narrow():
@@ -292,13 +299,25 @@ def test_table_cells_are_narrow():
 
 
 def test_long_lists_are_capped_per_group_and_the_rest_counted():
-    streaks = [dict(indicator_code=f"i{i}", indicator_name=f"指标{i}", basis="level", calendar_code="monthly_jf",
-                    group_code="city", group_label="全市", kind="top3", n_months=10 + i, n_periods=10 + i,
-                    is_current=False, broke_at=P) for i in range(7)]
-    rows = [row(indicator_code=f"i{i}", rank=4, is_top3=False) for i in range(7)]
-    lines = [x.text for x in content.broken_lines(rows, streaks, P)]
-    assert len(lines) == content.MAX_BROKEN + 1
-    assert lines[0].startswith("指标6此前连续16个月") and lines[-1] == "全市另有2项跌出前三（见附件）"
+    rows = [row(indicator_code=f"i{i}", indicator_name=f"指标{i}", basis="level", rank=4, is_top3=False,
+                gap_to_third=7 - i, indicator_order=i) for i in range(7)]
+    lines = [x.text for x in content.watch_lines(rows, P)]
+    assert len(lines) == content.MAX_WATCH + 1
+    assert lines[0].startswith("指标6居全市第4位") and lines[-1] == f"全市另有{7 - content.MAX_WATCH}项处于第4-5位（见附件）"
+
+
+def test_a_run_from_the_first_period_held_says_it_may_be_longer():
+    """固定资产投资 in the top three since the first table loaded: 至少, and since when."""
+    streak = dict(indicator_code="fai", indicator_name="固定资产投资", basis="growth", calendar_code="monthly_jf",
+                  group_code="city", group_label="全市", kind="top3", n_months=35, n_periods=34, is_current=True,
+                  broke_at=None, starts_at_first_held=True, first_period_label="2024年1-2月")
+    (group,) = content.top3_groups([row()], [streak], P)
+    assert group.streaks == "连续最久：固定资产投资增速至少连续35个月（自有数据的2024年1-2月起）"
+    (group,) = content.top3_groups([row()], [dict(streak, starts_at_first_held=False)], P)
+    assert group.streaks == "连续最久：固定资产投资增速连续35个月"
+    broken = dict(streak, is_current=False, broke_at=P)
+    _, left = leader.entered_left([row(rank=4, is_top3=False)], "wuyi", P, [broken])
+    assert left == ("（全市）：固定资产投资增速（第4位，此前至少连续35个月（自有数据的2024年1-2月起））",)
 
 
 def test_a_revision_is_named_by_period_without_file_detail():

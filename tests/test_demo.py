@@ -272,3 +272,28 @@ def test_a_later_until_keeps_the_earlier_numbers(demo):
     moved = both[~same]
     assert set(moved.place_code) == {"tiantai"}
     assert set(moved.indicator_code) <= set(story.OVERTAKES)
+
+
+def test_wuyi_gdp_growth_is_mid_table_in_the_province_and_fourth_in_the_city(demo):
+    """The seed's quarterly headline: GDP增长…，增速全省第22位、全市第4位 (give or take two in the province)."""
+    _, _, panel = demo
+    gdp = panel.observations[panel.observations.indicator_code == "gdp"].copy()
+    gdp["province"] = gdp.groupby("period")["growth_pct"].rank(method="min", ascending=False)
+    city = gdp[gdp.place_code.isin(JINHUA)].copy()
+    city["city"] = city.groupby("period")["growth_pct"].rank(method="min", ascending=False)
+    wuyi = city[city.place_code == "wuyi"]
+    assert len(wuyi) == 11
+    assert wuyi["province"].between(story.STANDING_PROVINCE_RANK - 3, story.STANDING_PROVINCE_RANK + 3).all(), wuyi
+    assert (wuyi["city"] == story.STANDING_CITY_RANK).all(), wuyi
+
+
+def test_no_place_is_last_on_everything(demo):
+    """An ordinary county elsewhere: nobody is last of the province in more than a tenth of its rankings."""
+    catalog, _, panel = demo
+    lower = {i.code for i in catalog.indicators if i.direction == "lower"}
+    obs = panel.observations.dropna(subset=["value"]).copy()
+    obs["metric"] = obs.growth_pct.where(obs.growth_pct.notna(), obs.value)
+    obs["metric"] = obs.metric.where(~obs.indicator_code.isin(lower), -obs.metric)
+    obs["last"] = obs.groupby(["indicator_code", "period"])["metric"].transform("min") == obs.metric
+    share = obs.groupby("place_code")["last"].mean()
+    assert share.max() < 0.1, share.sort_values().tail(3)

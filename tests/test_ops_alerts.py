@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import shutil
 from datetime import UTC, datetime
 from email import policy
 
@@ -11,15 +12,16 @@ import pytest
 from flows.config.delivery import DeliveryConfig, SmtpConfig
 from flows.config.settings import load_settings
 from flows.run.alerts import alert_operators, compose_alert, deliver_alert, operator_addresses
+from tests.conftest import ROOT
 
 
 @pytest.fixture
 def ops_home(tmp_path, monkeypatch):
     config = tmp_path / "config"
-    config.mkdir()
-    (config / "settings.yaml").write_text(
-        "alerts:\n  recipients: [Ops@Example.org, duty@example.org]\ndelivery:\n  mode: outbox\n", encoding="utf-8"
-    )
+    shutil.copytree(ROOT / "config", config)
+    (config / "delivery.yaml").unlink()  # settings.yaml's `delivery:` then applies
+    with open(config / "settings.yaml", "a", encoding="utf-8") as f:
+        f.write("alerts:\n  recipients: [Ops@Example.org, duty@example.org]\ndelivery:\n  mode: outbox\n")
     monkeypatch.setenv("BIPIN_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("BIPIN_CONFIG_DIR", str(config))
     return load_settings()
@@ -92,3 +94,80 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _smtp_home(tmp_path, monkeypatch, port: int, cert) -> object:
+    """The shipped config, alerts over SMTP (STARTTLS, AUTH) to a server of the test's own."""
+    from brief_smtp import USER
+
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    (config / "delivery.yaml").write_text(
+        f"delivery:\n  mode: smtp\n  retries: 0\n  smtp:\n    host: 127.0.0.1\n    port: {port}\n"
+        f"    security: starttls\n    user: {USER}\n    password_env: BIPIN_TEST_SMTP_PASSWORD\n"
+        f"    ca_file: {cert}\n    timeout_s: 5\n", encoding="utf-8")
+    with open(config / "settings.yaml", "a", encoding="utf-8") as f:
+        f.write("alerts:\n  recipients: [ops@example.org]\n")
+    monkeypatch.setenv("BIPIN_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BIPIN_CONFIG_DIR", str(config))
+    return load_settings()
+
+
+def _failing_run():
+    from prefect import flow
+
+    @flow(name="ops-alert-smtp", on_failure=[alert_operators])
+    def failing() -> None:
+        raise RuntimeError("marts missing")
+
+    return failing(return_state=True)
+
+
+@pytest.mark.parametrize("server_password", ["密码2026", "另一个密码"])
+def test_alert_over_smtp_with_a_utf8_password_or_kept_and_said(server_password, tmp_path, monkeypatch,
+                                                                prefect_harness, caplog):
+    """密码2026 logs in (UTF-8 AUTH of the briefings' client); a refused login keeps the alert and says so."""
+    from brief_smtp import Mailbox, make_cert, start
+
+    from flows.run.alerts import NOT_SENT, unsent_alerts
+
+    cert, key = make_cert(tmp_path)
+    mailbox = Mailbox(password=server_password)
+    controller = start(mailbox, cert, key)
+    monkeypatch.setenv("BIPIN_TEST_SMTP_PASSWORD", "密码2026")
+    settings = _smtp_home(tmp_path, monkeypatch, controller.port, cert)
+    try:
+        with caplog.at_level("ERROR", logger="bipin.alerts"):
+            assert _failing_run().is_failed()
+    finally:
+        controller.stop()
+    if server_password == "密码2026":
+        [msg] = mailbox.messages
+        assert msg["Subject"].startswith("【bipin 运行失败】ops-alert-smtp / ")
+        assert "RuntimeError: marts missing" in msg.get_content()
+        assert unsent_alerts(settings) == []
+        return
+    assert mailbox.messages == []
+    [(path, reason)] = unsent_alerts(settings)
+    assert path.parent == settings.outbox / "alerts" and reason.startswith("connecting: 535")
+    kept = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert kept[NOT_SENT] == reason and "RuntimeError: marts missing" in kept.get_content()
+    said = [r.getMessage() for r in caplog.records if r.name == "bipin.alerts"]
+    assert any("NOT sent to the operators: connecting: 535" in line and str(path) in line for line in said)
+    assert not any("密码2026" in line for line in said)
+
+
+def test_status_says_an_alert_that_was_not_sent(bipin_home):
+    from typer.testing import CliRunner
+
+    from flows.cli.app import app
+    from flows.run.alerts import NOT_SENT, _keep
+
+    msg = compose_alert(DeliveryConfig(), ["ops@example.org"], "pipeline", "brave-otter", [], "RuntimeError: x",
+                        None, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    msg[NOT_SENT] = "connecting: 535 5.7.8 Authentication failed"
+    kept = _keep(msg, bipin_home, "unsent")
+    result = CliRunner().invoke(app, ["status"])
+    assert result.exit_code == 0
+    said = " ".join(result.output.split())
+    assert f"failure alert NOT sent: connecting: 535 5.7.8 Authentication failed; kept in {kept}" in said

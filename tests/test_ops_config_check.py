@@ -113,7 +113,7 @@ def test_benchmarks_take_names_or_codes_and_suggest(config):
 def test_check_lists_every_validator_when_all_is_well(config):
     code, lines = _check(config)
     assert code == 0
-    assert lines[-1] == "catalog OK; checked catalog, recipients, delivery, schedules, targets"
+    assert lines[-1] == "catalog OK; checked catalog, settings, recipients, delivery, targets, channels, units, pull"
 
 
 def test_brief_with_a_bad_delivery_mode_stops_in_one_line_before_prefect(config, tmp_path):

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
-from flows.config.schedules import ScheduleError, Schedules, due_kinds, load_schedules
+from flows.config.model import load_config
+from flows.config.schedules import Schedules, due_kinds
 from flows.config.settings import DEFAULT_CONFIG_DIR, PROJECT_ROOT
 from flows.run.serve import DEPLOYMENTS, PREFECT_YAML, prefect_yaml_mismatches
+from tests.conftest import settings_file
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXPECTED = {  # name -> (flow name, cron, parameters)
     "ingest": ("pipeline", "0 * * * *", {"kinds": []}),
+    "pull": ("pull", "45 8-18 * * 1-5", {}),
     "weekly": ("brief", "0 8 * * 1", {"kind": "weekly"}),
     "monthly": ("brief", "0 9 20 * *", {"kind": "monthly"}),
     "quarterly": ("brief", "0 9 25 1,4,7,10 *", {"kind": "quarterly"}),
@@ -26,6 +30,7 @@ MANUAL = {  # what an operator passes with `prefect deployment run NAME -p ...`
                  "dry_run": True, "resend": True, "as_of": "2026-11-23T08:00:00", "force": False},
     "brief": {"kind": "weekly", "places": ["wuyi"], "period": "2026-10", "recipients": ["a@example.org"],
               "dry_run": True, "resend": True, "as_of": "2026-11-23T08:00:00"},
+    "pull": {"source": "jinhua_mail", "dry_run": True},
 }
 
 
@@ -34,15 +39,15 @@ def _declared() -> dict[str, dict]:
 
 
 def test_shipped_schedules_and_timezone():
-    s = load_schedules(DEFAULT_CONFIG_DIR)
+    s = load_config(DEFAULT_CONFIG_DIR).schedules
     assert s.timezone == "Asia/Shanghai"
-    assert {name: s.cron(name) for name in ("ingest", "weekly", "monthly", "quarterly", "digest")} == {
+    assert {name: s.cron(name) for name in ("ingest", "pull", "weekly", "monthly", "quarterly", "digest")} == {
         name: cron for name, (_, cron, _) in EXPECTED.items() if cron
     }
 
 
 def test_prefect_yaml_agrees_with_config_and_serve():
-    assert prefect_yaml_mismatches(load_schedules(DEFAULT_CONFIG_DIR)) == []
+    assert prefect_yaml_mismatches(load_config(DEFAULT_CONFIG_DIR).schedules) == []
     declared = _declared()
     assert set(declared) == set(EXPECTED) == {d.name for d in DEPLOYMENTS}
     for name, (_, cron, params) in EXPECTED.items():
@@ -52,19 +57,17 @@ def test_prefect_yaml_agrees_with_config_and_serve():
 
 
 def test_a_changed_schedule_is_reported_as_drift(tmp_path):
-    (tmp_path / "settings.yaml").write_text("schedules:\n  weekly: '0 9 * * 1'\n  timezone: Asia/Urumqi\n")
-    problems = prefect_yaml_mismatches(load_schedules(tmp_path))
+    parsed, _ = settings_file(tmp_path, "schedules:\n  weekly: '0 9 * * 1'\n  timezone: Asia/Urumqi\n")
+    problems = prefect_yaml_mismatches(parsed.schedules)
     assert any(p.startswith("weekly: schedules") and "0 9 * * 1" in p for p in problems)
-    assert len(problems) == 5  # every scheduled deployment now disagrees on the timezone
+    assert len(problems) == 6  # every scheduled deployment now disagrees on the timezone
 
 
 def test_bad_cron_or_timezone_names_file_and_key(tmp_path):
-    (tmp_path / "settings.yaml").write_text("schedules:\n  monthly: 'every 20th'\n")
-    with pytest.raises(ScheduleError, match=r"settings.yaml: schedules.monthly: .*not a cron string"):
-        load_schedules(tmp_path)
-    (tmp_path / "settings.yaml").write_text("schedules:\n  timezone: Mars/Olympus\n")
-    with pytest.raises(ScheduleError, match=r"schedules.timezone: .*unknown timezone 'Mars/Olympus'"):
-        load_schedules(tmp_path)
+    _, [problem] = settings_file(tmp_path, "schedules:\n  monthly: 'every 20th'\n")
+    assert re.search(r"settings.yaml: schedules.monthly: .*not a cron string", problem)
+    _, [problem] = settings_file(tmp_path, "schedules:\n  timezone: Asia/Shangai\n")
+    assert re.search(r"schedules.timezone: unknown time zone 'Asia/Shangai'.*did you mean 'Asia/Shanghai'", problem)
 
 
 def test_entrypoints_import_and_parameters_validate():

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from flows.run.runners import (
-    RunnerConfig,
-    RunnerConfigError,
-    build_task_runner,
-    load_runner_config,
-    task_runner_for,
-)
+from flows.config.runner import RunnerConfig
+from flows.run.runners import RunnerConfigError, build_task_runner
+from tests.conftest import settings_file
 
 
-def _settings(tmp_path, text: str):
-    (tmp_path / "settings.yaml").write_text(text, encoding="utf-8")
-    return tmp_path
+def task_runner_for(folder, text: str):
+    parsed, problems = settings_file(folder, text)
+    assert problems == []
+    return build_task_runner(parsed.task_runner)
 
 
 def test_thread_pool_is_the_default(tmp_path):
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    runner = task_runner_for(_settings(tmp_path, "timezone: Asia/Shanghai\n"))
+    runner = task_runner_for(tmp_path, "timezone: Asia/Shanghai\n")
     assert isinstance(runner, ThreadPoolTaskRunner)
     assert runner._max_workers == 4
 
@@ -29,8 +26,7 @@ def test_thread_pool_is_the_default(tmp_path):
 def test_dask_with_an_address_connects_to_that_cluster(tmp_path):
     from prefect_dask import DaskTaskRunner
 
-    cfg_dir = _settings(tmp_path, "task_runner:\n  kind: dask\n  dask_address: tcp://127.0.0.1:8786\n")
-    runner = task_runner_for(cfg_dir)
+    runner = task_runner_for(tmp_path, "task_runner:\n  kind: dask\n  dask_address: tcp://127.0.0.1:8786\n")
     assert isinstance(runner, DaskTaskRunner)
     assert runner.address == "tcp://127.0.0.1:8786"
 
@@ -41,8 +37,24 @@ def test_dask_local_cluster_spec_is_passed_through():
 
 
 def test_unknown_runner_names_the_file_and_key(tmp_path):
-    with pytest.raises(RunnerConfigError, match=r"settings.yaml: task_runner.kind"):
-        load_runner_config(_settings(tmp_path, "task_runner:\n  kind: ray\n"))
+    parsed, [problem] = settings_file(tmp_path, "task_runner:\n  kind: ray\n")
+    assert parsed is None
+    assert problem.startswith(f"{tmp_path / 'settings.yaml'}: task_runner.kind: Input should be 'thread' or 'dask'")
+
+
+def test_missing_prefect_dask_says_what_to_install(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name == "prefect_dask":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    with pytest.raises(RunnerConfigError, match=r"pip install 'bipin\[dask\]'"):
+        build_task_runner(RunnerConfig(kind="dask"))
 
 
 def test_flow_tasks_run_on_dask_workers(prefect_harness):
@@ -66,3 +78,40 @@ def test_flow_tasks_run_on_dask_workers(prefect_harness):
         results = fan_out.with_options(task_runner=runner)(4)
     assert [r[0] for r in results] == [0, 1, 4, 9]
     assert {r[1] for r in results} <= worker_addresses and worker_addresses
+
+
+def test_the_deployed_brief_reads_nothing_at_import_and_uses_its_runs_config(tmp_path, monkeypatch):
+    """The runner comes from the config of the run (its config_dir), never from whatever was there at import."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "settings.yaml").write_text("task_runner:\n  kind: ray\n", encoding="utf-8")
+    imported = subprocess.run([sys.executable, "-c", "import flows.run.deployments"], cwd=ROOT, capture_output=True,
+                              text=True, env={**os.environ, "BIPIN_CONFIG_DIR": str(broken)})
+    assert imported.returncode == 0, imported.stderr
+
+    import flows.brief.flow as stage
+    from flows.run import deployments
+
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    text = (config / "settings.yaml").read_text(encoding="utf-8").replace("max_workers: 4", "max_workers: 7")
+    (config / "settings.yaml").write_text(text, encoding="utf-8")
+    calls = []
+
+    class StageBrief:
+        def with_options(self, task_runner):
+            return lambda **params: calls.append((task_runner, params)) or ["done"]
+
+    monkeypatch.setattr(stage, "brief", StageBrief())
+    assert deployments.brief.fn(kind="weekly", dry_run=True, config_dir=str(config), home=str(tmp_path / "home"),
+                                db_path=str(tmp_path / "w.duckdb")) == ["done"]
+    [(runner, params)] = calls
+    assert runner._max_workers == 7
+    assert params["config_dir"] == str(config) and params["db_path"] == str(tmp_path / "w.duckdb")

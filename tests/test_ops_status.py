@@ -69,14 +69,14 @@ def test_status_on_a_fresh_home_says_there_is_no_database(bipin_home):
 def test_run_rejects_an_unknown_place_in_one_line(bipin_home):
     result = CliRunner().invoke(app, ["run", "--place", "武义新城"])
     assert result.exit_code == 2
-    assert "unknown place '武义新城'; did you mean" in result.output
+    assert "--place: place '武义新城' is not a known place code or name in places.yaml; did you mean" in result.output
     assert "Traceback" not in result.output
 
 
 def test_run_rejects_a_bad_as_of(bipin_home):
     result = CliRunner().invoke(app, ["run", "--as-of", "next monday"])
     assert result.exit_code == 2
-    assert "--as-of 'next monday' is not a date/time" in " ".join(result.output.split())
+    assert "--as-of: cannot read the time 'next monday': expected e.g. 2026-03-01" in " ".join(result.output.split())
 
 
 def test_weekly_is_not_due_right_after_it_was_sent(bipin_home, shipped_catalog):

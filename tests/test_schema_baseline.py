@@ -1,5 +1,5 @@
 """The warehouse schema: a new warehouse gets the baseline (sql/schema/<area>.sql); one made by the
-release before it (migrations 001-030 replayed in order, as that release did) is upgraded by
+release before it (migrations 001-032 replayed in order, as that release did) is upgraded by
 sql/schema/upgrades/ to exactly the same tables, columns, types, defaults, keys and sequences."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import duckdb
 from flows.warehouse.db import UPGRADES_DIR, connect, migrate
 
 # what the release before the baseline applied (its sql/schema/NNN_*.sql, now sql/schema/upgrades/)
-RELEASE_UPGRADES = sorted(p for p in UPGRADES_DIR.glob("*.sql") if p.name <= "030")
+RELEASE_UPGRADES = sorted(p for p in UPGRADES_DIR.glob("*.sql") if p.name < "033")
 
 
 def shape(con: duckdb.DuckDBPyConnection) -> dict:
@@ -61,7 +61,7 @@ def test_a_release_warehouse_upgrades_to_exactly_the_baseline(tmp_path):
         assert old.execute("select place_code, value, is_preliminary, quality_flag from "
                            "staging.observations_current").fetchall() == [("wuyi", 12.5, True, None)]
         assert old.execute("select count(*) from raw.files").fetchone() == (1,)
-        # marts built by the release lack is_tied: the next run must rank before it briefs (upgrade 032)
+        # marts built by the release lack is_tied: the next run must rank before it briefs (upgrade 034)
         assert old.execute("select count(*) from meta.rank_state").fetchone() == (0,)
     finally:
         old.close()
@@ -74,7 +74,7 @@ def test_a_new_warehouse_records_every_upgrade_and_a_second_migrate_applies_noth
         upgrades = sorted(p.name for p in UPGRADES_DIR.glob("*.sql"))
         assert [r[0] for r in con.execute("select name from meta.migrations order by name").fetchall()] == upgrades
         assert migrate(con) == []
-        assert {"ref", "raw", "staging", "mart_store", "marts", "delivery", "meta"} <= {
+        assert {"ref", "raw", "staging", "pull", "mart_store", "marts", "delivery", "meta"} <= {
             r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()}
     finally:
         con.close()

@@ -50,6 +50,7 @@ def test_targets_prints_progress_against_time_and_what_the_rest_of_the_year_need
     # fai: 10 of the year's 50 = 20% < 25%: behind; (50 - 10) / (40 - 10 / 1.02) - 1 = 40 / 30.196 - 1 = 32.5%
     assert "20.0%" in lines["固定资产投资"] and "慢于序时" in lines["固定资产投资"] and "32.5%" in lines["固定资产投资"]
     assert "2项目标指标中1项快于序时进度" in out
+    assert "[green]" not in out and "[red]" not in out and "[/]" not in out  # styles, never markup as text
 
 
 def test_show_adds_target_columns_only_where_targets_exist(world):
@@ -59,6 +60,7 @@ def test_show_adds_target_columns_only_where_targets_exist(world):
     assert "目标" in out and "序时" in out
     gdp = next(line for line in out.splitlines() if "地区生产总值" in line)
     assert "6%" in gdp and "快" in gdp
+    assert "[green]" not in out and "[red]" not in out and "[/]" not in out
     code, out = invoke([*world, "show", "乙县"])
     assert code == 0 and "目标" not in out
 

@@ -61,7 +61,7 @@ targets:
     path = str(config / "targets.yaml")
     assert all(p.startswith(path) for p in problems)
     text = "\n".join(problems)
-    assert "targets[0] (year=2026, place=武义新城).place: '武义新城' is not a place" in text
+    assert "targets[0] (year=2026, place=武义新城).place: place '武义新城' is not a known place code or name" in text
     assert "targets[1] (year=2026, place=wuyi).indicators.no_such_thing: not an indicator" in text
     assert "indicators.industrial_loss_share: industrial_loss_share (规上工业企业亏损面) is a rate published " \
            "without growth: give a level target in %" in text

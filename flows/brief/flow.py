@@ -21,6 +21,7 @@ from flows.brief import operators, session
 from flows.brief import plan as p
 from flows.brief.content.collect import period_key
 from flows.brief.delivery.outcome import SendResult
+from flows.brief.delivery.post import ChatPost
 from flows.brief.delivery.redact import scrub
 from flows.config.settings import Settings, load_settings
 from flows.core.worktime import own_work
@@ -69,7 +70,9 @@ def _preview(plan: p.Plan, outcomes: list[p.RenderOutcome], results: list[SendRe
         lines.append(f"## {o.name} <{o.email}>: {r.status if r else o.status}")
         if r and r.detail or o.detail:
             lines.append(f"_{(r.detail if r else o.detail)}_")
-        if o.outgoing is not None:
+        if isinstance(o.outgoing, ChatPost):  # the exact JSON body, secret-free (the token is in the address)
+            lines += ["", f"**{o.outgoing.subject}**", "", "```json", o.outgoing.shown(), "```", ""]
+        elif o.outgoing is not None:
             body = o.outgoing.message.get_body(("plain",)).get_content().splitlines()[:25]
             lines += ["", f"**{o.outgoing.subject}**", "", "```", *body, "```", ""]
     return "\n".join(lines)
@@ -79,11 +82,12 @@ def _preview(plan: p.Plan, outcomes: list[p.RenderOutcome], results: list[SendRe
 def brief(kind: str, period: str | None = None, week: str | None = None, places: list[str] | None = None,
           recipients: list[str] | None = None, dry_run: bool = False, resend: bool = False,
           as_of: datetime | str | None = None, home: str | None = None, config_dir: str | None = None,
-          db: str | None = None) -> list[SendResult]:
+          db_path: str | None = None) -> list[SendResult]:
     """Render and deliver one kind of briefing (weekly / monthly / quarterly / digest) to its recipients."""
     logger = get_run_logger()
     with own_work("brief"):
-        settings = load_settings(config_dir, db, home)
+        settings = load_settings(config_dir, db_path, home)
+        settings.config  # every config file, read once at the top: a problem fails the run here  # noqa: B018
     # one warehouse connection for the run, lent to the tasks as cursors (session.py); not with Dask:
     # tasks in other processes must be able to open the file while this one runs
     with own_work("brief"):
@@ -95,13 +99,13 @@ def brief(kind: str, period: str | None = None, week: str | None = None, places:
         outcomes: list[p.RenderOutcome] = []
         results: list[SendResult] = []
         if kind != "digest" and not plan.problems:
-            futures = render_task.map(settings, plan, list(plan.recipients))
+            futures = render_task.map(settings, plan, list(p.audience(plan)))
             outcomes = [f.result() for f in futures]
             ready = [o.outgoing for o in outcomes if o.outgoing is not None]
             results = deliver_task(settings, ready, resend, dry_run)
             results += [SendResult(o.email, o.name, o.status, o.detail) for o in outcomes if o.outgoing is None]
         elif plan.problems:
-            results = [SendResult(r.email, r.name, "blocked", "; ".join(plan.problems)) for r in plan.recipients]
+            results = [SendResult(r.email, r.name, "blocked", "; ".join(plan.problems)) for r in p.audience(plan)]
         # one digest a day, and one more only when this run went wrong (flows/brief/operators.py)
         digests = digest_task(settings, plan, results, resend) if plan.operators else []
         if digests:
@@ -133,9 +137,12 @@ def failure_message(kind: str, problems: list[str], failed: list[SendResult]) ->
     """Why the flow failed: each plan problem once, then each recipient whose own send failed.
 
     Recipients blocked by a plan problem are only named: repeating the problem for each would bury it.
+    One blocked for a reason of its own (its place has no ranks) is named with that reason.
     """
-    blocked = [r.email for r in failed if r.status == "blocked"]
-    reasons = problems + [f"{r.email} ({r.status}: {r.detail})" for r in failed if r.status != "blocked"]
+    shared = "; ".join(problems)
+    blocked = [r.email for r in failed if r.status == "blocked" and (r.detail == shared or not r.detail)]
+    reasons = problems + [f"{r.email} ({r.status}: {r.detail})" for r in failed
+                          if r.status != "blocked" or (r.detail and r.detail != shared)]
     if blocked:
         reasons.append(f"nothing sent to {', '.join(blocked)}")
     return scrub(f"{kind} briefing: " + "; ".join(reasons))

@@ -22,8 +22,6 @@ from flows.brief.delivery import ledger
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.send import Outgoing
 from flows.brief.render.compose import compose
-from flows.config.catalog import load_catalog
-from flows.config.delivery import load_delivery_config
 from flows.config.settings import Settings
 
 
@@ -54,8 +52,8 @@ def _day_digest_sent(settings: Settings, plan: p.Plan, day: str) -> bool:
 
 
 def _build(settings: Settings, plan: p.Plan, results: list[SendResult], daily: bool, key: str) -> list[Outgoing]:
-    cfg = load_delivery_config(settings.config_dir)
-    catalog = p.shared(plan, ("catalog",), lambda: load_catalog(settings.config_dir))
+    cfg = settings.config.delivery
+    catalog = settings.config.catalog
     names = dw.Names({**{x.code: x.short_name for x in catalog.places}, **{x.code: x.name for x in catalog.indicators}})
     sources = {s.code: s.name or s.code for s in catalog.sources}
     until = plan.as_of
@@ -74,6 +72,8 @@ def _build(settings: Settings, plan: p.Plan, results: list[SendResult], daily: b
             coverage = q.coverage(con, collect.months_back(until.date(), 12))
             extra += [digest.problem("partial", digest.partial_lines(coverage)),
                       digest.problem("stale", _overdue(con, until, cfg.release_lag_days))]
+            if q.table_exists(con, "pull.source_status"):  # sources the pull stage cannot reach
+                extra.append(digest.problem("pull", digest.pull_lines(q.fetch(con, "pull_failing"))))
     finally:
         con.close()
     title = "运维摘要" if daily else "运维摘要：需要处理的问题"

@@ -17,18 +17,22 @@ from flows.brief.content import collect
 from flows.brief.content import queries as q
 from flows.brief.delivery import ledger
 from flows.brief.delivery.outcome import SendResult
+from flows.brief.delivery.post import ChatPost, deliver_posts
 from flows.brief.delivery.redact import scrub
 from flows.brief.delivery.send import Outgoing, deliver_batch
 from flows.brief.render import charts
+from flows.brief.render.chat import compose_post
 from flows.brief.render.compose import compose
 from flows.brief.request import PlanError, local_now, parse_as_of, parse_week  # noqa: F401 (callers use plan.*)
-from flows.config.catalog import Catalog, load_catalog
-from flows.config.delivery import DeliveryConfig, load_delivery_config
-from flows.config.recipients import KINDS, Recipient, load_recipients, select
+from flows.config.catalog import Catalog
+from flows.config.channels import Channel, load_channels, select_channels
+from flows.config.delivery import DeliveryConfig
+from flows.config.names import normalise_name, place_names
+from flows.config.recipients import KINDS, Recipient, select
 from flows.config.settings import Settings
-from flows.config.targets import load_targets
+from flows.config.units import load_units, unit_rows
 from flows.core.periods import parse_period
-from flows.warehouse.db import connect, sync_catalog
+from flows.warehouse.db import connect, sync_catalog, sync_units
 
 
 class DeliveryError(Exception):
@@ -46,6 +50,7 @@ class Plan:
     operators: tuple[Recipient, ...]
     problems: tuple[str, ...]
     dry_run: bool = False
+    channels: tuple[Channel, ...] = ()  # work-group robots that post this kind's leader block
     token: str = field(default_factory=lambda: uuid.uuid4().hex)  # names this run in the shared cache
     # names the warehouse's state (path and queries.reads_state) the run's reads share with other runs
     reads_key: str | None = None
@@ -55,7 +60,7 @@ class Plan:
 class RenderOutcome:
     email: str
     name: str
-    outgoing: Outgoing | None
+    outgoing: Outgoing | ChatPost | None
     status: str = "ready"     # ready / blocked / failed_render
     detail: str = ""
 
@@ -79,36 +84,38 @@ def check_request(settings: Settings, kind: str, week: str | None = None, as_of:
             parse_period(period)
         except ValueError as exc:
             raise PlanError(f"--period: {exc}") from None
-    catalog = load_catalog(settings.config_dir)
+    catalog = settings.config.catalog
     if not places:
         return catalog, moment, None
-    aliases = catalog.alias_map()
-    unknown = [p for p in places if p not in aliases and p not in {x.code for x in catalog.places}]
+    names = place_names(catalog)
+    unknown = [p for p in places if normalise_name(p) not in names]
     if unknown:
         raise PlanError(f"--place {', '.join(unknown)}: not a known place code or name")
-    return catalog, moment, [aliases.get(p, p) for p in places]
+    return catalog, moment, [names[normalise_name(p)] for p in places]
 
 
 def make_plan(settings: Settings, kind: str, period: str | None = None, week: str | None = None,
               places: list[str] | None = None, recipients: list[str] | None = None, dry_run: bool = False,
               as_of: str | datetime | None = None) -> Plan:
     catalog, moment, wanted = check_request(settings, kind, week, as_of, places, period)
-    everyone = load_recipients(settings.config_dir, catalog)
-    cfg = load_delivery_config(settings.config_dir)
+    everyone = list(settings.config.recipients)
+    cfg = settings.config.delivery
     chosen = tuple(select(everyone, kind, wanted, recipients))
-    if recipients and not chosen:
+    robots = tuple(select_channels(load_channels(settings.config_dir, catalog), kind, wanted, recipients))
+    if recipients and not chosen and not robots:
         raise PlanError(f"--recipient {', '.join(recipients)}: nobody by that address gets {kind} briefings")
     operators = tuple(select(everyone, "digest"))
     con = open_db(settings, read_only=dry_run)
     try:
         if not dry_run:
-            sync_catalog(con, catalog, load_targets(settings.config_dir, catalog))
+            sync_catalog(con, catalog, settings.config.targets)
+            sync_units(con, unit_rows(load_units(settings.config_dir, catalog)))
         problems = guards.run_problems(q.warehouse_state(con, moment), moment, cfg.max_data_age_days)
         problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:
             problems += guards.as_of_problems(q.rank_watermark(con), moment)
         if not problems and not period:  # an operator naming a period asks for it on purpose
-            problems += guards.stale_period_problems(q.stale_periods(con, moment, settings.config_dir), kind)
+            problems += guards.stale_period_problems(q.stale_periods(con, moment, settings.config.release_lag_days), kind)
         target, label = None, ""
         if kind != "digest" and not problems:
             limit = parse_period(period).date if period else None
@@ -123,11 +130,13 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
         con.close()
     reads_key = f"{settings.db_path.resolve()}#{state}" if state else None
     plan = Plan(kind, moment, target, label, parse_week(week, moment), chosen, operators, tuple(problems), dry_run,
-                reads_key=reads_key)
-    # the render tasks of this run ask the shared cache for the same two files: read once per run
-    shared(plan, ("catalog",), lambda: catalog)
-    shared(plan, ("delivery",), lambda: cfg)
+                robots, reads_key=reads_key)
     return plan
+
+
+def audience(plan: Plan) -> tuple:
+    """Everyone a run renders for: the email recipients, then the robots."""
+    return (*plan.recipients, *plan.channels)
 
 
 def build_briefing(con, catalog: Catalog, plan: Plan, r: Recipient, cfg: DeliveryConfig,
@@ -191,13 +200,14 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
     con = open_db(settings, read_only=True)
     try:
         # the reads once per run: every focus of a run asks for the same period and moment
-        reads = q.RunReads(con, [g for x in plan.recipients for g in x.groups], [x.place for x in plan.recipients],
+        everyone = audience(plan)
+        reads = q.RunReads(con, [g for x in everyone for g in x.groups], [x.place for x in everyone],
                            lambda key, make: shared_reads(plan, key, make))
         windows = None
         if plan.kind == "weekly":  # the trend windows of every focus in one query (see focus_rankings.sql)
             windows = shared(plan, ("weekly-windows",), lambda: collect.focus_windows(
-                con, [x.place for x in plan.recipients], [g for x in plan.recipients for g in x.groups],
-                plan.period, cfg.trend_periods, *collect.window_needs(reads, plan.recipients, plan.as_of)))
+                con, [x.place for x in everyone], [g for x in everyone for g in x.groups],
+                plan.period, cfg.trend_periods, *collect.window_needs(reads, everyone, plan.as_of)))
             if r.groups:  # the chart needs only the window: drawn (charts.py's thread) while the tables are read
                 charts.draw_soon(collect.weekly_chart(collect.focus_window(windows, r), r, cfg.trend_periods))
         return build_briefing(reads, catalog, plan, r, cfg, windows)
@@ -208,13 +218,15 @@ def _briefing_for_focus(settings: Settings, plan: Plan, r: Recipient, catalog: C
 def render_for(settings: Settings, plan: Plan, r: Recipient) -> RenderOutcome:
     """One recipient's email, or why there is none (blank briefing, or a rendering error)."""
     try:
-        catalog = shared(plan, ("catalog",), lambda: load_catalog(settings.config_dir))
-        cfg = shared(plan, ("delivery",), lambda: load_delivery_config(settings.config_dir))
-        common = shared(plan, ("focus", r.place, r.groups),
+        catalog = settings.config.catalog
+        cfg = settings.config.delivery
+        common = shared(plan, ("focus", r.place, r.groups, r.unit),  # a unit's briefing opens with its own
                         lambda: _capture(_briefing_for_focus, settings, plan, r, catalog, cfg))
         if isinstance(common, collect.BlankBriefing):
             raise common
         b = replace(common, recipient=r, context=replace(common.context, recipient_name=r.name))
+        if isinstance(r, Channel):
+            return RenderOutcome(r.email, r.name, compose_post(b, r))
         return RenderOutcome(r.email, r.name, compose(b, cfg, plan.as_of, r.name, r.email, settings.timezone))
     except collect.BlankBriefing as exc:
         return RenderOutcome(r.email, r.name, None, "blocked", exc.detail())
@@ -232,9 +244,10 @@ def _capture(fn, *args):
         return exc
 
 
-def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bool) -> list[SendResult]:
-    """Through the ledger to the outbox or SMTP; a dry run only says what it would do."""
-    cfg = load_delivery_config(settings.config_dir)
+def deliver(settings: Settings, items: list[Outgoing | ChatPost], resend: bool, dry_run: bool) -> list[SendResult]:
+    """Through the ledger to the outbox, SMTP or the robots' webhooks; a dry run only says what it would do
+    (for a robot, the exact JSON body it would post)."""
+    cfg = settings.config.delivery
     if dry_run:
         con = open_db(settings, read_only=True)
         try:
@@ -243,15 +256,19 @@ def deliver(settings: Settings, items: list[Outgoing], resend: bool, dry_run: bo
             for o in items:
                 row = ledger.lookup(con, o.kind, o.period_key, o.email) if has_ledger else None
                 decision, why = ledger.decide(row, resend)
+                would = f"would post {o.shown()}" if isinstance(o, ChatPost) else "would send"
                 out.append(SendResult(o.email, o.name, "dry_run" if decision == "send" else "skipped",
-                                             why or "would send", o.subject))
+                                      why or would, o.subject))
             return out
         finally:
             con.close()
     con = open_db(settings, read_only=False)
     try:
-        return deliver_batch(items, cfg, con, settings.outbox, resend=resend,
-                             clock=lambda: local_now(settings.timezone))
+        clock = lambda: local_now(settings.timezone)  # noqa: E731
+        emails = [o for o in items if not isinstance(o, ChatPost)]
+        posts = [o for o in items if isinstance(o, ChatPost)]
+        return ((deliver_batch(emails, cfg, con, settings.outbox, resend=resend, clock=clock) if emails else [])
+                + deliver_posts(posts, cfg, con, settings.outbox, resend=resend, clock=clock))
     except Exception as exc:  # what Prefect stores of a failed task must not carry the password either
         raise DeliveryError(scrub(f"{type(exc).__name__}: {exc}")) from None
     finally:

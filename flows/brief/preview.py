@@ -9,9 +9,9 @@ from flows.brief import plan as p
 from flows.brief.content.collect import BlankBriefing
 from flows.brief.delivery.send import browser_html
 from flows.brief.render.compose import compose
-from flows.config.catalog import CatalogError, load_catalog
-from flows.config.delivery import load_delivery_config
-from flows.config.recipients import Recipient, RecipientError, load_recipients
+from flows.config.catalog import CatalogError
+from flows.config.names import NameProblem, place_code
+from flows.config.recipients import Recipient
 from flows.config.settings import Settings
 
 
@@ -24,14 +24,12 @@ def write_preview(settings: Settings, place: str, kind: str = "weekly", as_of: s
     if kind not in ("weekly", "monthly", "quarterly"):
         raise PreviewError(f"--kind {kind!r}: expected weekly, monthly or quarterly")
     try:
-        catalog = load_catalog(settings.config_dir)
-        code = catalog.alias_map().get(place, place)
-        if code not in {x.code for x in catalog.places}:
-            raise PreviewError(f"{place!r} is not a known place code or name")
+        catalog = settings.config.catalog
         try:
-            known = [r for r in load_recipients(settings.config_dir, catalog) if r.place == code]
-        except RecipientError:
-            known = []
+            code = place_code(catalog, place)
+        except NameProblem:
+            raise PreviewError(f"{place!r} is not a known place code or name") from None
+        known = [r for r in settings.config.recipients if r.place == code]
         groups = tuple(g.code for g in catalog.groups
                        if any(m.place == code and m.valid_to is None for m in catalog.memberships(g)))
         who = known[0] if known else Recipient(name="预览", email="preview@example.org", place=code,
@@ -39,13 +37,13 @@ def write_preview(settings: Settings, place: str, kind: str = "weekly", as_of: s
         plan = p.make_plan(settings, kind, dry_run=True, as_of=as_of)
         if plan.problems:
             raise PreviewError("; ".join(plan.problems))
-        cfg = load_delivery_config(settings.config_dir)
+        cfg = settings.config.delivery
         con = p.open_db(settings, read_only=True)
         try:
             briefing = p.build_briefing(con, catalog, plan, who, cfg)
         finally:
             con.close()
-    except (CatalogError, RecipientError, p.PlanError, BlankBriefing) as exc:
+    except (CatalogError, p.PlanError, BlankBriefing) as exc:
         raise PreviewError(str(exc)) from None
     out = compose(briefing, cfg, plan.as_of, who.name, who.email, settings.timezone)
     path = settings.outbox / "preview" / f"{code}-{kind}.html"

@@ -13,6 +13,7 @@ from flows.cli import (
     demo_cmd,
     ingest_cmd,
     ops_cmd,
+    pull_cmd,
     rank_cmd,
     rebuild_cmd,
     server_cmd,
@@ -43,7 +44,7 @@ def root(
     ctx.call_on_close(ctx.obj.held.close)
 
 
-COMMAND_MODULES = [brief_cmd, catalog_cmd, demo_cmd, ingest_cmd, ops_cmd, rank_cmd, rebuild_cmd, server_cmd, targets_cmd]
+COMMAND_MODULES = [brief_cmd, catalog_cmd, demo_cmd, ingest_cmd, ops_cmd, pull_cmd, rank_cmd, rebuild_cmd, server_cmd, targets_cmd]
 
 for _module in COMMAND_MODULES:
     _module.register(app)

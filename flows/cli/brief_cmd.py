@@ -33,7 +33,7 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
         moment = parse_as_of(as_of, settings.timezone)
     except PlanError as exc:
         fail(str(exc))
-    catalog = state_catalog(settings)
+    catalog = settings.config.catalog
     with open_warehouse(settings, catalog) as con:
         before = marts.read_state(con)
         # only when the marts hold later loads (or another moment's view); never built: nothing to do
@@ -50,22 +50,13 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
             marts.build(con, as_of=before.as_of if before else None, timezone=settings.timezone)
 
 
-def state_catalog(settings: Settings):
-    from flows.config.catalog import CatalogError, load_catalog
-
-    try:
-        return load_catalog(settings.config_dir)
-    except CatalogError as exc:
-        fail(str(exc))
-
-
 def brief_command(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     period: Annotated[str | None, typer.Option("--period", help="Period to brief, e.g. 2026-10 or 2026年1-10月 (default: newest).")] = None,
     week: Annotated[str | None, typer.Option("--week", help="ISO week of a weekly dispatch, e.g. 2026-W47 (default: this week).")] = None,
     place: Annotated[list[str] | None, typer.Option("--place", help="Only recipients focused on this place (code or name); repeatable.")] = None,
-    recipient: Annotated[list[str] | None, typer.Option("--recipient", help="Only this email address; repeatable.")] = None,
+    recipient: Annotated[list[str] | None, typer.Option("--recipient", help="Only this email address or robot channel (dingtalk:wuyi-leaders); repeatable.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Render and report; send nothing, write no ledger row.")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="Send again even if the ledger says it was sent.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Render from the data known at this time, e.g. 2026-11-23T08:00.")] = None,
@@ -76,13 +67,11 @@ def brief_command(
     """
     from flows.brief.plan import PlanError, check_request
     from flows.config.catalog import CatalogError
-    from flows.config.delivery import DeliveryConfigError, load_delivery_config
-    from flows.config.recipients import RecipientError
 
-    try:  # usage and config mistakes first, before Prefect starts
+    state(ctx).config()  # every config file, read once: a problem stops here in one line
+    try:  # usage mistakes first, before Prefect starts
         check_request(state(ctx).settings, kind, week, as_of, place or None, period)
-        load_delivery_config(state(ctx).settings.config_dir)
-    except (PlanError, CatalogError, DeliveryConfigError) as exc:
+    except PlanError as exc:
         fail(str(exc))
     settings = state(ctx).prefect_ready()
     from flows.brief.flow import BriefingFailed
@@ -92,7 +81,7 @@ def brief_command(
         with marts_known_then(settings, as_of):
             results = run_brief(settings, kind=kind, period=period, week=week, places=place or None,
                                 recipients=recipient or None, dry_run=dry_run, resend=resend, as_of=as_of)
-    except (PlanError, RecipientError, CatalogError, DeliveryConfigError) as exc:
+    except (PlanError, CatalogError) as exc:
         fail(str(exc))
     except BriefingFailed as exc:
         fail(str(exc), code=EXIT_REJECTED)

@@ -15,15 +15,17 @@ catalog_app = typer.Typer(help="Inspect the reference catalog (places, groups, i
 def check(ctx: typer.Context) -> None:
     """Validate every config file and print a summary of the catalog.
 
-    Checks places, groups, indicators, sources, benchmarks, recipients (with their CSV lists),
-    delivery, the schedules in settings.yaml and targets.yaml; each problem is one line with the file, the key,
-    what is expected and, when something close exists, "did you mean". Exit code 2 when any is found.
+    Checks exactly what every command loads (flows/config/model.py: Config): places, groups, indicators,
+    sources, benchmarks, every key of settings.yaml (timezone, schedules, task_runner, alerts ...),
+    recipients (with their CSV lists and robot channels), delivery, targets.yaml and units.yaml. Every
+    problem is listed, one line each with the file, the key, what is expected and, when something close
+    exists, "did you mean". Exit code 2 when any is found.
 
     Example: bipin --config config catalog check
     """
-    from flows.config.check import check_config
+    from flows.config.check import checked_config
 
-    problems = check_config(state(ctx).settings.config_dir)
+    config, problems = checked_config(state(ctx).settings.config_dir)
     if any(problems.values()):
         for part, lines in problems.items():
             for line in lines:
@@ -32,7 +34,7 @@ def check(ctx: typer.Context) -> None:
         err_console.print(f"config has {sum(map(len, problems.values()))} problem(s); nothing was changed",
                           highlight=False)
         raise typer.Exit(EXIT_USAGE)
-    cat = state(ctx).catalog()
+    cat = config.catalog
     table = Table(title=f"catalog {state(ctx).settings.config_dir}")
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -52,7 +54,7 @@ def check(ctx: typer.Context) -> None:
     table.add_row("benchmarks", str(len(cat.benchmarks)), ", ".join(b.focus for b in cat.benchmarks))
     table.add_row("sources", str(len(cat.sources)), ", ".join(s.code for s in cat.sources))
     console.print(table)
-    console.print(f"catalog OK; checked {', '.join(problems)}", style="green")
+    console.print(f"catalog OK; checked {', '.join(problems)}", style="green", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,9 +17,10 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from flows.config.catalog import Catalog, CatalogError, load_catalog
+from flows.config.catalog import Catalog, CatalogError
+from flows.config.model import Config, ConfigError
 from flows.config.settings import Settings, prepare_prefect_env
-from flows.config.targets import load_targets
+from flows.config.units import load_units
 
 console = Console(markup=False)
 err_console = Console(stderr=True, markup=False)
@@ -31,18 +32,22 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 @dataclass
 class AppState:
     settings: Settings
-    _catalog: Catalog | None = field(default=None, repr=False)
     held: ExitStack = field(default_factory=ExitStack, repr=False)  # closed when the command ends (cli.py)
 
+    def config(self) -> Config:
+        """The one Config, read once for the command (it travels in self.settings); a problem ends it in one line."""
+        try:
+            return self.settings.config
+        except ConfigError as exc:
+            fail(exc.one_line())
+
     def catalog(self) -> Catalog:
-        if self._catalog is None:
-            try:
-                catalog = load_catalog(self.settings.config_dir)
-                load_targets(self.settings.config_dir, catalog)  # the stages mirror them: a mistake stops here
-                self._catalog = catalog
-            except CatalogError as exc:
-                fail(str(exc))
-        return self._catalog
+        config = self.config()
+        try:
+            load_units(self.settings.config_dir, config.catalog)  # the stages mirror them: a mistake stops here
+        except CatalogError as exc:
+            fail(str(exc))
+        return config.catalog
 
     def prefect_env(self) -> Settings:
         """Prefect's environment for this command (home, quiet console); before Prefect is imported."""

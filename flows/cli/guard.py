@@ -31,13 +31,14 @@ def one_line(exc: Exception, settings) -> str | None:
         return None
     from flows.config.catalog import CatalogError
     from flows.config.delivery import DeliveryConfigError
+    from flows.config.model import ConfigError
     from flows.config.recipients import RecipientError
-    from flows.config.schedules import ScheduleError
     from flows.warehouse.db import WarehouseUnreadable, unreadable
     from flows.warehouse.locks import WarehouseBusy
 
-    if isinstance(exc, WarehouseBusy | WarehouseUnreadable | CatalogError | ScheduleError | DeliveryConfigError
-                  | RecipientError):
+    if isinstance(exc, ConfigError):
+        return exc.one_line()
+    if isinstance(exc, WarehouseBusy | WarehouseUnreadable | CatalogError | DeliveryConfigError | RecipientError):
         return str(exc)
     if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb"):
         problem = unreadable(settings.db_path if settings else "the warehouse", exc)

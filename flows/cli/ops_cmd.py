@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from flows.cli.common import EXIT_REJECTED, console, fail, state
-from flows.config.schedules import BRIEF_KINDS, ScheduleError, load_schedules
+from flows.cli.common import EXIT_REJECTED, console, err_console, fail, state
+from flows.config.schedules import BRIEF_KINDS
 
 
 def _progress() -> Progress:
@@ -39,7 +40,7 @@ def run(
     Example: bipin run --kind weekly --place 武义 --dry-run
     Example: bipin run --timings  (where the time went)
     """
-    started = time.perf_counter()
+    started, began = time.perf_counter(), time.time()
     app = state(ctx)
     settings = app.prefect_env()
     catalog = app.catalog()
@@ -49,17 +50,12 @@ def run(
     places = [_place_code(catalog, p) for p in place or []] or None
     if as_of:
         try:
-            datetime.fromisoformat(as_of)
-        except ValueError:
-            fail(f"--as-of {as_of!r} is not a date/time; write it as 2026-11-23 or 2026-11-23T08:00")
-    try:
-        load_schedules(settings.config_dir)
-    except ScheduleError as exc:
-        fail(str(exc))
+            settings.to_local(as_of)  # the one parser of a moment; the pipeline reads it the same way
+        except ValueError as exc:
+            fail(f"--as-of: {exc}")
 
     from flows.core import worktime
     from flows.run.prefect_server.connect import begin
-    from flows.run.runners import load_runner_config
     from flows.run.status import ensure_demo_inbox, own_work_seconds, sends_since
 
     begin()  # a Prefect server starting in the background meanwhile, if none is running yet
@@ -82,7 +78,7 @@ def run(
         flow_start = time.perf_counter()
         flow_state = pipeline(kinds=kind or None, force=True, places=places, dry_run=dry_run, resend=resend,
                               as_of=as_of, home=str(settings.home), config_dir=str(settings.config_dir),
-                              db=str(settings.db_path), return_state=True)
+                              db_path=str(settings.db_path), return_state=True)
         flow_seconds = time.perf_counter() - flow_start
     total = time.perf_counter() - started
 
@@ -93,7 +89,7 @@ def run(
     _print_summary(settings, stages, sends_since(settings, run_start), result, timings)
     if timings:
         # the method bench/bench_run.py uses: time inside bipin's functions (flows/core/worktime.py)
-        in_process = load_runner_config(settings.config_dir).kind == "thread"
+        in_process = settings.config.task_runner.kind == "thread"
         work = own_work_seconds(flow_state.state_details.flow_run_id, mark, in_process)["own"]
         own = demo_seconds + work["total"]
         per_stage = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in work.items() if name != "total")
@@ -101,6 +97,7 @@ def run(
                       f"{total - own:.2f} s + own work {own:.2f} s (demo files {demo_seconds:.2f} s, inside bipin's "
                       f"functions: {per_stage}); pipeline flow {flow_seconds:.2f} s")
     if flow_state.is_failed():
+        _say_unsent_alerts(settings, began)
         fail(f"pipeline failed: {flow_state.message}", EXIT_REJECTED)
     _exit_on_rejections(settings, result, demo.bad_file.name if demo and demo.bad_file else None)
 
@@ -120,14 +117,12 @@ def _exit_on_rejections(settings, result, planted: str | None) -> None:
 
 
 def _place_code(catalog, name: str) -> str:
-    codes = {p.code for p in catalog.places}
-    if name in codes:
-        return name
-    aliases = catalog.alias_map()
-    if name not in aliases:
-        close = [a for a in aliases if name[:1] and a.startswith(name[:1])][:5]
-        fail(f"unknown place {name!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
-    return aliases[name]
+    from flows.config.names import NameProblem, place_code
+
+    try:
+        return place_code(catalog, name)
+    except NameProblem as exc:
+        fail(f"--place: {exc}")
 
 
 def _print_summary(settings, stages: list[dict], sends: list[dict], result, timings: bool) -> None:
@@ -174,10 +169,7 @@ def status(
     from flows.run.status import gather_status
 
     settings = state(ctx).settings
-    try:
-        info = gather_status(settings, datetime.now().astimezone(), n_files=files)
-    except ScheduleError as exc:
-        fail(str(exc))
+    info = gather_status(settings, datetime.now().astimezone(), n_files=files)
     if not settings.db_path.exists():
         console.print(f"no database yet at {settings.db_path}; `bipin run` creates it")
     _table("recent files (raw.files)", info.recent_files,
@@ -189,9 +181,23 @@ def status(
     _table("data freshness per indicator", info.freshness,
            {"name": "indicator", "newest_period_label": "newest period", "last_loaded_at": "loaded",
             "n_periods": "periods"})
-    _table(f"schedules ({load_schedules(settings.config_dir).timezone})", info.schedule,
+    if info.pull_sources:
+        _table("pull sources (pull.source_status)", info.pull_sources,
+               {"source_code": "source", "last_run_at": "last run", "last_ok_at": "last ok",
+                "failing_since": "failing since", "n_failures": "runs failed", "outcome": "outcome"})
+    _table(f"schedules ({settings.config.schedules.timezone})", info.schedule,
            {"job": "job", "cron": "cron", "last": "last", "next": "next", "last_sent": "last sent",
             "due_now": "due now"})
+    _say_unsent_alerts(settings)
+
+
+def _say_unsent_alerts(settings, since: float | None = None) -> None:
+    """Failure alerts that could not reach the operators: the one place they would not look is their inbox."""
+    from flows.run.alerts import unsent_alerts
+
+    for path, reason in unsent_alerts(settings, since):
+        err_console.print(Text.assemble(("failure alert NOT sent: ", "bold red"), f"{reason}; kept in {path} "
+                                        "(fix delivery.smtp, then forward it)"), highlight=False, soft_wrap=True)
 
 
 def _table(title: str, rows: list[dict], columns: dict[str, str]) -> None:

@@ -57,39 +57,60 @@ def rank(
 
 def show(
     ctx: typer.Context,
-    place: Annotated[str, typer.Argument(help="Place code or name (武义县, 武义, wuyi).")],
+    place: Annotated[str | None, typer.Argument(help="Place code or name (武义县, 武义, wuyi); may be left out with --unit.")] = None,
     period: Annotated[str | None, typer.Option("--period", help="e.g. 2026年1-10月 or 2026-10; default: newest.")] = None,
     group: Annotated[str | None, typer.Option("--group", help="Peer group code, name or label (全市 = the place's city); default: all.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only the indicators this unit of config/units.yaml leads or supports (经信局).")] = None,
 ) -> None:
-    """Print a place's ranks across indicators and groups, with changes and streaks.
+    """Print a place's ranks across indicators and groups, with changes and streaks; with --unit, only the
+    indicators that unit leads (牵头) or supports (配合).
 
     Example: bipin show 武义 --period 2026年1-10月 --group 全市
+    Example: bipin show --unit 经信局
     """
     from flows.rank import lookups
 
     catalog = state(ctx).catalog()
-    place_code = resolve_place(catalog, place)
+    if place is None and unit is None:
+        fail("name a place (bipin show 武义) or a unit (bipin show --unit 经信局)")
+    the_unit = _unit(ctx, catalog, unit, place) if unit else None
+    place_code = resolve_place(catalog, place) if place else the_unit.place_code
     groups = [resolve_group(catalog, group, place_code)] if group else None
     with _reader(ctx) as con:
         when = _parse_period_date(period) if period else lookups.newest_period(con, place_code)
         if when is None:
             fail(f"{place} has no rankings yet; run `bipin rank` after loading data")
         rows = lookups.place_ranks(con, place_code, when, groups)
+    if the_unit is not None:
+        rows = [{**r, "role": the_unit.role(r["indicator_code"])} for r in rows if the_unit.role(r["indicator_code"])]
     if not rows:
-        fail(f"{place} has no rankings in {when:%Y-%m}" + (f" in group {group}" if group else ""))
-    title = f"{catalog.place(place_code).name} {rows[0]['period_label'] or when}"
+        fail(f"{place or the_unit.name} has no rankings in {when:%Y-%m}" + (f" in group {group}" if group else ""))
+    title = f"{catalog.place(place_code).name}{the_unit.name if the_unit else ''} {rows[0]['period_label'] or when}"
     table = Table(title=title)
     has_targets = any(r["target"] is not None for r in rows)  # the target columns only where targets exist
     columns = (("组", "left"), ("指标", "left"), ("数值", "right"), ("位次", "right"), ("变化", "right"),
                ("距第三", "right"), ("前三连续", "right"), ("第一连续", "right"))
-    for name, justify in columns + ((("目标", "right"), ("序时", "left")) if has_targets else ()):
+    for name, justify in (("职责", "left"),) * bool(the_unit) + columns + (
+            (("目标", "right"), ("序时", "left")) if has_targets else ()):
         table.add_column(name, justify=justify)
     for r in rows:
-        cells = [r["group_label"], r["indicator_name"], _metric(r), _rank_text(r), _change(r["rank_change"]),
-                 "" if r["gap_to_third"] is None else f"{r['gap_to_third']:+.2f}",
-                 _streak(r["top3_periods"], r["top3_months"]), _streak(r["first_periods"], None)]
+        cells = [{"lead": "牵头", "support": "配合"}[r["role"]]] if the_unit else []
+        cells += [r["group_label"], r["indicator_name"], _metric(r), _rank_text(r), _change(r["rank_change"]),
+                  "" if r["gap_to_third"] is None else f"{r['gap_to_third']:+.2f}",
+                  _streak(r["top3_periods"], r["top3_months"]), _streak(r["first_periods"], None)]
         table.add_row(*cells, *(_target_cells(r) if has_targets else ()))
     print_table(table)
+
+
+def _unit(ctx: typer.Context, catalog: Catalog, name: str, place: str | None):
+    """The unit of config/units.yaml called `name` (of `place` when given), or fail saying what exists."""
+    from flows.config.units import UnitsError, find_unit, load_units
+
+    try:
+        return find_unit(load_units(state(ctx).settings.config_dir, catalog), name,
+                         resolve_place(catalog, place) if place else None)
+    except UnitsError as exc:
+        fail(str(exc))
 
 
 def explain(
@@ -133,6 +154,8 @@ def explain(
                        f"{v['raw_value'] or ''} / {v['raw_growth'] or ''}", _num(v["value"]), _num(v["growth_pct"]),
                        f"{v['loaded_at']:%Y-%m-%d %H:%M}", "current" if v["is_current"] else "earlier", change)
     print_table(source)
+    for v in {v["file_name"]: v for v in versions if v.get("provenance")}.values():
+        console.print(f"{v['file_name']} was pulled from {v['provenance']}", highlight=False, soft_wrap=True)
     if len(versions) > 1:
         console.print(_revision_note(len(versions), sum(c == "revised" for c in changes)))
     basis = "增速 growth %" if ind.basis == "growth" else f"数值 value ({ind.unit})"
@@ -203,9 +226,9 @@ def _reader(ctx: typer.Context):
             con.execute("select 1 from marts.rankings limit 0")
         except duckdb.CatalogException:
             fail(f"the rank marts are not built in {settings.db_path}; run `bipin rank` first")
-        from flows.rank.marts import catalog_changed_since_build
+        from flows.warehouse.rank_state import rank_catalog_is_stale
 
-        if catalog_changed_since_build(con):
+        if rank_catalog_is_stale(con):
             console.print("the catalog changed since the marts were built: ranks below follow the new "
                           "catalog, streaks the old one; run `bipin rank`", style="yellow")
         yield con
@@ -237,14 +260,14 @@ def _metric(r: dict) -> str:
     return f"{r['metric']:.2f}%" if r["basis"] == "growth" else f"{r['metric']:.2f}"
 
 
-def _target_cells(r: dict) -> tuple[str, str]:
+def _target_cells(r: dict) -> tuple[str, Text | str]:
     """Target and whether the place runs ahead of time (序时进度), see `bipin targets` for the detail."""
     if r["target"] is None:
         return "", ""
     target = f"{r['target']:g}%" if r["target_basis"] == "growth" else f"{r['target']:g}{r['target_unit']}"
     if r["on_track"] is None:
         return target, ""
-    return target, "[green]快[/]" if r["on_track"] else "[red]慢[/]"
+    return target, Text("快", style="green") if r["on_track"] else Text("慢", style="red")
 
 
 def _rank_text(r: dict) -> str:

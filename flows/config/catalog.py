@@ -10,22 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from flows.config.names import NameProblem, describe_errors, did_you_mean
+from flows.config.yamlfile import UNREADABLE, read_yaml
 
 CATALOG_FILES = ("places", "groups", "indicators", "benchmarks", "sources")
-
-
-class _TextDateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: ~6x faster when present
-    """Leaves dates as text, so pydantic parses them and a bad one (2024-13-01) is reported with its key."""
-
-
-_TextDateLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 class CatalogError(Exception):
@@ -33,7 +23,7 @@ class CatalogError(Exception):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Place(_Model):
@@ -128,7 +118,7 @@ class Benchmark(_Model):
 class Source(_Model):
     """How one publisher's files are laid out. Readers interpret `options`."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str = ""
     pattern: str | tuple[str, ...]  # glob(s) on the file name
@@ -247,28 +237,45 @@ def _benchmark_codes(catalog: Catalog) -> tuple[tuple[Benchmark, ...], list[str]
 
 
 def load_catalog(config_dir: str | Path) -> Catalog:
-    """Read and validate config/*.yaml; raise CatalogError naming file and key."""
+    """The catalog files of one folder on their own (tests, benchmarks); the job reads flows.config.model.Config."""
     config_dir = Path(config_dir)
     if not config_dir.is_dir():
         raise CatalogError(f"config folder {config_dir} does not exist (set --config or BIPIN_CONFIG_DIR)")
-    data: dict[str, Any] = {}
-    origin: dict[str, Path] = {}
+    contents, problems = {}, []
     for name in (*CATALOG_FILES, "settings"):
         path = config_dir / f"{name}.yaml"
-        if not path.exists():
+        if path.exists():
+            contents[path], found = read_yaml(path)
+            problems += found
+    catalog, found = catalog_from(config_dir, contents)
+    if problems or found:
+        raise CatalogError("invalid catalog:\n  " + "\n  ".join(problems + found))
+    return catalog
+
+
+def catalog_from(config_dir: Path, contents: dict[Path, Any]) -> tuple[Catalog | None, list[str]]:
+    """(the catalog or None, every problem) from the read contents of places.yaml ... settings.yaml."""
+    data: dict[str, Any] = {}
+    origin: dict[str, Path] = {}
+    problems: list[str] = []
+    for name in (*CATALOG_FILES, "settings"):
+        path = Path(config_dir) / f"{name}.yaml"
+        if path not in contents:
             if name in ("places", "groups", "indicators"):
-                raise CatalogError(f"{path}: missing; the catalog needs places.yaml, groups.yaml and indicators.yaml")
+                problems.append(f"{path}: missing; the catalog needs places.yaml, groups.yaml and indicators.yaml")
             continue
-        try:
-            content = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDateLoader) or {}
-        except yaml.YAMLError as exc:
-            raise CatalogError(f"{path}: not valid YAML: {exc}") from None
+        content = contents[path]
+        if content is UNREADABLE:
+            continue  # read_yaml said why
+        content = content or {}
         if not isinstance(content, dict) or (name != "settings" and name not in content):
-            raise CatalogError(f"{path}: expected a mapping with a top-level key '{name}:'")
+            problems.append(f"{path}: expected a mapping with a top-level key '{name}:'")
+            continue
         data[name] = content if name == "settings" else content[name]
         origin[name] = path
+    if problems or not {"places", "groups", "indicators"} <= set(data):
+        return None, problems
     try:
-        return Catalog.model_validate(data)
+        return Catalog.model_validate(data), []
     except ValidationError as exc:
-        raise CatalogError("invalid catalog:\n  " + "\n  ".join(describe_errors(exc, origin, data))) from None
-
+        return None, describe_errors(exc, origin, data)

@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: the same objects, ~6x faster
+from flows.config.channels import ChatConfig
+from flows.config.yamlfile import UNREADABLE, read_yaml
 
 
 class DeliveryConfigError(Exception):
@@ -21,7 +21,7 @@ class DeliveryConfigError(Exception):
 
 
 class SmtpConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     host: str = "127.0.0.1"
     port: int = Field(default=587, ge=1, le=65535)
     security: Literal["starttls", "ssl", "none"] = "starttls"
@@ -33,11 +33,12 @@ class SmtpConfig(BaseModel):
 
 
 class DeliveryConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     mode: Literal["outbox", "smtp"] = "outbox"
     from_address: str = "bipin@example.gov.cn"
     from_name: str = "比拼简报"
     smtp: SmtpConfig = SmtpConfig()
+    chat: ChatConfig = ChatConfig()                   # robot posts (config/recipients.yaml `channels:`)
     max_data_age_days: int = Field(default=62, ge=1)  # newest loaded file older than this: nothing is sent
     release_lag_days: int = Field(default=25, ge=0)   # a period is overdue this many days after its month ends
     retries: int = Field(default=3, ge=0)             # extra attempts for a transient SMTP failure
@@ -55,29 +56,27 @@ class DeliveryConfig(BaseModel):
 
 
 def load_delivery_config(config_dir: str | Path) -> DeliveryConfig:
-    """config/delivery.yaml `delivery:` wins; else `delivery:` in settings.yaml; else the defaults."""
-    config_dir = Path(config_dir)
-    for name in ("delivery.yaml", "settings.yaml"):
-        path = config_dir / name
-        if not path.exists():
-            continue
-        try:
-            content = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-        except yaml.YAMLError as exc:
-            raise DeliveryConfigError(f"{path}: not valid YAML: {exc}") from None
-        if not isinstance(content, dict) or "delivery" not in content:
-            if name == "delivery.yaml":
-                raise DeliveryConfigError(f"{path}: expected a mapping with a top-level key 'delivery:'")
-            continue
-        try:
-            return DeliveryConfig.model_validate(content["delivery"] or {})
-        except ValidationError as exc:
-            from flows.config.names import validation_hint
+    """delivery.yaml on its own (tests, benchmarks); the job reads flows.config.model.Config.delivery."""
+    path = Path(config_dir) / "delivery.yaml"
+    content, problems = read_yaml(path) if path.exists() else (None, [])
+    cfg, found = delivery_from(path, content)
+    if problems or found:
+        raise DeliveryConfigError("; ".join(problems + found))
+    return cfg or DeliveryConfig()
 
-            where = "; ".join(f"delivery.{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                              f"{validation_hint(e, DeliveryConfig.model_fields)}" for e in exc.errors())
-            raise DeliveryConfigError(f"{path}: {where}") from None
-    return DeliveryConfig()
+
+def delivery_from(path: Path, content) -> tuple[DeliveryConfig | None, list[str]]:
+    """(the `delivery:` of delivery.yaml, problems); None when there is no file (settings.yaml's, else defaults)."""
+    if content is None or content is UNREADABLE:
+        return None, []
+    if not isinstance(content, dict) or "delivery" not in content:
+        return None, [f"{path}: expected a mapping with a top-level key 'delivery:'"]
+    try:
+        return DeliveryConfig.model_validate(content["delivery"] or {}), []
+    except ValidationError as exc:
+        from flows.config.names import model_problems
+
+        return None, model_problems(exc, path, DeliveryConfig, prefix=("delivery",))
 
 
 def smtp_password(cfg: SmtpConfig) -> str | None:

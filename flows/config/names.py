@@ -4,12 +4,16 @@ A peer group may be written as its code, its name or its label. A label (全市,
 scope, not one group: 全市 is a different group for every city. So a label is resolved against a
 place: the group with that label the place belongs to (全市 for 武义 = the Jinhua group). A label
 that still fits more than one group, or none, is an error that lists the candidates.
-Used by the recipients' lists, benchmarks.yaml, `bipin show --group` and `bipin catalog check`.
+Every name is compared in one normal form (normalise_name): NFKC, so full-width letters, digits,
+parentheses and spaces read as their ASCII forms, and no whitespace at all, so 武义　县, 武义 县 and
+武义县 are one name. Used by ingest (flows/ingest/resolve.py), targets.yaml, the recipients' lists,
+benchmarks.yaml, the CLI's --place and --group, and `bipin catalog check`.
 """
 
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -19,6 +23,9 @@ if TYPE_CHECKING:  # the catalog imports this module to resolve benchmark names
     from pydantic import ValidationError
 
     from flows.config.catalog import Catalog
+
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # the zone of every stored time when settings.yaml names none
 
 
 class NameProblem(ValueError):
@@ -31,17 +38,26 @@ def did_you_mean(text: object, choices: Iterable[str], n: int = 3) -> str:
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
+def normalise_name(text: object) -> str:
+    """The one form names are compared in: NFKC (full-width ＡＢ（）　 -> AB() and a space), no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
+
+
+def place_names(catalog: Catalog) -> dict[str, str]:
+    """Every way to write a place (code, official and short name, aliases) in normal form -> place code."""
+    out = {normalise_name(name): code for name, code in catalog.alias_map().items()}
+    out.update({normalise_name(p.code): p.code for p in catalog.places})
+    return out
+
+
 def place_code(catalog: Catalog, text: str) -> str:
-    """Code of a place written as its code or any printed name (official, short, alias)."""
-    codes = {p.code for p in catalog.places}
-    key = str(text).strip()
-    if key in codes:
-        return key
-    aliases = catalog.alias_map()
-    if key in aliases:
-        return aliases[key]
+    """Code of a place written as its code or any printed name (official, short, alias), in any width."""
+    names = place_names(catalog)
+    key = normalise_name(text)
+    if key in names:
+        return names[key]
     raise NameProblem(f"place {text!r} is not a known place code or name in places.yaml"
-                      + did_you_mean(key, [*aliases, *codes]))
+                      + did_you_mean(key, [*catalog.alias_map(), *(p.code for p in catalog.places)]))
 
 
 def is_member(catalog: Catalog, group_code: str, place: str, on: date | None = None) -> bool:
@@ -53,11 +69,11 @@ def is_member(catalog: Catalog, group_code: str, place: str, on: date | None = N
 
 def group_code(catalog: Catalog, text: str, place: str | None = None) -> str:
     """Code of a group written as its code, name or label; a label is resolved against `place`."""
-    key = str(text).strip()
+    key = normalise_name(text)
     for g in catalog.groups:
-        if key in (g.code, g.name):
+        if key in (g.code, normalise_name(g.name)):
             return g.code
-    labelled = [g.code for g in catalog.groups if g.label == key]
+    labelled = [g.code for g in catalog.groups if normalise_name(g.label) == key]
     if len(labelled) == 1:
         return labelled[0]
     if labelled and place:
@@ -76,6 +92,18 @@ def group_code(catalog: Catalog, text: str, place: str | None = None) -> str:
                       + did_you_mean(key, dict.fromkeys(choices)))
 
 
+def timezone_problem(zone: str) -> str | None:
+    """Why `zone` is no IANA time zone, with the closest names; None when it is one."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+    try:
+        ZoneInfo(str(zone))
+        return None
+    except (ZoneInfoNotFoundError, ValueError):
+        return (f"unknown time zone {zone!r} (expected an IANA name such as Asia/Shanghai)"
+                + did_you_mean(zone, sorted(available_timezones())))
+
+
 def validation_hint(error: dict, fields: Iterable[str] = ()) -> str:
     """'did you mean' for a pydantic error on a fixed set of words: a Literal value, or an unknown key
     among the model's `fields`."""
@@ -91,11 +119,11 @@ def validation_hint(error: dict, fields: Iterable[str] = ()) -> str:
 def indicator_code(catalog: Catalog, text: str) -> str:
     """Code of an indicator written as its code, name or alias, or unambiguously shortened: a prefix
     (固定, fixed), the initials of its code (fai = fixed_asset_investment), or part of its name."""
-    key = str(text).strip()
+    key = normalise_name(text)
     names: dict[str, str] = {}
     for i in catalog.indicators:
         for n in (i.code, i.name, *i.aliases):
-            names.setdefault(n.lower(), i.code)
+            names.setdefault(normalise_name(n).lower(), i.code)
     if key.lower() in names:
         return names[key.lower()]
     tiers = (
@@ -112,6 +140,30 @@ def indicator_code(catalog: Catalog, text: str) -> str:
             raise NameProblem(f"indicator {text!r} fits {len(found)} indicators: {shown}; write more of it")
     raise NameProblem(f"indicator {text!r} is not a known indicator code, name or alias in indicators.yaml"
                       + did_you_mean(key.lower(), names))
+
+
+def model_problems(exc: ValidationError, path: Path, model, prefix: tuple = ()) -> list[str]:
+    """One line per problem of a one-file config model: file, key path, message, "did you mean"."""
+    lines = []
+    for err in exc.errors():
+        loc = [*prefix, *err["loc"]]
+        fields = _fields_at(model, list(err["loc"])[:-1]) if err.get("type") == "extra_forbidden" else ()
+        where = ".".join(str(x) for x in loc) or "(top level)"
+        lines.append(f"{path}: {where}: {err['msg'].removeprefix('Value error, ')}{validation_hint(err, fields)}")
+    return lines
+
+
+def _fields_at(model, loc: list) -> list[str]:
+    """The field names of the (nested) model an unknown key was found in, for "did you mean"."""
+    for part in loc:
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        inner = [a for a in (field.annotation, *getattr(field.annotation, "__args__", ())) if hasattr(a, "model_fields")]
+        if not inner:
+            return []
+        model = inner[0]
+    return list(getattr(model, "model_fields", {}))
 
 
 def describe_errors(exc: ValidationError, origin: dict[str, Path], data: dict[str, Any]) -> list[str]:

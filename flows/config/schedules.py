@@ -1,4 +1,5 @@
-"""When each job runs: the `schedules:` section of config/settings.yaml, and which briefings are due.
+"""When each job runs: the `schedules:` section of config/settings.yaml (Config.schedules), and which
+briefings are due.
 
 This is the single source of the schedule values. flows/run/serve.py builds its deployments from it;
 prefect.yaml repeats the same cron strings (Prefect cannot read them from here) and
@@ -8,27 +9,23 @@ tests/test_ops_deployments.py fails when the two disagree.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from flows.config.settings import settings_section
+from flows.config.names import DEFAULT_TIMEZONE, timezone_problem
 
 BRIEF_KINDS = ("weekly", "monthly", "quarterly", "digest")
-
-
-class ScheduleError(Exception):
-    """A schedules section that cannot be used; the message names the file and key."""
 
 
 class Schedules(BaseModel):
     """Cron strings in the local time of `timezone`. Every default is stated here."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE  # settings.yaml's top-level `timezone` when left out
     ingest: str = "0 * * * *"               # hourly: pick up new files, re-rank if anything changed
+    pull: str = "45 8-18 * * 1-5"           # work hours, before each hourly ingest: fetch the bureaus' tables
     weekly: str = "0 8 * * 1"               # Monday 08:00: 每周调度
     monthly: str = "0 9 20 * *"             # the 20th, after the bureau's mid-month release: 每月通报
     quarterly: str = "0 9 25 1,4,7,10 *"    # the 25th of the month after each quarter: 每季晒拼
@@ -37,13 +34,12 @@ class Schedules(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {v!r} (use an IANA name such as Asia/Shanghai)") from None
+        problem = timezone_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
-    @field_validator("ingest", "weekly", "monthly", "quarterly", "digest")
+    @field_validator("ingest", "pull", "weekly", "monthly", "quarterly", "digest")
     @classmethod
     def _cron(cls, v: str) -> str:
         try:
@@ -65,11 +61,6 @@ class Schedules(BaseModel):
     def last_run(self, job: str, now: datetime) -> datetime:
         """The latest scheduled time at or before `now`."""
         return next(CronSim(self.cron(job), now.astimezone(self.zone) + timedelta(seconds=1), reverse=True))
-
-
-def load_schedules(config_dir: str | Path) -> Schedules:
-    """The `schedules:` section of settings.yaml; missing keys take the defaults above."""
-    return settings_section(config_dir, "schedules", Schedules, ScheduleError)
 
 
 def _window_start(kind: str, day: date) -> date:

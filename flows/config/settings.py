@@ -8,11 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flows.config.names import DEFAULT_TIMEZONE  # noqa: F401 (callers import it from here)
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = PROJECT_ROOT / "sql"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,22 @@ class Settings:
     home: Path
     config_dir: Path
     db_path: Path
-    timezone: str = DEFAULT_TIMEZONE
-    extra: dict = field(default_factory=dict)
+    # the one Config of config_dir, read on first use and then carried along (flows/config/model.py)
+    _loaded: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def config(self):
+        """Every file of config/, read and validated once for this Settings; raises ConfigError."""
+        if "config" not in self._loaded:
+            from flows.config.model import load_config
+
+            self._loaded["config"] = load_config(self.config_dir)
+        return self._loaded["config"]
+
+    @property
+    def timezone(self) -> str:
+        """The zone every stored and compared time is local to (settings.yaml `timezone`)."""
+        return self.config.timezone
 
     @property
     def inbox(self) -> Path:
@@ -54,7 +69,11 @@ class Settings:
         return to_local(moment, self.timezone)
 
     def with_overrides(self, **changes) -> Settings:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """The same config, other paths (a new config_dir reads its own)."""
+        changed = replace(self, _loaded={}, **{k: v for k, v in changes.items() if v is not None})
+        if changes.get("config_dir") is None and "config" in self._loaded:
+            changed._loaded["config"] = self._loaded["config"]
+        return changed
 
 
 def load_settings(
@@ -66,23 +85,7 @@ def load_settings(
     home_path = Path(home or os.environ.get("BIPIN_HOME") or PROJECT_ROOT / "var").resolve()
     cfg = Path(config_dir or os.environ.get("BIPIN_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
     db = Path(db_path or os.environ.get("BIPIN_DB") or home_path / "bipin.duckdb").resolve()
-    return Settings(home=home_path, config_dir=cfg, db_path=db, timezone=configured_timezone(cfg))
-
-
-def configured_timezone(config_dir: Path) -> str:
-    """The top-level `timezone` of config/settings.yaml (default Asia/Shanghai).
-
-    Every stage stamps and compares local times in this one zone (naive timestamps in DuckDB).
-    """
-    import yaml
-
-    path = Path(config_dir) / "settings.yaml"
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    except yaml.YAMLError:
-        content = None  # the catalog check reports the broken file with its line
-    zone = content.get("timezone") if isinstance(content, dict) else None
-    return str(zone) if zone else DEFAULT_TIMEZONE
+    return Settings(home=home_path, config_dir=cfg, db_path=db)
 
 
 def local_now(timezone: str = DEFAULT_TIMEZONE) -> datetime:
@@ -128,50 +131,3 @@ def prepare_prefect_env(settings: Settings) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     # Prefect creates its home without parents: on a new BIPIN_HOME its local server would not start
     Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
-
-
-def settings_section(config_dir: str | Path, key: str, model, error: type[Exception]):
-    """The `key:` section of config/settings.yaml validated by a pydantic model (defaults when absent).
-
-    Problems raise `error` naming the file and the key, never a traceback. The file's top-level
-    `timezone` fills in a section's own `timezone` field when the section leaves it out.
-    """
-    import yaml
-    from pydantic import ValidationError
-
-    path = Path(config_dir) / "settings.yaml"
-    content: dict = {}
-    if path.exists():
-        try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise error(f"{path}: not valid YAML: {exc}") from None
-    section = dict(content.get(key) or {})
-    if "timezone" in model.model_fields and "timezone" not in section and content.get("timezone"):
-        section["timezone"] = content["timezone"]
-    try:
-        return model.model_validate(section)
-    except ValidationError as exc:
-        from flows.config.names import validation_hint
-
-        where = "; ".join(f"{key}.{'.'.join(map(str, e['loc']))}: {e['msg']}{validation_hint(e, model.model_fields)}"
-                          for e in exc.errors())
-        raise error(f"{path}: {where}") from None
-
-
-class SettingsError(Exception):
-    """config/settings.yaml that cannot be used; the message names the file and key."""
-
-
-def release_lag_days(config_dir: str | Path) -> dict[str, int]:
-    """`release_lag_days:` of config/settings.yaml: per frequency, the greatest number of days between
-    a period's last day and its release (defaults: monthly 45, quarterly 60). Data older than the
-    newest period these say is out is stale (flows/brief/guards.py)."""
-    from pydantic import BaseModel, ConfigDict, Field
-
-    class ReleaseLags(BaseModel):
-        model_config = ConfigDict(extra="forbid")
-        monthly: int = Field(default=45, ge=0, le=3660)
-        quarterly: int = Field(default=60, ge=0, le=3660)
-
-    return settings_section(config_dir, "release_lag_days", ReleaseLags, SettingsError).model_dump()

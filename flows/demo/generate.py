@@ -20,7 +20,7 @@ from flows.demo import story
 
 COLUMNS = ["place_code", "indicator_code", "period", "value", "growth_pct"]
 VALUE_DECIMALS = {"元": 0, "万千瓦时": 1, "万美元": 1}
-STREAMS = ("size", "growth", "podium", "overtake", "values", "target")
+STREAMS = ("size", "growth", "podium", "overtake", "values", "target", "standing")
 
 
 class DemoError(ValueError):
@@ -80,10 +80,15 @@ def _series(indicator: Indicator, places: list[str], sizes: np.ndarray, periods:
         _write_overtake(indicator, values, places, periods, streams["overtake"])
         return values, np.full(values.shape, np.nan)
     growth = _growth(profile, len(places), periods, streams["growth"])
-    growth[focus] += 4.0 if indicator.code in story.STRONG_INDICATORS else -3.0
+    if indicator.code in story.STRONG_INDICATORS:
+        growth[focus] += 4.0
+    elif indicator.frequency == "monthly":  # the quarterly ones: GDP is placed below, incomes drawn as they fall
+        growth[focus] += story.ORDINARY_SHIFT_SD * profile.growth_sd
     growth = np.round(growth, 1)
     if indicator.code in story.STRONG_INDICATORS:
         _write_city_podium(indicator.code, growth, focus, city, streams["podium"])
+    if indicator.code == story.STANDING_INDICATOR:
+        _write_standing(growth, focus, city, streams["standing"])
     if indicator.code == story.TARGET_SLIP_INDICATOR:
         _write_target_slip(growth, focus, periods, streams["target"])
     _write_overtake(indicator, growth, places, periods, streams["overtake"])
@@ -152,6 +157,39 @@ def _write_city_podium(code: str, growth: np.ndarray, focus: int, city: list[int
             growth[focus, t] = round(third - rng.uniform(0.3, 1.5), 1)
         elif not slip and growth[focus, t] <= third:
             growth[focus, t] = round(third + rng.uniform(0.3, 2.0), 1)
+
+
+def _write_standing(growth: np.ndarray, focus: int, city: list[int], rng) -> None:
+    """Wuyi about STANDING_PROVINCE_RANK-th in the province (give or take two) and STANDING_CITY_RANK-th in
+    the city: its growth is set between the province's places around the wanted rank, then city places
+    trade growth with other counties on the same side of Wuyi's (the province's spread stays the same)
+    until STANDING_CITY_RANK - 1 of them are above it."""
+    others = [i for i in range(growth.shape[0]) if i != focus]
+    city_others = set(city) - {focus}
+    for t in range(growth.shape[1]):
+        order = sorted(others, key=lambda i: -growth[i, t])  # best first
+        pos = story.STANDING_PROVINCE_RANK + int(rng.integers(-2, 3))  # pos - 1 places above Wuyi
+        upper, lower = growth[order[pos - 2], t], growth[order[pos - 1], t]
+        growth[focus, t] = round((upper + lower) / 2, 1)
+        above, below = order[:pos - 1], order[pos - 1:]
+        city_above = [i for i in above if i in city_others]
+        city_below = [i for i in below if i in city_others]
+        wanted = story.STANDING_CITY_RANK - 1
+        while len(city_above) < wanted and city_below:  # the best city place below trades with a county above
+            i, j = city_below.pop(0), next(k for k in reversed(above) if k not in city_others)
+            growth[[i, j], t] = growth[[j, i], t]
+            above[above.index(j)] = i
+            city_above.append(i)
+        while len(city_above) > wanted:  # the lowest city place above trades with a county below
+            i, j = city_above.pop(), next(k for k in below if k not in city_others)
+            growth[[i, j], t] = growth[[j, i], t]
+            below[below.index(j)] = i
+        # rates print with one decimal, so neighbours often tie: the city's order around Wuyi is kept strict
+        me = growth[focus, t]
+        for i in city_above:
+            growth[i, t] = max(growth[i, t], round(me + 0.1, 1))
+        for i in set(city_others) - set(city_above):
+            growth[i, t] = min(growth[i, t], round(me - 0.1, 1))
 
 
 def _write_target_slip(growth: np.ndarray, focus: int, periods: list[date], rng) -> None:

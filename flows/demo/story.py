@@ -32,6 +32,13 @@ STRONG_INDICATORS = (
     "online_retail", "exports", "trade_total", "electricity_industrial", "tax_revenue", "services_revenue",
 )
 STRONG_SLIP_PROBABILITY = 0.15
+# Elsewhere Wuyi is an ordinary county, a little below the middle (its draws move by this many of the
+# indicator's growth_sd): about 15 of its 32 monthly indicators in Jinhua's top three, none last on everything.
+ORDINARY_SHIFT_SD = -0.6
+# The seed's quarterly headline: GDP growth about 22nd of the province's 90 and 4th of Jinhua's 9.
+STANDING_INDICATOR = "gdp"
+STANDING_PROVINCE_RANK = 22
+STANDING_CITY_RANK = 4
 # Indicators on which Wuyi overtakes Tiantai (in the mountainous-county group) in the last N periods.
 OVERTAKES = {"industrial_value_added": 3, "retail_sales": 2, "budget_revenue": 1, "industrial_loss_share": 2}
 # Targets (config/targets.yaml, synthetic): Wuyi's growth on this indicator runs ahead of its annual

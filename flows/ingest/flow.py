@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 from prefect.utilities.annotations import quote
 
-from flows.config.catalog import Catalog, load_catalog
+from flows.config.catalog import Catalog
 from flows.config.settings import Settings, load_settings
 from flows.core.worktime import own_work
 from flows.ingest import pipeline, report
@@ -81,7 +81,7 @@ def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_pat
     """
     with own_work("ingest"):
         settings = load_settings(config_dir, db_path, home)
-        catalog = load_catalog(settings.config_dir)
+        catalog = settings.config.catalog  # every config file, read once
     # quote(): Prefect would walk the catalog's every field looking for futures, for each task call
     files = discover_task(paths, settings, quote(catalog))
     with own_work("ingest"):

@@ -7,16 +7,12 @@ can add an alias (or fix a typo) in one step.
 from __future__ import annotations
 
 import difflib
-import unicodedata
 
 from flows.config.catalog import Catalog, Indicator
+from flows.config.names import normalise_name  # the one normal form; layouts/tables import it from here
 from flows.ingest.values import strip_parenthesised, strip_units
 
 AREA_LEVELS = ("city", "province", "state", "country")  # rows naming these are totals, not counties
-
-
-def normalise_name(text: object) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
 
 
 class PlaceResolver:

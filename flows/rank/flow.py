@@ -13,7 +13,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from flows.config.catalog import Catalog, load_catalog
+from flows.config.catalog import Catalog
 from flows.config.settings import Settings, load_settings
 from flows.core.periods import Period
 from flows.core.worktime import own_work
@@ -64,7 +64,7 @@ def rank(as_of: datetime | str | None = None, full: bool = False, config_dir: st
     it has a UTC offset); `full` rebuilds everything. Returns the summary."""
     with own_work("rank"):
         settings = load_settings(config_dir, db_path, home)
-        catalog = load_catalog(settings.config_dir)
+        catalog = settings.config.catalog  # every config file, read once
         moment = settings.to_local(as_of)  # the edge: from here on, naive local time only
     # quote(): Prefect would walk every field of the catalog and the summary looking for futures
     summary = build_marts_task(settings, quote(catalog), moment, full)

@@ -80,18 +80,6 @@ def read_state(con: duckdb.DuckDBPyConnection) -> RankState | None:
     return RankState(*row) if row else None
 
 
-def catalog_changed_since_build(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether ref differs from the catalog the marts were built with: the views then rank with the
-    new catalog while the stored top three and streaks still follow the old one (run a build)."""
-    try:
-        state = read_state(con)
-    except duckdb.CatalogException:  # never built
-        return False
-    if state is None:
-        return False
-    return state.catalog_fingerprint != con.execute(load_sql("marts/build/catalog_fingerprint")).fetchone()[0]
-
-
 def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: bool = False,
           timezone: str = DEFAULT_TIMEZONE) -> BuildSummary:
     """Bring the marts to the observations loaded by `as_of` (None = everything); return what was done.

@@ -1,42 +1,35 @@
 """Tell the operators by email when a flow run fails: the run's name, the failing step and the error.
 
 Attach `alert_operators` as an on_failure hook (`@flow(on_failure=[alert_operators])`). Operators are
-`alerts.recipients` in config/settings.yaml, else every recipient who gets the digest.
+`alerts.recipients` in config/settings.yaml, else every recipient who gets the digest (Config.operator_addresses).
 The mail travels like the briefings (config `delivery:`): an .eml under <outbox>/alerts in outbox
-mode, SMTP otherwise. An alert that cannot be sent is logged, never raised: the hook must not
-hide the failure it reports.
+mode, else through the briefings' SMTP session (flows/brief/delivery/send.py: UTF-8 AUTH, retries,
+the password redacted). An alert that cannot be sent never raises (the hook must not hide the failure
+it reports) but is not lost either: it is kept as <outbox>/alerts/*-unsent.eml with the reason in its
+X-Bipin-Not-Sent header, logged as an error in the run's log, and listed by `bipin status` and `bipin run`.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
-import ssl
 import traceback
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
-import yaml
-
-from flows.config.delivery import DeliveryConfig, load_delivery_config, smtp_password
+from flows.brief.delivery.send import Outgoing, SendFailure, SmtpSession
+from flows.config.delivery import DeliveryConfig
+from flows.config.model import ConfigError
 from flows.config.settings import PROJECT_ROOT, Settings, load_settings
 
 log = logging.getLogger("bipin.alerts")
+NOT_SENT = "X-Bipin-Not-Sent"
 
 
 def operator_addresses(settings: Settings) -> list[str]:
-    path = settings.config_dir / "settings.yaml"
-    content = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    listed = ((content or {}).get("alerts") or {}).get("recipients") or []
-    if listed:
-        return [str(a).strip().lower() for a in listed]
-    from flows.config.catalog import load_catalog
-    from flows.config.recipients import load_recipients
-
-    recipients = load_recipients(settings.config_dir, load_catalog(settings.config_dir))
-    return sorted({r.email for r in recipients if "digest" in r.kinds})
+    """Who is told when a run fails (Config.operator_addresses)."""
+    return settings.config.operator_addresses()
 
 
 def where_it_broke(exc: BaseException | None) -> str | None:
@@ -77,24 +70,44 @@ def compose_alert(
 
 
 def deliver_alert(msg: EmailMessage, settings: Settings, cfg: DeliveryConfig) -> Path | None:
-    """Write the alert to the outbox (outbox mode) or send it over SMTP; returns the .eml path if written."""
+    """Write the alert to the outbox (outbox mode) or send it over SMTP; returns the .eml path if written.
+
+    Raises SendFailure (its text scrubbed of the password) when SMTP will not take it.
+    """
     if cfg.mode == "outbox" or msg["To"] == "operators":
-        folder = settings.outbox / "alerts"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{datetime.now():%Y%m%dT%H%M%S%f}-alert.eml"
-        path.write_bytes(bytes(msg))
-        return path
-    smtp = cfg.smtp
-    context = ssl.create_default_context(cafile=smtp.ca_file)
-    cls = smtplib.SMTP_SSL if smtp.security == "ssl" else smtplib.SMTP
-    kwargs = {"context": context} if smtp.security == "ssl" else {}
-    with cls(smtp.host, smtp.port, timeout=smtp.timeout_s, **kwargs) as server:
-        if smtp.security == "starttls":
-            server.starttls(context=context)
-        if smtp.user:
-            server.login(smtp.user, smtp_password(smtp) or "")
-        server.send_message(msg)
+        return _keep(msg, settings, "alert")
+    session = SmtpSession(cfg)  # reads the password and registers it for redaction first
+    try:
+        for address in [a.strip() for a in msg["To"].split(",")]:
+            session.send(Outgoing(kind="alert", period_key=str(msg["Date"]), email=address, name=address,
+                                  subject=str(msg["Subject"]), message=msg, html="", content_hash="",
+                                  message_id=str(msg["Message-ID"])), on_attempt=lambda: None)
+    finally:
+        session.close()
     return None
+
+
+def _keep(msg: EmailMessage, settings: Settings, suffix: str) -> Path:
+    folder = settings.outbox / "alerts"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{datetime.now():%Y%m%dT%H%M%S%f}-{suffix}.eml"
+    path.write_bytes(bytes(msg))
+    return path
+
+
+def unsent_alerts(settings: Settings, since: float | None = None) -> list[tuple[Path, str]]:
+    """Alerts that could not be sent (newest first), with why: for `bipin status` and `bipin run`."""
+    import email
+    from email import policy
+
+    folder = settings.outbox / "alerts"
+    found = []
+    for path in sorted(folder.glob("*-unsent.eml"), reverse=True) if folder.is_dir() else []:
+        if since is not None and path.stat().st_mtime < since:  # since: seconds since the epoch
+            continue
+        msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        found.append((path, str(msg[NOT_SENT] or "unknown reason")))
+    return found
 
 
 def failed_steps(flow_run_id) -> list[str]:
@@ -116,26 +129,33 @@ def failed_steps(flow_run_id) -> list[str]:
 
 
 def alert_operators(flow, flow_run, state) -> None:
-    """on_failure hook: email the operators; log (never raise) if even that fails."""
+    """on_failure hook: email the operators; if that fails, keep the alert and say so (never raise)."""
+    msg = settings = None
     try:
         params = flow_run.parameters or {}  # a run may name its own home/config (the stage flows take these)
-        settings = load_settings(params.get("config_dir"), params.get("db") or params.get("db_path"), params.get("home"))
-        cfg = load_delivery_config(settings.config_dir)
+        settings = load_settings(params.get("config_dir"), params.get("db_path"), params.get("home"))
+        try:
+            cfg, to = settings.config.delivery, settings.config.operator_addresses()
+        except ConfigError as err:  # a broken config must not swallow the alert: it goes to the outbox
+            log.error("alert: config unusable (%s); writing the alert to the outbox", err.one_line())
+            cfg, to = DeliveryConfig(), []
         exc = state.result(raise_on_failure=False) if state.data is not None else None
         exc = exc if isinstance(exc, BaseException) else None
         try:
             steps = failed_steps(flow_run.id)
         except Exception:  # no API reachable: the alert still goes, without the step list
             steps = []
-        try:
-            to = operator_addresses(settings)
-        except Exception as err:  # broken recipients config must not swallow the alert
-            log.warning("alert: could not read the operators' addresses (%s); writing to the outbox", err)
-            to = []
         error = f"{type(exc).__name__}: {exc}" if exc else (state.message or state.name)
         msg = compose_alert(cfg, to, flow.name, flow_run.name, steps, error, where_it_broke(exc),
                             datetime.now().astimezone())
         path = deliver_alert(msg, settings, cfg)
         log.warning("alert sent for failed run %s%s", flow_run.name, f" ({path})" if path else "")
-    except Exception:
-        log.exception("could not send the failure alert for run %s", getattr(flow_run, "name", "?"))
+    except Exception as exc:
+        reason = str(exc) if isinstance(exc, SendFailure) else f"{type(exc).__name__}: {exc}"
+        kept = None
+        if msg is not None and settings is not None:
+            msg[NOT_SENT] = reason
+            kept = _keep(msg, settings, "unsent")
+        log.error("failure alert for run %s NOT sent to the operators: %s%s; fix delivery.smtp in config and "
+                  "see docs/OPERATIONS.md (failure alerts)", getattr(flow_run, "name", "?"), reason,
+                  f" (kept in {kept})" if kept else "")

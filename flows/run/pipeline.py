@@ -1,5 +1,7 @@
-"""Flow `pipeline`: ingest -> rank (only when something new or revised was loaded) -> the briefings due.
+"""Flow `pipeline`: pull -> ingest -> rank (only when something new or revised was loaded) -> the briefings due.
 
+Pull fetches the configured sources' new tables into the inbox first; a source that cannot be pulled
+is said in one line (the run ends "Completed with faults") and the rest of the pipeline still runs.
 Each stage runs as a subflow, so the Prefect UI shows it with its own artifacts. Stages take the
 warehouse lock one at a time (flows/warehouse/locks.py), so two pipelines started together queue instead of
 failing (with a Prefect server, a whole run at a time: the run holds the server's concurrency limit;
@@ -12,38 +14,36 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.states import Completed
 
-from flows.brief.flow import brief
-from flows.config.schedules import BRIEF_KINDS, due_kinds, load_schedules
+from flows.config.pull import PullConfigError, load_pull
+from flows.config.schedules import BRIEF_KINDS, due_kinds
 from flows.config.settings import Settings, load_settings
 from flows.core.worktime import own_work
 from flows.ingest.flow import ingest
 from flows.ingest.report import REJECTED_STATE
+from flows.pull.flow import pull
 from flows.rank.flow import rank
-from flows.rank.marts import catalog_changed_since_build
 from flows.run.alerts import alert_operators
 from flows.run.prefect_server.heartbeat import without_heartbeat
-from flows.run.runners import task_runner_for
+from flows.run.runners import run_brief
 from flows.warehouse.db import connect
 from flows.warehouse.locks import run_limit, warehouse_lock
+from flows.warehouse.rank_state import rank_catalog_is_stale, rank_watermark
 
 
 class PipelineError(RuntimeError):
     """One or more stages failed; the message names them (the alert hook mails it)."""
 
 
-def parse_as_of(as_of: str | None, settings: Settings) -> datetime:
-    """The moment the run acts for: `as_of` (ISO, local time of the schedules if naive) or now."""
-    zone = load_schedules(settings.config_dir).zone
-    if not as_of:
-        return datetime.now(zone)
-    moment = datetime.fromisoformat(as_of)
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+def run_moment(as_of: str | None, settings: Settings) -> datetime:
+    """The moment the run acts for, with its zone: `as_of` read by the one parser (settings.to_local), or now."""
+    local = settings.to_local(as_of) if as_of else settings.local_now()
+    return local.replace(tzinfo=ZoneInfo(settings.timezone))
 
 
 def choose_kinds(kinds: list[str] | None, force: bool, now: datetime, settings: Settings) -> list[str]:
@@ -55,7 +55,7 @@ def choose_kinds(kinds: list[str] | None, force: bool, now: datetime, settings: 
         return [k for k in BRIEF_KINDS if k in kinds]
     if force:
         return list(BRIEF_KINDS)
-    return due_kinds(load_schedules(settings.config_dir), now)
+    return due_kinds(settings.config.schedules, now)
 
 
 def load_watermark(settings: Settings) -> tuple[datetime | None, datetime | None, bool]:
@@ -66,11 +66,7 @@ def load_watermark(settings: Settings) -> tuple[datetime | None, datetime | None
     con = connect(settings.db_path)
     try:
         loaded = con.execute("select max(loaded_at) from raw.files where status = 'loaded'").fetchone()[0]
-        try:
-            ranked = con.execute("select max(watermark) from meta.rank_state").fetchone()[0]
-        except duckdb.CatalogException:  # rank has never run on this database
-            return loaded, None, False
-        return loaded, ranked, catalog_changed_since_build(con)
+        return loaded, rank_watermark(con), rank_catalog_is_stale(con)
     finally:
         con.close()
 
@@ -109,16 +105,17 @@ def pipeline(
     as_of: str | None = None,
     home: str | None = None,
     config_dir: str | None = None,
-    db: str | None = None,
+    db_path: str | None = None,
 ) -> dict:
-    """Ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`).
+    """Pull the configured sources, ingest the inbox, re-rank if anything changed, send the briefings that are due (or `kinds`, or all with `force`).
 
     Ends Failed when a stage failed (a send, a guard), "Completed with rejections" when files were rejected.
     """
     with own_work("pipeline"):
-        settings = load_settings(config_dir, db, home)
-        where = {"home": str(settings.home), "config_dir": str(settings.config_dir)}
-        now = parse_as_of(as_of, settings)
+        settings = load_settings(config_dir, db_path, home)
+        settings.config  # every config file, read once at the top: a problem fails the run here  # noqa: B018
+        where = {"home": str(settings.home), "config_dir": str(settings.config_dir), "db_path": str(settings.db_path)}
+        now = run_moment(as_of, settings)
         to_send = choose_kinds(kinds, force, now, settings)
     rows: list[dict] = []
     failed: list[str] = []
@@ -140,29 +137,39 @@ def pipeline(
         return state.result(raise_on_failure=False) if ok else None
 
     with run_limit():  # the Prefect limit once for the run, not once a stage (flows/warehouse/locks.py)
+        pull_result = None
+        try:
+            sources = load_pull(settings.config_dir).chosen()
+        except PullConfigError as exc:  # said, and the files already in the inbox still load
+            rows.append({"stage": "pull", "outcome": f"failed: {exc}", "seconds": 0.0})
+            failed.append("pull")
+        else:
+            if sources:
+                pull_result = stage("pull", lambda: pull(**where, db_path=str(settings.db_path), return_state=True))
+            else:  # the shipped config: no subflow to start (make run stays offline and as quick as before)
+                rows.append({"stage": "pull", "outcome": "skipped: no source in config/pull.yaml", "seconds": 0.0})
         with warehouse_lock(settings.db_path):
             before, _, _ = read_watermark(settings)
-            ingest_result = stage("ingest", lambda: ingest(db_path=str(settings.db_path), **where, return_state=True))
+            ingest_result = stage("ingest", lambda: ingest(**where, return_state=True))
             after, ranked, catalog_changed = read_watermark(settings)
         rank_result = None
         if "ingest" not in failed and needs_rank(before, after, ranked, catalog_changed):
-            rank_result = stage("rank", lambda: rank(db_path=str(settings.db_path), **where, return_state=True))
+            rank_result = stage("rank", lambda: rank(**where, return_state=True))
         else:
             why = "ingest failed" if "ingest" in failed else "nothing new or revised, catalog unchanged"
             rows.append({"stage": "rank", "outcome": f"skipped: {why}", "seconds": 0.0})
         briefings: dict[str, object] = {}
         if "rank" not in failed:
             for kind in to_send:
-                runner_brief = brief.with_options(task_runner=task_runner_for(settings.config_dir))
-                briefings[kind] = stage(f"brief {kind}", lambda kind=kind, runner_brief=runner_brief: runner_brief(
-                    kind=kind, period=period, places=places, recipients=recipients,
-                    dry_run=dry_run, resend=resend, as_of=as_of, db=str(settings.db_path), **where, return_state=True,
+                briefings[kind] = stage(f"brief {kind}", lambda kind=kind: run_brief(
+                    settings, kind=kind, period=period, places=places, recipients=recipients,
+                    dry_run=dry_run, resend=resend, as_of=as_of, return_state=True,
                 ))
     publish_summary(rows)
     if failed:
         reasons = dict.fromkeys(r["outcome"].removeprefix("failed: ") for r in rows if r["outcome"].startswith("failed"))
         raise PipelineError(f"stage(s) failed: {', '.join(failed)}: {' | '.join(reasons)}")
-    result = {"kinds": to_send, "ingest": ingest_result, "ranked": rank_result is not None,
+    result = {"kinds": to_send, "pull": pull_result, "ingest": ingest_result, "ranked": rank_result is not None,
               "rank": rank_result, "briefings": briefings, "stages": rows}
     if flagged:
         return Completed(name=REJECTED_STATE, message="; ".join(flagged), data=result)

@@ -57,6 +57,7 @@ def rebuild(settings: Settings, catalog: Catalog, target: Path,
     con = connect(target)
     try:
         sync_catalog(con, catalog)
+        _copy_pull_ledger(con, settings.db_path)  # before the replay: ingest reads each file's provenance there
         con.execute("set threads = 1")  # many tiny statements, as in ingest
         for item in order:
             ctx.replay = [t for t in (item.received_at, item.loaded_at) if t is not None]
@@ -75,6 +76,23 @@ def rebuild(settings: Settings, catalog: Catalog, target: Path,
     finally:
         con.close()
     return result
+
+
+def _copy_pull_ledger(con: duckdb.DuckDBPyConnection, original: Path) -> None:
+    """Carry the pull ledger over: the files keep their provenance, and pull does not fetch them again."""
+    if not original.exists():
+        return
+    try:
+        con.execute("attach ? as original (read_only)", [str(original)])
+    except duckdb.Error:
+        return
+    try:
+        for table in ("pull.ledger", "pull.source_status"):
+            con.execute(f"insert into {table} by name select * from original.{table}")
+    except duckdb.CatalogException:
+        pass  # an original from before the pull stage: nothing to carry
+    finally:
+        con.execute("detach original")
 
 
 def _copy_send_ledger(con: duckdb.DuckDBPyConnection, original: Path) -> int | None:

@@ -3,33 +3,17 @@
 thread (default): Prefect's ThreadPoolTaskRunner, enough for a city's few hundred briefings.
 dask: prefect-dask's DaskTaskRunner, against an existing cluster (`dask_address`) or a
 LocalCluster started for the run (`dask_cluster`: its keyword arguments), for offices that send
-thousands. The brief flow applies it with `brief.with_options(task_runner=task_runner_for(...))`.
+thousands. run_brief applies it: `brief.with_options(task_runner=...)` with the run's own Config.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
-
-from flows.config.settings import Settings, settings_section
+from flows.config.runner import RunnerConfig
+from flows.config.settings import Settings
 
 
 class RunnerConfigError(Exception):
-    """A task_runner section that cannot be used; the message names the file and key."""
-
-
-class RunnerConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    kind: Literal["thread", "dask"] = "thread"
-    max_workers: int = Field(default=4, ge=1)               # thread pool size
-    dask_address: str | None = None                         # tcp://scheduler:8786 of a running cluster
-    dask_cluster: dict[str, Any] = Field(default_factory=dict)  # LocalCluster(**dask_cluster) otherwise
-
-
-def load_runner_config(config_dir: str | Path) -> RunnerConfig:
-    return settings_section(config_dir, "task_runner", RunnerConfig, RunnerConfigError)
+    """A task runner that cannot be built; the message says what to install or fix."""
 
 
 def build_task_runner(cfg: RunnerConfig):
@@ -52,15 +36,11 @@ def build_task_runner(cfg: RunnerConfig):
     )
 
 
-def task_runner_for(config_dir: str | Path):
-    """The runner config/settings.yaml asks for; what the brief flow should run its tasks on."""
-    return build_task_runner(load_runner_config(config_dir))
-
-
-def run_brief(settings: Settings, **params) -> list:
-    """Run the brief flow on the task runner config/settings.yaml names (`task_runner:`, flows/run/runners.py)."""
+def run_brief(settings: Settings, **params):
+    """Run the brief flow on the task runner Config.task_runner names: the one place it is applied
+    (the CLI, the pipeline and the deployed `brief` all come here, with the run's own config)."""
     from flows.brief.flow import brief
 
-    runner = task_runner_for(settings.config_dir)
+    runner = build_task_runner(settings.config.task_runner)
     return brief.with_options(task_runner=runner)(home=str(settings.home), config_dir=str(settings.config_dir),
-                                                  db=str(settings.db_path), **params)
+                                                  db_path=str(settings.db_path), **params)

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import yaml
-
-from flows.config.schedules import Schedules, load_schedules
+from flows.config.schedules import Schedules
 from flows.config.settings import PROJECT_ROOT, Settings, load_settings, prepare_prefect_env
+from flows.config.yamlfile import read_yaml_text
 
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
 DEFAULT_PORT = 4200
@@ -46,6 +45,8 @@ class DeploymentSpec:
 DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
     DeploymentSpec("ingest", "flows.run.pipeline", "pipeline", "ingest", {"kinds": []},
                    "Hourly: load new files from the inbox; re-rank when anything new or revised arrived."),
+    DeploymentSpec("pull", "flows.run.deployments", "pull", "pull", {},
+                   "Work hours: fetch new tables from the bureaus' mailboxes, web pages and folders into the inbox."),
     DeploymentSpec("weekly", "flows.run.deployments", "brief", "weekly", {"kind": "weekly"},
                    "每周调度: each recipient's county, Monday morning."),
     DeploymentSpec("monthly", "flows.run.deployments", "brief", "monthly", {"kind": "monthly"},
@@ -63,7 +64,7 @@ def build_deployments(config_dir: str | Path | None = None) -> list:
     """RunnerDeployments for prefect.serve, schedules from config."""
     from prefect.schedules import Cron
 
-    schedules = load_schedules(config_dir or load_settings().config_dir)
+    schedules = load_settings(config_dir).config.schedules
     out = []
     for spec in DEPLOYMENTS:
         crons = [Cron(schedules.cron(spec.schedule), timezone=schedules.timezone)] if spec.schedule else None
@@ -78,7 +79,7 @@ def build_deployments(config_dir: str | Path | None = None) -> list:
 
 def prefect_yaml_mismatches(schedules: Schedules, path: Path = PREFECT_YAML) -> list[str]:
     """Where prefect.yaml disagrees with DEPLOYMENTS and the configured schedules (empty = in step)."""
-    declared = {d["name"]: d for d in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("deployments", [])}
+    declared = {d["name"]: d for d in (read_yaml_text(path.read_text(encoding="utf-8")) or {}).get("deployments", [])}
     problems = []
     for spec in DEPLOYMENTS:
         d = declared.pop(spec.name, None)
@@ -180,7 +181,7 @@ def main(settings: Settings | None = None) -> None:
             os.environ["PREFECT_API_URL"] = url  # before Prefect is imported: it reads settings once
             from prefect import serve
 
-            for problem in prefect_yaml_mismatches(load_schedules(settings.config_dir)):
+            for problem in prefect_yaml_mismatches(settings.config.schedules):
                 print(f"warning: prefect.yaml out of step with config: {problem}")
             print(f"bipin: Prefect UI at {url.removesuffix('/api')}")
             print(f"bipin: serving {len(DEPLOYMENTS)} deployments against {url} (Ctrl-C stops)")

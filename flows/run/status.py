@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from flows.config.catalog import Catalog
-from flows.config.schedules import BRIEF_KINDS, due_kinds, load_schedules
+from flows.config.schedules import BRIEF_KINDS, due_kinds
 from flows.config.settings import Settings
 from flows.core import worktime
 from flows.warehouse.db import load_sql, open_warehouse
 
-SCHEDULED_JOBS = ("ingest", *BRIEF_KINDS)
+SCHEDULED_JOBS = ("pull", "ingest", *BRIEF_KINDS)
 
 
 def inbox_files(settings: Settings) -> list[Path]:
@@ -74,6 +74,7 @@ class Status:
     sends: list[dict]
     freshness: list[dict]
     schedule: list[dict]
+    pull_sources: list[dict] = field(default_factory=list)
 
 
 def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status:
@@ -82,7 +83,7 @@ def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status
     A briefing kind is due now when its schedule says so and nothing of that kind was sent since its
     last scheduled time (so right after Monday's weekly went out, weekly is not due).
     """
-    schedules = load_schedules(settings.config_dir)
+    schedules = settings.config.schedules
     due = set(due_kinds(schedules, now))
     last_sent: dict[str, datetime] = {}
     if settings.db_path.exists():
@@ -104,6 +105,7 @@ def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status
             sends=_rows(con, "ops/send_summary", since=datetime(1900, 1, 1)),
             freshness=_rows(con, "ops/data_freshness"),
             schedule=schedule,
+            pull_sources=_rows(con, "ops/pull_sources"),
         )
 
 

@@ -16,7 +16,8 @@ import pyarrow as pa
 
 from flows.config.catalog import Catalog
 from flows.config.settings import SQL_DIR, Settings
-from flows.config.targets import Target, load_targets
+from flows.config.targets import Target
+from flows.config.units import load_units, unit_rows
 from flows.core.periods import calendar_rows
 from flows.warehouse.locks import open_with_wait, warehouse_lock
 
@@ -78,14 +79,15 @@ def open_warehouse(settings: Settings, catalog: Catalog | None = None, read_only
         con = connect(settings.db_path, read_only=read_only)
         try:
             if catalog is not None and not read_only:
-                sync_catalog(con, catalog, load_targets(settings.config_dir, catalog))
+                sync_catalog(con, catalog, settings.config.targets)
+                sync_units(con, unit_rows(load_units(settings.config_dir, catalog)))
             yield con
         finally:
             con.close()
 
 
 # the baseline: today's shape, one file per schema area (meta first: it holds the upgrade ledger)
-BASELINE = ("meta", "ref", "raw_staging", "mart_store", "delivery")
+BASELINE = ("meta", "ref", "raw_staging", "pull", "mart_store", "delivery")
 UPGRADES_DIR = SQL_DIR / "schema" / "upgrades"
 
 
@@ -137,11 +139,13 @@ def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
 def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, targets: tuple[Target, ...] | None = None) -> None:
     """Replace the `ref` tables with the catalog, in one transaction (the YAML is the source of truth).
 
-    `targets` (flows.config.targets.load_targets) replace ref.targets too; None leaves ref.targets as it is
+    `targets` (Config.targets) replace ref.targets too; None leaves ref.targets as it is
     (a stage that does not read targets need not load config/targets.yaml).
     """
     if targets is not None:
         _sync_rows(con, "meta.ref_targets_sync", (("ref.targets", [t.row() for t in targets]),))
+        _sync_rows(con, "meta.ref_target_revisions_sync",
+                   (("ref.target_revisions", [row for t in targets for row in t.revision_rows()]),))
     places = [(p.code, p.name, p.short_name, p.division_code, p.parent, p.level) for p in catalog.places]
     aliases = sorted({(name, code) for name, code in catalog.alias_map().items()})
     groups = [(g.code, g.name, g.label, g.first_tier_size, g.scoring.method, g.scoring.default_weight, i,
@@ -167,6 +171,11 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, targets: tupl
     # upgrade that recreates a ref table empties it), so only sync_catalog may write ref
     # (docs/DATA_CONTRACT.md: the YAML is the source of truth).
     _sync_rows(con, "meta.ref_sync", tables)
+
+
+def sync_units(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """Replace ref.unit_indicators with config/units.yaml's rows (flows.config.units.unit_rows)."""
+    _sync_rows(con, "meta.ref_units_sync", (("ref.unit_indicators", rows),))
 
 
 def _sync_rows(con: duckdb.DuckDBPyConnection, key_table: str, tables: tuple) -> None:

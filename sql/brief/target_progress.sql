@@ -21,6 +21,7 @@ final as (
         ind.name as indicator_name,
         ind.unit as indicator_unit,
         ind.kind,
+        ind.calendar_code,
         ind.sort_order as indicator_order,
         coalesce(pre.is_preliminary, false) as is_preliminary,
     from progress

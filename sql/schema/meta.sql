@@ -13,8 +13,11 @@ create table if not exists meta.migrations (
 -- unchanged catalog is not rewritten (flows/warehouse/db.py)
 create table if not exists meta.ref_sync (fingerprint varchar not null);
 
--- one row: the same for ref.targets (config/targets.yaml)
+-- one row each: the same for ref.targets, ref.target_revisions (config/targets.yaml) and
+-- ref.unit_indicators (config/units.yaml)
 create table if not exists meta.ref_targets_sync (fingerprint varchar not null);
+create table if not exists meta.ref_target_revisions_sync (fingerprint varchar not null);
+create table if not exists meta.ref_units_sync (fingerprint varchar not null);
 
 -- one row: what the marts currently show (flows/rank/marts.py writes it first in every build)
 create table if not exists meta.rank_state (

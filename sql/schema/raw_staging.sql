@@ -22,7 +22,8 @@ create table if not exists raw.files (
     n_warnings integer not null default 0,
     n_errors integer not null default 0,
     duplicate_of bigint,            -- file_id of the identical file loaded earlier
-    stored_path varchar             -- quarantine path for rejected files
+    stored_path varchar,            -- quarantine path for rejected files
+    provenance varchar              -- where pull fetched it (mailbox + Message-ID, URL, remote path); null: not pulled
 );
 
 -- one row per problem found in a file (errors reject it, warnings are kept with it)

@@ -87,3 +87,34 @@ create table if not exists ref.targets (
     source_note varchar,            -- where the target comes from: 2026年政府工作报告
     is_synthetic boolean not null   -- invented (demo) targets: briefings say so
 );
+
+-- The history of every annual target (只能加压不能打折): per side, the number set at the start of the year
+-- (seq 0) and each later raise. A one-number target is one own row without a date. ref.targets.target
+-- stays the newest number the county is judged on (own, else assigned); marts.target_progress takes the
+-- rows in force at the marts' cut from here.
+-- one row per year x place x indicator x target_kind x seq
+create table if not exists ref.target_revisions (
+    year integer not null,
+    place_code varchar not null,
+    indicator_code varchar not null,
+    target_kind varchar not null,   -- assigned (上级下达: the floor that must be met) / own (自我加压)
+    seq integer not null,           -- 0: set at the start of the year; 1, 2 ...: the raises in date order
+    target double not null,         -- in ref.targets.unit
+    set_on date,                    -- the day it was set or raised (null: not given, counts from the start)
+    set_by varchar,                 -- who assigned it (金华市) or set it
+    note varchar                    -- 年中加压 ...
+);
+
+-- The units answerable for each indicator (各单位、各条线), mirrored from config/units.yaml
+-- (flows/warehouse/db.py: sync_units): per place, each unit and the indicators it leads (牵头) or supports
+-- (配合). An indicator has at most one lead unit per place (`bipin catalog check`).
+-- one row per place x unit x indicator
+create table if not exists ref.unit_indicators (
+    place_code varchar not null,
+    unit_name varchar not null,     -- as briefings name it: 经信局
+    unit_full_name varchar,         -- 武义县经济和信息化局
+    unit_order integer not null,    -- the order units.yaml lists them in
+    indicator_code varchar not null,
+    role varchar not null,          -- lead (牵头) / support (配合)
+    is_synthetic boolean not null   -- an invented division of work (the demo's): briefings say so
+);

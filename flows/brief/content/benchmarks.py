@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flows.brief.content import wording as w
 
-MAX_TARGETS = 5  # overtaking targets named per benchmark: the nearest ones
+MAX_ROWS = 3     # rows of each benchmark's table in the email: the full comparison is the XLSX's 对标赶超 sheet
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class BenchmarkBlock:
     rows: tuple[BenchmarkRow, ...]
     events: tuple[str, ...]
     other: str = ""   # the benchmark's short name: the table's column head
+    rows_title: str = ""  # what the few rows are: 差距最大的3项 / 最接近超越的3项
 
 
 def _pairs(gaps: list[dict]) -> list[list[dict]]:
@@ -65,33 +66,53 @@ def _label(g: dict) -> str:
     return w.indicator_label(g["indicator_name"], g["basis"])
 
 
+def _row(g: dict) -> BenchmarkRow:
+    return BenchmarkRow(
+        _label(g), w.table_metric(g["focus_metric"], g["basis"], g["unit"]),
+        w.table_metric(g["benchmark_metric"], g["basis"], g["unit"]),
+        w.diff_phrase(g["diff"], g["basis"], g["unit"], g.get("direction") == "lower"),
+        _rank(g, "focus"), _rank(g, "benchmark"),
+        w.preliminary_mark(g.get("focus_is_preliminary")), w.preliminary_mark(g.get("benchmark_is_preliminary")))
+
+
+def _rank_gap(g: dict) -> int:
+    return g["focus_rank"] - g["benchmark_rank"]
+
+
+def largest_gaps(rows: list[dict]) -> list[dict]:
+    """The indicators furthest behind the county learned from, in places (then in size), at most MAX_ROWS."""
+    behind = [g for g in rows if is_ahead(g) is False and g["focus_rank"] is not None and g["benchmark_rank"] is not None]
+    return sorted(behind, key=lambda g: (-_rank_gap(g), -abs(g["diff"] or 0), g.get("indicator_order", 0)))[:MAX_ROWS]
+
+
+def nearest_to_overtake(rows: list[dict]) -> list[dict]:
+    """The indicators still behind the county to overtake that are closest to passing it, at most MAX_ROWS."""
+    behind = [g for g in rows if is_ahead(g) is False and g["focus_rank"] is not None and g["benchmark_rank"] is not None]
+    return sorted(behind, key=lambda g: (_rank_gap(g), abs(g["diff"] or 0), g.get("indicator_order", 0)))[:MAX_ROWS]
+
+
 def benchmark_blocks(gaps: list[dict], place_name: str) -> tuple[BenchmarkBlock, ...]:
-    """Learn-from: growth side by side and who leads on how many; overtake: ranks, events, growth needed."""
+    """Learn-from: who leads on how many and the largest gaps; overtake: the events of the period and the
+    nearest indicators to pass (the benchmark's figure in the row is what passing it needs). A few rows each: every indicator side by
+    side is the XLSX's 对标赶超 sheet (sheets.benchmark_sheet)."""
     blocks = []
     for rows in _pairs(gaps):
         other, role = rows[0]["benchmark_name"], rows[0]["role"]
         ahead = sum(1 for g in rows if is_ahead(g) is True)
         behind = sum(1 for g in rows if is_ahead(g) is False)
-        table = tuple(BenchmarkRow(
-            _label(g), w.table_metric(g["focus_metric"], g["basis"], g["unit"]),
-            w.table_metric(g["benchmark_metric"], g["basis"], g["unit"]),
-            w.diff_phrase(g["diff"], g["basis"], g["unit"], g.get("direction") == "lower"),
-            _rank(g, "focus"), _rank(g, "benchmark"),
-            w.preliminary_mark(g.get("focus_is_preliminary")), w.preliminary_mark(g.get("benchmark_is_preliminary")),
-        ) for g in rows)
         scope = rows[0]["group_label"] or ""
         if role == "learn_from":
             title = f"学习标杆 {other}（{scope}）" if scope else f"学习标杆 {other}"
             summary = f"对比{len(rows)}项指标，{place_name}领先{ahead}项、落后{behind}项"
+            shown, rows_title = largest_gaps(rows), "差距最大"
             events: list[str] = []
         else:
             title = f"赶超目标 {other}（{scope}）" if scope else f"赶超目标 {other}"
             summary = f"在{scope}排位中，{place_name}{len(rows)}项指标里{ahead}项位次领先{other}、{behind}项落后"
             events = [_event_sentence(g, other) for g in rows if g["event"]]
-            reachable = sorted((g for g in rows if is_ahead(g) is False and _needs_growth(g)),
-                               key=lambda g: abs(g["diff"] or 0))[:MAX_TARGETS]  # the closest gaps first
-            events += [f"{_label(g)}需达到{g['needed_growth_pct']:.1f}%以上方可超过{other}" for g in reachable]
-        blocks.append(BenchmarkBlock(title, summary, table, tuple(events), other))
+            shown, rows_title = nearest_to_overtake(rows), "最接近超越"
+        rows_title = f"{rows_title}的{len(shown)}项（全部{len(rows)}项见附件）" if shown else ""
+        blocks.append(BenchmarkBlock(title, summary, tuple(map(_row, shown)), tuple(events), other, rows_title))
     return tuple(blocks)
 
 
@@ -120,11 +141,11 @@ def leader_lines(gaps: list[dict], place_name: str) -> tuple[str, ...]:
         if role != "learn_from":
             took = [_label(g) for g in rows if g["event"] == "overtook"]
             lost = [_label(g) for g in rows if g["event"] == "was_overtaken"]
-            text += f"；本期超过{'、'.join(took)}" if took else ""
-            text += f"；本期被反超{'、'.join(lost)}" if lost else ""
+            text += f"；本期{'、'.join(took)}超过{other}" if took else ""
+            text += f"；本期{'、'.join(lost)}被{other}反超" if lost else ""
             near = sorted((g for g in ranked_behind if _needs_growth(g)),
                           key=lambda g: (g["focus_rank"] - g["benchmark_rank"], abs(g["diff"] or 0)))
             if near:
-                text += f"；最近可超：{_label(near[0])}需达到{near[0]['needed_growth_pct']:.1f}%以上"
+                text += f"；最近可超：{_label(near[0])}需达到{near[0]['needed_growth_pct']:.1f}%以上可超{other}"
         out.append(text)
     return tuple(out)

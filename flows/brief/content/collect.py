@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from flows.brief.bilingual import Said
-from flows.brief.content import benchmarks, leader, quarterly, sheets, tables, targets, trends
+from flows.brief.content import benchmarks, leader, quarterly, sheets, tables, targets, trends, units
 from flows.brief.content import queries as q
 from flows.brief.content import weekly as content
 from flows.brief.content.sheets import Sheet
@@ -68,9 +68,28 @@ def period_key(kind: str, period: date, as_of: datetime, week: str | None = None
 
 
 def attachment_sheets(con, catalog: Catalog, r: Recipient, period: date, period_label: str) -> tuple[Sheet, ...]:
-    """The XLSX sheets, the same shape for every kind (content/sheets.py)."""
-    return sheets.workbook_sheets(con, [(g, catalog.group(g).name) for g in r.groups], period, period_label,
-                                  months_back(period, 3))
+    """The XLSX sheets, the same shape for every kind (content/sheets.py); a unit recipient's opens with
+    its unit's sheet (content/units.py)."""
+    book = sheets.workbook_sheets(con, [(g, catalog.group(g).name) for g in r.groups], period, period_label,
+                                  months_back(period, 3), r.place)
+    if not r.unit:
+        return book
+    rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
+    return (units.unit_sheet(r.unit, q.fetch(con, "unit_indicators", places=[r.place]), r.place, rankings,
+                             q.fetch(con, "target_progress", places=[r.place], period=period)), *book)
+
+
+def unit_parts(con, r: Recipient, period: date, rankings: list[dict]) -> tuple[units.UnitBlock | None, tuple[str, ...]]:
+    """A unit recipient's own block (the weekly opens with it), or the leader's roll-call of the place's
+    units; neither when the place has no units in config/units.yaml."""
+    rows = q.fetch(con, "unit_indicators", places=[r.place])
+    if not rows or not r.groups:
+        return None, ()
+    progress = q.fetch(con, "target_progress", places=[r.place], period=period)
+    if r.unit:
+        levers = q.fetch(con, "rank_levers", places=[r.place], groups=list(r.groups), period=period)
+        return units.unit_block(rows, r.unit, r.place, r.groups, rankings, progress, levers, period), ()
+    return None, units.rollcall(rows, r.place, r.groups[0], rankings, progress, period)
 
 
 def focus_period(con, kind: str, period: date, period_label: str, groups: tuple[str, ...]) -> tuple[date, str]:
@@ -131,9 +150,16 @@ def _targets_lines(con, r: Recipient, period: date) -> tuple[str, ...]:
     return targets.targets_lines(q.fetch(con, "target_progress", places=[r.place], period=period), r.place, period)
 
 
-def _levers_lines(con, r: Recipient, period: date) -> tuple[str, ...]:
+def _levers_lines(con, r: Recipient, period: date, cards: list[dict]) -> tuple[str, ...]:
     rows = q.fetch(con, "rank_levers", places=[r.place], groups=list(r.groups), period=period)
-    return targets.levers_lines(rows, r.place)
+    return targets.levers_lines(rows, r.place, cards)
+
+
+def headline_groups(catalog: Catalog, place: str) -> list[str]:
+    """Every group the place is listed in, widest first as the bureau's 通报 reads (全省, 全市, then lists such
+    as 山区26县): the quarterly's headline ranks do not depend on what the recipient subscribes to."""
+    groups = [g for g in catalog.groups if any(m.place == place for m in catalog.memberships(g))]
+    return [g.code for g in sorted(groups, key=lambda g: (not g.members_all_counties, not g.members_with_parent))]
 
 
 def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_label: str, as_of: datetime,
@@ -152,26 +178,27 @@ def weekly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_la
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     streaks = q.fetch(con, "focus_streaks", place=r.place, groups=list(r.groups), period=period)
     gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
-    up, down = content.mover_lines(window, period)
     as_of_text, loaded_at = _as_of_line(con, period, period_label, as_of)
     revised = content.revision_note(q.fetch(con, "files_in_window", since=as_of - NEWS_WINDOW, until=as_of))
     as_of_text += f"；{revised}" if revised else ""
+    unit_block, rollcall = unit_parts(con, r, period, window)
     key = period_key("weekly", period, as_of, week)
     week_no = int(key.split("-W")[1])
     ctx = content.WeeklyContext(
         kind="weekly", place_code=r.place, place_name=place_name, recipient_name=r.name, period=period,
         period_label=period_label, week_key=key, week_label=f"第{week_no}周",
-        leader=leader.leader_block(window, counts, gaps, r.place, short_name, period),
-        top3=content.top3_groups(window, streaks, period), broken=content.broken_lines(window, streaks, period),
-        watch=content.watch_lines(window, period), movers_up=up, movers_down=down,
+        leader=leader.leader_block(window, counts, gaps, r.place, short_name, period, streaks),
+        top3=content.top3_groups(window, streaks, period),
+        watch=content.watch_lines(window, period),
         benchmarks=benchmarks.benchmark_blocks(gaps, short_name),
         heatmap=trends.heat_map(window, r.groups[0], periods),
         chart=trends.trend_chart(window, r.groups[0], periods),
         data_as_of=as_of_text, generated_at=content.format_moment(as_of),
         coverage_notes=coverage_lines(con, period, r.groups), targets_lines=_targets_lines(con, r, period),
+        unit_block=unit_block, rollcall=rollcall,
     )
     ctx = replace(ctx, headings=content.weekly_headings(ctx))
-    subject = f"【{KIND_TITLES['weekly']}】{place_name} {period_label} {ctx.week_label}"
+    subject = f"【{KIND_TITLES['weekly']}】{place_name}{r.unit or ''} {period_label} {ctx.week_label}"
     return Briefing("weekly", key, subject, ctx, r, attachment_sheets(con, catalog, r, period, period_label),
                     f"{place_name}{period_label}比拼数据.xlsx", loaded_at)
 
@@ -196,7 +223,9 @@ def monthly_briefing(con, catalog: Catalog, r: Recipient, period: date, period_l
         as_of_text, content.format_moment(as_of),
         leader=leader.leader_block([x | {"period": period} for x in mine], counts, gaps, r.place, short_name, period),
         benchmarks=benchmarks.benchmark_blocks(gaps, short_name), coverage_notes=coverage_lines(con, period, r.groups),
-        targets_lines=_targets_lines(con, r, period), levers_lines=_levers_lines(con, r, period))
+        targets_lines=_targets_lines(con, r, period), levers_lines=_levers_lines(con, r, period, cards),
+        rollcall=unit_parts(con, r, period, [x | {"period": period} for x in mine])[1],
+        overview=tables.overview_table(rankings, r.place))
     ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['monthly']}】{place_name} {period_label}"
     return Briefing("monthly", period_key("monthly", period, as_of), subject, ctx, r,
@@ -211,16 +240,17 @@ def quarterly_briefing(con, catalog: Catalog, r: Recipient, period: date, as_of:
     cards = q.fetch(con, "scorecards", period=period, previous_period=months_back(period, 3), groups=list(r.groups))
     if not any(c["place_code"] == r.place for c in cards):
         raise BlankBriefing(f"{place_name} has no composite score in {label}", f"{place_name}{label}没有综合得分")
-    rankings = q.fetch(con, "group_rankings", period=period, groups=list(r.groups))
     counts = q.fetch(con, "top3_counts", period=period, groups=list(r.groups))
     gaps = q.fetch(con, "benchmark_gaps", places=[r.place], period=period)
+    every_group = headline_groups(catalog, r.place)  # the headline ranks: every group, subscribed or not
     as_of_text, loaded_at = _as_of_line(con, period, label, as_of)
     ctx = tables.TablesContext(
         "quarterly", r.place, place_name, r.name, period, label,
         quarterly.quarterly_sections(cards, r.place, place_name, leader.group_sizes(counts)),
         as_of_text, content.format_moment(as_of),
-        headlines=quarterly.indicator_headlines(rankings, r.place),
-        benchmarks=benchmarks.benchmark_blocks(gaps, short_name), levers_lines=_levers_lines(con, r, period))
+        headlines=quarterly.indicator_headlines(
+            q.fetch(con, "group_rankings", period=period, groups=every_group), r.place, every_group),
+        benchmarks=benchmarks.benchmark_blocks(gaps, short_name), levers_lines=_levers_lines(con, r, period, cards))
     ctx = replace(ctx, headings=tables.tables_headings(ctx))
     subject = f"【{KIND_TITLES['quarterly']}】{place_name} {label}"
     return Briefing("quarterly", period_key("quarterly", period, as_of), subject, ctx, r,

@@ -21,7 +21,7 @@ MAX_LINES = 20          # per section: past that, a count and where to look
 MAX_WHERE = 3           # locations named per reason before "等N处"
 MAX_MISSING_NAMES = 20  # members named as not reported before "等N个"
 PROBLEM_TITLES = {"rejected": "拒收的文件", "partial": "数据不全的比拼组", "stale": "数据过期或未到",
-                  "failed_sends": "未送达或未确认的简报"}
+                  "failed_sends": "未送达或未确认的简报", "pull": "无法自动拉取的数据来源"}
 CALENDAR_WORDS = {"monthly_jf": "月度累计", "monthly": "月度", "quarterly": "季度"}
 
 
@@ -114,6 +114,13 @@ def partial_lines(coverage: list[dict]) -> tuple[str, ...]:
         note = w.coverage_note(r["group_label"], label, r["n_reported"], r["n_members"], r["n_complete"])
         out.append(note + (f"，未到：{shown}" if names else ""))
     return tuple(out)
+
+
+def pull_lines(failing: list[dict]) -> tuple[str, ...]:
+    """One line per pull source that keeps failing: which, since when, what to do (the detail in brackets)."""
+    return tuple(f"{r['source_code']}：自{r['failing_since']:%Y-%m-%d %H:%M}起无法拉取（连续{r['n_failures']}次），"
+                 f"{dw.PULL_FAULTS.get(r['fault_kind'] or '', '请查看运行日志')}（{r['last_error']}）"
+                 for r in failing)
 
 
 def briefing_lines(results: list[SendResult]) -> tuple[str, ...]:

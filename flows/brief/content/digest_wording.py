@@ -10,6 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+# a failing pull source's fault kind (pull.source_status.fault_kind) -> what to do, for the digest
+PULL_FAULTS: dict[str, str] = {
+    "login": "登录被拒，请核对 config/pull.yaml 的 user 和密码所在的环境变量",
+    "certificate": "服务器证书不受信任，请在 config/pull.yaml 的 ca_file 配置其证书",
+    "timeout": "服务器无响应（超时），下次运行会重试；持续出现请联系对方",
+    "http": "网站返回错误，下次运行会重试；若网址已变请更新 config/pull.yaml 的 url",
+    "garbage": "返回的内容不是预期的网页或文件，请核对 config/pull.yaml 的 url 和 link_pattern",
+    "network": "无法连接服务器，请核对地址、端口和网络；下次运行会重试",
+    "links": "部分表格链接多次下载失败，下次运行会重试",
+    "incomplete": "传输中断，下次运行会重新下载",
+}
+
 # code -> (what happened, what to do); the second part may be empty
 REASONS: dict[str, tuple[str, str]] = {
     "unknown_source": ("文件名不符合任何已配置的数据来源", "检查 config/sources.yaml 的 pattern"),

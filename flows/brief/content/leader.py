@@ -41,33 +41,47 @@ def count_lines(counts: list[dict], place: str, period: date, sizes: dict[str, i
         for r in counts if r["place_code"] == place)
 
 
-def _named(rows: list[dict]) -> str:
+def _run(r: dict, runs: dict) -> str:
+    """，此前连续14个月: the top-three run an indicator just left, when it lasted more than one period."""
+    s = runs.get((r.get("indicator_code"), r.get("group_code")))
+    if not s or s["n_periods"] <= 1:
+        return ""
+    since = s.get("first_period_label") if s.get("starts_at_first_held") else None
+    return f"，此前{w.run_phrase(s['n_months'], s['n_periods'], s['calendar_code'], since)}"
+
+
+def _named(rows: list[dict], runs: dict | None = None) -> str:
     names = [f"{w.indicator_label(r['indicator_name'], r['basis'])}（{w.short_rank(r['rank'], r['is_tied'])}"
-             f"{w.preliminary_mark(r.get('is_preliminary'), in_brackets=True)}）"
+             f"{w.preliminary_mark(r.get('is_preliminary'), in_brackets=True)}{_run(r, runs or {})}）"
              for r in rows[:MAX_NAMES]]
     more = f"等{len(rows)}项" if len(rows) > MAX_NAMES else ""
     return "、".join(names) + more
 
 
-def _per_group(rows: list[dict]) -> tuple[str, ...]:
+def _per_group(rows: list[dict], runs: dict | None = None) -> tuple[str, ...]:
     by_group: dict[str, list[dict]] = {}
     for r in rows:
         by_group.setdefault(r["group_label"], []).append(r)
-    return tuple(f"（{label}）：{_named(sorted(g, key=lambda r: (r['rank'], r['indicator_order'])))}"
+    return tuple(f"（{label}）：{_named(sorted(g, key=lambda r: (r['rank'], r['indicator_order'])), runs)}"
                  for label, g in by_group.items())
 
 
-def entered_left(rows: list[dict], place: str, period: date) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Indicators that came into the top three since the previous period, and those that fell out."""
+def entered_left(rows: list[dict], place: str, period: date,
+                 streaks: list[dict] | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Indicators that came into the top three since the previous period, and those that fell out, each
+    of those with the run it ended when `streaks` (focus_streaks rows) are given: 民间投资增速（并列第4位，
+    此前连续14个月）."""
     now = [r for r in rows if r["period"] == period and r.get("place_code", place) == place
            and r["rank"] is not None and r["prev_rank"] is not None]
     entered = [r for r in now if r["is_top3"] and r["prev_rank"] > 3]
     left = [r for r in now if not r["is_top3"] and r["prev_rank"] <= 3]
-    return _per_group(entered), _per_group(left)
+    ended = {(s["indicator_code"], s["group_code"]): s for s in streaks or []
+             if s["kind"] == "top3" and s["broke_at"] == period}
+    return _per_group(entered), _per_group(left, ended)
 
 
 def leader_block(rows: list[dict], counts: list[dict], gaps: list[dict], place: str, place_name: str,
-                 period: date) -> LeaderBlock:
-    entered, left = entered_left(rows, place, period)
+                 period: date, streaks: list[dict] | None = None) -> LeaderBlock:
+    entered, left = entered_left(rows, place, period, streaks)
     return LeaderBlock(count_lines(counts, place, period, group_sizes(counts)), entered, left,
                        leader_lines(gaps, place_name))

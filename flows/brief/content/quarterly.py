@@ -8,16 +8,27 @@ Pure functions from group_rankings and scorecards rows (score_100: docs/RULES.md
 from __future__ import annotations
 
 from flows.brief.content import wording as w
-from flows.brief.content.tables import MAX_PLACE_ROWS, Cell, GroupSection, Table, TableRow, official, tied
+from flows.brief.content.tables import (
+    MAX_PLACE_ROWS,
+    Cell,
+    GroupSection,
+    Table,
+    TableRow,
+    by_composite_rank,
+    tied,
+)
 
 NEIGHBOURS = 2   # places above and below the focus shown when a large group's scoreboard is cut
 
 
-def indicator_headlines(rankings: list[dict], place: str) -> tuple[str, ...]:
-    """地区生产总值增长7.7%，增速全省第22位、全市第4位: one sentence per quarterly indicator of the place."""
-    mine = [r for r in rankings if r["place_code"] == place and r.get("frequency") == "quarterly"]
+def indicator_headlines(rankings: list[dict], place: str, group_order: list[str] | None = None) -> tuple[str, ...]:
+    """地区生产总值增长7.7%，增速全省第22位、全市第4位、山区26县第5位: one sentence per quarterly indicator of
+    the place, its rank in every group it is ranked in, in `group_order` (widest first: collect.headline_groups)."""
+    order = {g: i for i, g in enumerate(group_order or [])}
+    mine = sorted((r for r in rankings if r["place_code"] == place and r.get("frequency") == "quarterly"),
+                  key=lambda r: (r["indicator_order"], order.get(r["group_code"], len(order))))
     out = []
-    for code in dict.fromkeys(r["indicator_code"] for r in sorted(mine, key=lambda r: r["indicator_order"])):
+    for code in dict.fromkeys(r["indicator_code"] for r in mine):
         rows = [r for r in mine if r["indicator_code"] == code]
         first = rows[0]
         value = w.metric_phrase(first["metric"], first["basis"], first["unit"]) + w.preliminary_mark(first.get("is_preliminary"))
@@ -45,15 +56,15 @@ def standing(cards: list[dict], mine: dict, label: str) -> str:
 
 
 def scoreboard_table(cards: list[dict], place: str) -> Table:
-    """Every place's score and rank with its move since last quarter, in official order; a large group
-    (全省) shows its first tier and the focus place's neighbours, by rank, the rest in the XLSX."""
+    """Every place's score and rank with its move since last quarter, in rank order (ties in official
+    order); a large group shows its first tier and the focus place's neighbours, the rest in the XLSX."""
     if len(cards) > MAX_PLACE_ROWS:
         me = next((c["composite_rank"] for c in cards if c["place_code"] == place), None)
-        shown = [c for c in cards if c["is_first_tier"]
+        shown = [c for c in by_composite_rank(cards) if c["is_first_tier"]
                  or (me is not None and abs(c["composite_rank"] - me) <= NEIGHBOURS)]
         title = "综合得分与排名（第一方阵及本地前后，全部见附件）"
     else:
-        shown, title = official(cards), "综合得分与排名"
+        shown, title = by_composite_rank(cards), "综合得分与排名"
     rows = tuple(TableRow(c["place_name"], (
         Cell(w.short_rank(c["composite_rank"], tied(cards, c))), Cell(w.score_cell(c["score_100"])),
         Cell(w.short_change(c["rank_change"], c["prev_composite_rank"] is not None)),

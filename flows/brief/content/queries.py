@@ -12,8 +12,9 @@ from datetime import date, datetime
 
 import duckdb
 
-from flows.config.settings import release_lag_days
+from flows.config.settings_file import ReleaseLags
 from flows.warehouse.db import load_sql
+from flows.warehouse.rank_state import rank_catalog_is_stale, rank_watermark  # noqa: F401 (q.* callers)
 
 
 def fetch(con: duckdb.DuckDBPyConnection | RunReads, model: str, **params) -> list[dict]:
@@ -109,11 +110,10 @@ def coverage(con, period_from: date, groups: list[str] | None = None) -> list[di
     return fetch(con, "coverage", period_from=period_from, groups=groups, partial_periods=partial_periods)
 
 
-def stale_periods(con, as_of: datetime, config_dir) -> list[dict]:
+def stale_periods(con, as_of: datetime, lags: ReleaseLags) -> list[dict]:
     """Per calendar: the newest complete period and the newest one due by `as_of` (sql/brief/stale_periods.sql)."""
-    lags = release_lag_days(config_dir)
-    return fetch(con, "stale_periods", as_of=as_of, monthly_lag_days=lags["monthly"],
-                 quarterly_lag_days=lags["quarterly"])
+    return fetch(con, "stale_periods", as_of=as_of, monthly_lag_days=lags.monthly,
+                 quarterly_lag_days=lags.quarterly)
 
 
 def table_exists(con, qualified: str) -> bool:
@@ -147,25 +147,3 @@ def warehouse_state(con, as_of: datetime) -> WarehouseState:
         "select max(loaded_at) from raw.files where status = 'loaded' and loaded_at <= ?", [as_of]
     ).fetchone()[0]
     return WarehouseState(n_rankings=n, newest_loaded_at=newest, marts_missing=missing)
-
-
-def rank_catalog_is_stale(con) -> bool:
-    """Whether ref (the catalog as synced now) differs from the catalog the marts were built with.
-
-    Read from the warehouse (meta.rank_state and the same fingerprint model rank stores), not by asking
-    flows.rank: the stages meet only in the warehouse.
-    """
-    if not table_exists(con, "meta.rank_state"):
-        return False
-    row = con.execute("select catalog_fingerprint from meta.rank_state").fetchone()
-    if row is None:
-        return False
-    return row[0] != con.execute(load_sql("marts/build/catalog_fingerprint")).fetchone()[0]
-
-
-def rank_watermark(con) -> datetime | None:
-    """Newest raw.files.loaded_at the marts were built from (meta.rank_state, written by rank)."""
-    if not table_exists(con, "meta.rank_state"):
-        return None
-    row = con.execute("select max(watermark) from meta.rank_state").fetchone()
-    return row[0] if row else None

@@ -23,6 +23,11 @@ RANKING_COLUMNS = ("期别", "指标", "地区", "本年累计/期末", "单位"
 RANKING_FORMATS = (TEXT, TEXT, TEXT, AMOUNT, TEXT, ONE_DP, INT, TEXT, TEXT, SIGNED, TEXT)
 SCORE_COLUMNS = ("期别", "比拼组", "地区", "综合得分（百分制）", "综合排名", "较三个月前位次变化", "第一方阵")
 SCORE_FORMATS = (TEXT, TEXT, TEXT, SCORE, INT, SIGNED, TEXT)
+BENCHMARK_SHEET = "对标赶超"
+BENCHMARK_COLUMNS = ("期别", "对标", "对标地区", "比拼组", "指标", "单位", "本地", "对标地区数值", "差值", "本地位次",
+                     "对标地区位次")
+BENCHMARK_FORMATS = (TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, ONE_DP, ONE_DP, ONE_DP, INT, INT)
+ROLES = {"learn_from": "学习标杆", "overtake": "赶超目标"}
 
 
 @dataclass(frozen=True)
@@ -50,14 +55,28 @@ def score_sheet(cards: list[dict], period_label: str) -> Sheet:
         for c in cards), SCORE_FORMATS)
 
 
+def benchmark_sheet(gaps: list[dict], period_label: str) -> Sheet:
+    """Every indicator beside each benchmark county (the emails show the few rows a leader acts on):
+    growth in % for growth indicators, the level in its unit otherwise."""
+    return Sheet(BENCHMARK_SHEET, BENCHMARK_COLUMNS, tuple(
+        (period_label, ROLES.get(g["role"], g["role"]), g["benchmark_name"], g["group_label"] or "", g["indicator_name"],
+         "%" if g["basis"] == "growth" else g["unit"], g["focus_metric"], g["benchmark_metric"], g["diff"],
+         g["focus_rank"], g["benchmark_rank"])
+        for g in gaps), BENCHMARK_FORMATS)
+
+
 def workbook_sheets(con, groups: list[tuple[str, str]], period: date, period_label: str,
-                    previous_period: date) -> tuple[Sheet, ...]:
+                    previous_period: date, place: str | None = None) -> tuple[Sheet, ...]:
     """The attachment of any kind of briefing: `groups` as (code, name) in the recipient's order; a group
-    without ranks this period still gets its (empty) sheet, so the workbook's shape never changes."""
+    without ranks this period still gets its (empty) sheet, so the workbook's shape never changes. With
+    the focus `place`, a last sheet compares it with its benchmark counties on every indicator."""
     codes = [code for code, _ in groups]
     rows = q.fetch(con, "group_rankings", period=period, groups=codes)
     cards = q.fetch(con, "scorecards", period=period, previous_period=previous_period, groups=codes)
     by_group: dict[str, list[dict]] = {code: [] for code in codes}
     for r in rows:
         by_group.setdefault(r["group_code"], []).append(r)
-    return (*(ranking_sheet(name, by_group[code]) for code, name in groups), score_sheet(cards, period_label))
+    out = (*(ranking_sheet(name, by_group[code]) for code, name in groups), score_sheet(cards, period_label))
+    if place is None:
+        return out
+    return (*out, benchmark_sheet(q.fetch(con, "benchmark_gaps", places=[place], period=period), period_label))

@@ -1,8 +1,8 @@
 """What briefings say about annual targets (目标任务) and levers (争进位): pure functions, mart rows in, lines out.
 
 targets_lines: the count ahead of time (12项目标指标中9项快于序时进度) and one line per indicator behind,
-with the growth the rest of the year needs. levers_lines: the few indicators where the smallest change
-gains a place in a composite ranking or reaches the first tier. Rows are those of sql/brief/
+with the growth the rest of the year (named: 12月, 四季度) needs. levers_lines: the few indicators where the
+smallest change gains a place in a composite ranking or reaches the first tier, and the place it gains. Rows are those of sql/brief/
 target_progress.sql and rank_levers.sql; numbers are worded with wording.py's rules.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flows.brief.content import unit_wording
 from flows.brief.content import wording as w
 
 MAX_LEVERS = 3
@@ -38,7 +39,9 @@ def _behind_line(r: dict, period: date) -> str:
     target_unit = "%" if r["basis"] == "growth" else r["unit"]
     mark = w.preliminary_mark(r.get("is_preliminary"))
     target = w.amount_phrase(r["target"], target_unit)
-    if r["basis"] == "growth":
+    if r.get("assigned_target") is not None:  # two targets (自我加压, 市下达): one line says both
+        text = f"{name}{unit_wording.pair_phrase(r, mark)}"
+    elif r["basis"] == "growth":
         text = (f"{name}{w.growth_phrase(r['metric'])}{mark}，{'高' if r['is_lower_better'] else '低'}于年度目标"
                 f"（{target}）{abs(r['gap']):.1f}个百分点")
     elif r["value_progress"] is not None:
@@ -54,27 +57,28 @@ def _behind_line(r: dict, period: date) -> str:
 
 
 def _needed_phrase(r: dict) -> str:
-    """余下月份需增长10.3% (ytd) / 年末前余额需再增长3.8% (stock); a fall is 下降不超过x%即可."""
+    """12月需增长10.3% / 四季度需增长5.0% (ytd: the rest of the year named); 年末前余额需再增长3.8% (stock);
+    a change below zero is what may still fall: 12月即使下降25.7%仍可完成."""
     pct = r["needed_rest_of_year"]
     if pct is None:
         return ""
-    who = "年末前余额" if r["kind"] == "stock" else "余下月份"
+    stock = r["kind"] == "stock"
+    who = "年末前余额" if stock else w.rest_of_year(r["period"].month, r.get("calendar_code") or "")
     if round(pct, 1) <= 0:
-        return f"{who}下降不超过{-pct:.1f}%即可完成"
-    return f"{who}需{'再' if r['kind'] == 'stock' else ''}增长{pct:.1f}%"
+        return f"{who}即使{'减少' if stock else '下降'}{-pct:.1f}%仍可完成"
+    return f"{who}需{'再' if stock else ''}增长{pct:.1f}%"
 
 
-def levers_lines(rows: list[dict], place: str) -> tuple[str, ...]:
+def levers_lines(rows: list[dict], place: str, cards: list[dict] | None = None) -> tuple[str, ...]:
     """争进位: the indicators where the smallest change gains a composite place or reaches the first tier
-    (across the recipient's groups); none such: the smallest changes that gain an indicator place."""
-    mine = [r for r in rows if r["place_code"] == place and r["needed_change"] is not None]
+    (across the recipient's groups), each saying the place it gains. A change that gains no composite
+    place is not a lever and is not named; none at all: no section."""
+    mine = [r for r in rows if r["place_code"] == place and r["needed_change"] is not None
+            and (r["gains_composite_place"] or r["lifts_to_first_tier"])]
     if not mine:
         return ()
-    decisive = [r for r in mine if r["gains_composite_place"] or r["lifts_to_first_tier"]]
-    chosen = sorted(decisive or mine, key=lambda r: (_comparable_change(r), r["group_order"], r["indicator_order"]))
-    head = ("以下指标小幅提升即可带动综合排名进位" if decisive
-            else "单项指标进一位尚不足以带动综合排名进位，所需提升最小的指标如下")
-    return (head, *(_lever_line(r) for r in chosen[:MAX_LEVERS]))
+    chosen = sorted(mine, key=lambda r: (_comparable_change(r), r["group_order"], r["indicator_order"]))
+    return ("以下指标小幅提升即可带动综合排名进位", *(_lever_line(r, cards or []) for r in chosen[:MAX_LEVERS]))
 
 
 def _comparable_change(r: dict) -> float:
@@ -84,9 +88,16 @@ def _comparable_change(r: dict) -> float:
     return r["needed_change"] / abs(r["metric"]) * 100
 
 
-def _lever_line(r: dict) -> str:
-    """货物进出口总额增速提高0.7个百分点（至8.6%）即可追平，由全市第5位升至并列第4位，综合得分提高0.61分，可进入第一方阵
-    (the gain on 100 points as the scores are printed: points_100 of sql/brief/rank_levers.sql)."""
+def gained_rank(cards: list[dict], group_code: str, rank: int) -> int:
+    """The composite rank reached by drawing level with the next better score in the group: that place's
+    rank (ties share the best place); rank - 1 when the group's scorecards are not at hand."""
+    better = [c["composite_rank"] for c in cards if c["group_code"] == group_code and c["composite_rank"] < rank]
+    return max(better, default=rank - 1) if better or rank > 1 else rank
+
+
+def _lever_line(r: dict, cards: list[dict]) -> str:
+    """货物进出口总额增速提高0.7个百分点（至8.6%）即可追平，由全市第5位升至并列第4位，全市综合排名可由第3位进至第2位
+    (the gain is the composite place, which is what the change is for; the indicator's own move says how)."""
     label = w.indicator_label(r["indicator_name"], r["basis"])
     lower = r["is_lower_better"]
     if r["basis"] == "growth" or r["unit"] == "%":
@@ -95,10 +106,11 @@ def _lever_line(r: dict) -> str:
         change = (f"{'减少' if lower else '增加'}{w.amount_phrase(r['needed_change'], r['unit'])}"
                   f"（至{w.amount_phrase(r['needed_metric'], r['unit'])}）")
     scope = r["group_label"]
-    text = (f"{label}{change}即可追平，由{scope}第{r['rank']}位升至并列第{r['rank_if_gained']}位，"
-            f"综合得分提高{w.points_phrase(r['points_100'])}")
-    if r["lifts_to_first_tier"]:
-        return f"{text}，可进入{scope}第一方阵"
+    text = f"{label}{change}即可追平，由{scope}第{r['rank']}位升至并列第{r['rank_if_gained']}位"
     if r["gains_composite_place"]:
-        return f"{text}，{scope}综合排名可进一位（现第{r['composite_rank']}位）"
+        now = r["composite_rank"]
+        tied = sum(1 for c in cards if c["group_code"] == r["group_code"] and c["composite_rank"] == now) > 1
+        text += f"，{scope}综合排名可由{w.short_rank(now, tied)}进至第{gained_rank(cards, r['group_code'], now)}位"
+    if r["lifts_to_first_tier"]:
+        text += f"，进入{scope}第一方阵"
     return text

@@ -13,14 +13,13 @@ from flows.brief.content import wording as w
 from flows.brief.content.benchmarks import BenchmarkBlock
 from flows.brief.content.leader import LeaderBlock
 from flows.brief.content.trends import Chart, HeatMap
+from flows.brief.content.units import UnitBlock
 from flows.core.periods import Period
 
-MAX_MOVERS = 3
-MAX_TOP3_NAMES = 8   # indicators named per group in the top-three list; the XLSX has them all
-MAX_WATCH = 4        # places 4-5 named per group, the closest to third first
-MAX_BROKEN = 5       # top-three runs that ended, named per group, the longest first
+MAX_TOP3_NAMES = 6   # indicators named per group in the top-three list; the XLSX has them all
+MAX_WATCH = 3        # places 4-5 named per group, the closest to third first
 MAX_STREAKS = 2      # longest current top-three runs named per group
-WATCH_RANKS = (4, 5)
+WATCH_RANKS = w.WATCH_RANKS
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,7 @@ class WeeklyContext:
     week_label: str
     leader: LeaderBlock
     top3: tuple[Top3Group, ...]
-    broken: tuple[Line, ...]
     watch: tuple[Line, ...]
-    movers_up: tuple[Line, ...]
-    movers_down: tuple[Line, ...]
     benchmarks: tuple[BenchmarkBlock, ...]
     heatmap: HeatMap | None
     chart: Chart | None
@@ -66,13 +62,16 @@ class WeeklyContext:
     warnings: tuple[str, ...] = field(default=())
     coverage_notes: tuple[str, ...] = field(default=())  # newer periods still partial, one line each
     targets_lines: tuple[str, ...] = field(default=())  # content/targets.py
+    unit_block: UnitBlock | None = None                 # a unit recipient's own indicators (content/units.py)
+    rollcall: tuple[str, ...] = field(default=())       # the leader's roll-call of units (content/units.py)
 
 
 def weekly_headings(ctx: WeeklyContext) -> dict[str, str]:
-    """Section titles numbered over the sections this email has (一、要点 is always first)."""
-    present = [("lead", "要点", True), ("top3", "居前三的指标", True), ("broken", "跌出前三的指标", bool(ctx.broken)),
-               ("watch", "重点关注（第4-5位）", bool(ctx.watch)),
-               ("movers", "位次变化", bool(ctx.movers_up or ctx.movers_down)),
+    """Section titles numbered over the sections this email has (一、要点 is always first). The biggest
+    movers and the runs that ended have no section of their own: they repeated 新进/跌出前三 of the first
+    screen (which names the run each ended) on a phone's fourth screen."""
+    present = [("lead", "要点", True), ("top3", "居前三的指标", True),
+               ("watch", w.WATCH_LABEL, bool(ctx.watch)),
                ("benchmarks", "对标赶超", bool(ctx.benchmarks)), ("recent", "近期位次", bool(ctx.heatmap or ctx.chart))]
     keys = [(k, t) for k, t, on in present if on]
     return dict(zip((k for k, _ in keys), w.numbered([t for _, t in keys]), strict=True))
@@ -101,10 +100,15 @@ def top3_groups(rankings: list[dict], streaks: list[dict], period: date) -> tupl
         long_runs = sorted((runs[(r["indicator_code"], code)] | {"label": w.indicator_label(r["indicator_name"], r["basis"])}
                             for r in g if runs.get((r["indicator_code"], code), {}).get("n_periods", 0) > 1),
                            key=lambda s: (-s["n_months"], s["label"]))[:MAX_STREAKS]
-        streak = "、".join(f"{s['label']}连续{w.streak_length(s['n_months'], s['n_periods'], g[0]['calendar_code'])}"
+        streak = "、".join(f"{s['label']}{w.run_phrase(s['n_months'], s['n_periods'], g[0]['calendar_code'], since(s))}"
                           for s in long_runs)
         out.append(Top3Group(g[0]["group_label"], len(g), text, f"连续最久：{streak}" if streak else ""))
     return tuple(out)
+
+
+def since(streak: dict) -> str | None:
+    """The first period held, short (2024年1-2月), when the run starts there: it may be longer than counted."""
+    return streak.get("first_period_label") if streak.get("starts_at_first_held") else None
 
 
 def _capped(lines: list[Line], cap: int, rest: str) -> tuple[Line, ...]:
@@ -119,22 +123,6 @@ def _capped(lines: list[Line], cap: int, rest: str) -> tuple[Line, ...]:
     return tuple(out)
 
 
-def broken_lines(rankings: list[dict], streaks: list[dict], period: date) -> tuple[Line, ...]:
-    """Top-three runs that ended this period, per group (the catalog's order), longest first."""
-    now = {(r["indicator_code"], r["group_code"]): r for r in rankings if r["period"] == period}
-    order = _group_order(rankings)
-    ended = sorted((s for s in streaks if s["kind"] == "top3" and s["broke_at"] == period),
-                   key=lambda s: (order.get(s["group_code"], len(order)), -s["n_months"], s["indicator_code"]))
-    out = []
-    for s in ended:
-        r = now.get((s["indicator_code"], s["group_code"]))
-        label = w.indicator_label(s["indicator_name"], s["basis"])
-        out.append(Line(w.broken_streak_phrase(label, s["n_months"], s["n_periods"], s["calendar_code"],
-                                               s["group_label"], r["rank"] if r else None,
-                                               bool(r and r["is_tied"])), s["group_label"]))
-    return _capped(out, MAX_BROKEN, "跌出前三")
-
-
 def watch_lines(rankings: list[dict], period: date) -> tuple[Line, ...]:
     """Places 4-5: close enough to the top three to name the gap; per group the closest few, the rest counted."""
     order = _group_order(rankings)
@@ -143,21 +131,7 @@ def watch_lines(rankings: list[dict], period: date) -> tuple[Line, ...]:
     return _capped([Line(f"{w.indicator_label(r['indicator_name'], r['basis'])}"
                          f"{w.rank_phrase(r['rank'], r['group_label'], r['is_tied'])}，"
                          f"{w.gap_phrase(r['gap_to_third'], r['basis'], r['unit'])}", r["group_label"])
-                    for r in rows], MAX_WATCH, "处于第4-5位")
-
-
-def mover_lines(rankings: list[dict], period: date) -> tuple[tuple[Line, ...], tuple[Line, ...]]:
-    """The biggest climbs and falls since the previous period (at most three each), ties marked at both ends."""
-    moved = [r for r in rankings if r["period"] == period and r["rank_change"]]
-    up = sorted((r for r in moved if r["rank_change"] > 0), key=lambda r: (-r["rank_change"], r["indicator_order"]))
-    down = sorted((r for r in moved if r["rank_change"] < 0), key=lambda r: (r["rank_change"], r["indicator_order"]))
-
-    def line(r: dict) -> Line:
-        label = w.indicator_label(r["indicator_name"], r["basis"])
-        move = w.move_phrase(r["group_label"], r["prev_rank"], bool(r.get("prev_is_tied")), r["rank"], r["is_tied"])
-        return Line(f"{label}：{move}，{w.change_phrase(r['rank_change'])}", r["group_label"])
-
-    return tuple(map(line, up[:MAX_MOVERS])), tuple(map(line, down[:MAX_MOVERS]))
+                    for r in rows], MAX_WATCH, f"处于第{WATCH_RANKS[0]}-{WATCH_RANKS[-1]}位")
 
 
 def revision_note(files: list[dict]) -> str:

@@ -7,6 +7,22 @@ from __future__ import annotations
 
 import re
 
+# 重点关注: the places just below the top three, one definition for the words (weekly's 重点关注 section)
+# and the colours (heat map and tables: tone "near")
+WATCH_RANKS = (4, 5)
+WATCH_LABEL = f"重点关注（第{WATCH_RANKS[0]}-{WATCH_RANKS[-1]}位）"
+
+
+def rank_tone(rank: int | None) -> str:
+    """How a rank is shaded (templates/base.html.j2 colours each): top (前三), near (重点关注), far, "" unranked."""
+    if rank is None:
+        return ""
+    if rank <= 3:
+        return "top"
+    if rank <= WATCH_RANKS[-1]:
+        return "near"
+    return "far"
+
 
 def rank_phrase(rank: int | None, scope: str, is_tied: bool = False) -> str:
     """居全市第2位 / 居全市并列第4位 / 全市未排位."""
@@ -140,11 +156,6 @@ def diff_phrase(diff: float | None, basis: str, unit: str, lower_is_better: bool
     return text
 
 
-def move_phrase(scope: str, prev_rank: int, prev_tied: bool, rank: int, tied: bool) -> str:
-    """全市第5位→并列第2位: both ends keep their tie marker."""
-    return f"{scope}{short_rank(prev_rank, prev_tied)}→{short_rank(rank, tied)}"
-
-
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -180,13 +191,11 @@ def streak_length(n_months: int, n_periods: int, calendar: str) -> str:
     return f"{n_months}个月"
 
 
-def broken_streak_phrase(label: str, n_months: int, n_periods: int, calendar: str, scope: str,
-                         rank: int | None, is_tied: bool = False) -> str:
-    """此前连续8个月居全市前三，本期居全市第5位 (a run of one period: 上期居全市前三)."""
-    was = (f"上期居{scope}前三" if n_periods <= 1
-           else f"此前连续{streak_length(n_months, n_periods, calendar)}居{scope}前三")
-    now = rank_phrase(rank, scope, is_tied) if rank is not None else f"{scope}暂未排位"
-    return f"{label}{was}，本期{now}"
+def run_phrase(n_months: int, n_periods: int, calendar: str, since: str | None = None) -> str:
+    """连续24个月; a run that starts at the first period the warehouse holds may be longer than counted:
+    至少连续35个月（自有数据的2024年1-2月起） (`since`: that period's label)."""
+    length = streak_length(n_months, n_periods, calendar)
+    return f"至少连续{length}（自有数据的{since}起）" if since else f"连续{length}"
 
 
 def count_change_phrase(now: int, before: int | None, calendar: str = "monthly_jf") -> str:
@@ -208,3 +217,23 @@ def top3_headline(short_label: str, n_ranked: int, n_top3: int, n_top3_prev: int
     change = count_change_phrase(n_top3, n_top3_prev, calendar)
     return f"{head}，{change}" if change else head
 
+
+
+CHINESE_QUARTERS = "一二三四"
+
+
+def rest_of_year(month: int, calendar: str = "") -> str:
+    """The periods left after a year-to-date period, named as offices do: 1-11月 -> 12月, 1-10月 -> 11-12月,
+    1-6月 / 上半年 -> 下半年, 前三季度 -> 四季度, 一季度 -> 二至四季度."""
+    if calendar == "quarterly":
+        quarter = month // 3
+        if quarter == 2:
+            return "下半年"
+        if quarter == 3:
+            return "四季度"
+        return f"{CHINESE_QUARTERS[quarter]}至四季度"
+    if month == 11:
+        return "12月"
+    if month == 6:
+        return "下半年"
+    return f"{month + 1}-12月"

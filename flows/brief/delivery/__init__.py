@@ -1,1 +1,1 @@
-"""How a briefing travels: delivery config, the MIME message, outbox or SMTP, the send ledger, redaction."""
+"""How a briefing travels: delivery config, the MIME message, outbox, SMTP or robot webhooks, the send ledger, redaction."""

@@ -25,15 +25,24 @@ from flows.brief.render.fonts import cjk
 
 LINE, TOP3_BAND, GRID = "#0072b2", "#e3f2e6", "#dddddd"
 COLUMNS = 2            # two panels a row still read at 375 px
-PANEL_HEIGHT_IN = 1.25
+# Drawn for the width it is shown at: DISPLAY_WIDTH CSS px (the template's <img width>, inside a 375 px
+# phone's 347 px text column, so never shrunk), one figure inch per 100 CSS px; every text at least
+# MIN_TEXT_PT points = 12.5 CSS px. The PNG has DPI px per inch (2x, sharp on a phone's screen).
+DISPLAY_WIDTH = 340
+FIG_WIDTH_IN = DISPLAY_WIDTH / 100
+CSS_PX_PER_PT = 100 / 72
+MIN_TEXT_PT = 9.0
+DPI = 200
+PANEL_HEIGHT_IN = 0.9
+TITLE_IN = 0.22        # above the first row's panel titles (the chart's title is the email's heading above it)
 
 
 def trend_figure(chart: Chart) -> Figure:
     """The figure, for trend_png and for tests that read its text back."""
     n = max(len(chart.series), 1)
     rows = -(-n // COLUMNS)
-    height = 0.85 + PANEL_HEIGHT_IN * rows
-    fig = Figure(figsize=(6.0, height), dpi=100)
+    height = TITLE_IN + 0.25 + PANEL_HEIGHT_IN * rows
+    fig = Figure(figsize=(FIG_WIDTH_IN, height), dpi=100)
     FigureCanvasAgg(fig)
     top = max(chart.n_places, 3)
     xs = list(range(len(chart.x_labels)))
@@ -43,8 +52,6 @@ def trend_figure(chart: Chart) -> Figure:
             ax.set_visible(False)
             continue
         _panel(ax, chart.series[i], xs, top)
-        if i % COLUMNS == 0:
-            ax.set_ylabel("位次", fontproperties=cjk(7.5))
     ticks = [1, 3] + ([top] if top > 3 else [])
     for ax in axes.flat:
         ax.set_ylim(top + 0.5, 0.5)  # rank 1 at the top
@@ -52,11 +59,10 @@ def trend_figure(chart: Chart) -> Figure:
         ax.set_xticks([xs[0], xs[-1]] if len(xs) > 1 else xs)
         ax.set_xticklabels([chart.x_labels[0], chart.x_labels[-1]] if len(xs) > 1 else chart.x_labels)
         for label in ax.get_xticklabels() + ax.get_yticklabels():
-            label.set_fontproperties(cjk(6.5))
-    fig.suptitle(chart.title, fontproperties=cjk(9.5), x=0.02, y=1 - 0.08 / height, ha="left", va="top")
+            label.set_fontproperties(cjk(MIN_TEXT_PT))
     # fixed margins in inches instead of tight_layout, which measured every label (half the drawing time)
-    fig.subplots_adjust(left=0.6 / 6.0, right=1 - 0.45 / 6.0, top=1 - 0.55 / height, bottom=0.3 / height,
-                        hspace=0.55, wspace=0.28)
+    fig.subplots_adjust(left=0.22 / FIG_WIDTH_IN, right=1 - 0.3 / FIG_WIDTH_IN, top=1 - TITLE_IN / height,
+                        bottom=0.25 / height, hspace=0.75, wspace=0.3)
     return fig
 
 
@@ -72,8 +78,8 @@ def _panel(ax, series, xs: list[int], top: int) -> None:
         x, r = points[-1]
         # the latest rank beside its point: what the reader looks for first
         ax.annotate(f"第{r}", (x, r), xytext=(3, 0), textcoords="offset points", va="center",
-                    fontproperties=cjk(7.5), color=LINE, annotation_clip=False)
-    ax.set_title(series.label, fontproperties=cjk(8), loc="left", pad=2)
+                    fontproperties=cjk(MIN_TEXT_PT), color=LINE, annotation_clip=False)
+    ax.set_title(series.label, fontproperties=cjk(MIN_TEXT_PT), loc="left", pad=2)
 
 
 _drawer: tuple[int, ThreadPoolExecutor] | None = None
@@ -100,7 +106,7 @@ def _cached(key: tuple[Chart, int]) -> bytes | None:
         return png
 
 
-def trend_png(chart: Chart, dpi: int = 100) -> bytes:
+def trend_png(chart: Chart, dpi: int = DPI) -> bytes:
     """PNG bytes, identical for identical input (no timestamp or software metadata).
 
     A chart drawn already comes from the cache in the caller's thread; a new one is drawn by the
@@ -109,7 +115,7 @@ def trend_png(chart: Chart, dpi: int = 100) -> bytes:
     return _cached((chart, dpi)) or _pool().submit(_draw, chart, dpi).result()
 
 
-def draw_soon(chart: Chart | None, dpi: int = 100) -> None:
+def draw_soon(chart: Chart | None, dpi: int = DPI) -> None:
     """Start drawing a chart that trend_png will be asked for, while the caller goes on (reading its
     tables: DuckDB works outside the GIL). A failure is not kept: trend_png draws again and raises it."""
     if chart is not None and _cached((chart, dpi)) is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from flows.brief.render import charts
 from flows.config.settings import TEMPLATES_DIR
 
 
@@ -35,6 +36,12 @@ def pad(text: object, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
+def pad_left(text: object, width: int) -> str:
+    """Right-align to a display width (heat map columns: 10月 under 10月, a rank under its month)."""
+    text = str(text)
+    return " " * max(0, width - display_width(text)) + text
+
+
 @cache
 def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
     env = Environment(
@@ -46,6 +53,7 @@ def environment(templates_dir: Path = TEMPLATES_DIR) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["pad"] = pad
+    env.filters["pad_left"] = pad_left
     return env
 
 
@@ -65,7 +73,7 @@ _INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=F
 
 def render(kind: str, context: object, subject: str, chart_cid: str | None = None) -> Rendered:
     """Text and HTML of one briefing; the layout rules are copied onto the elements, the class rules stay in <style>."""
-    values = {"c": context, "subject": subject, "chart_cid": chart_cid}
+    values = {"c": context, "subject": subject, "chart_cid": chart_cid, "chart_width": charts.DISPLAY_WIDTH}
     text = template(f"{kind}.txt.j2").render(values)
     html = template(f"{kind}.html.j2").render(values)
     return Rendered(text=_tidy(text), html=_INLINER.inline(html))

@@ -1,5 +1,6 @@
--- Every version of one observation ever loaded, oldest first, with the file it came from, for
--- `bipin explain`; is_current marks the version the marts use (latest loaded by their cut).
+-- Every version of one observation ever loaded, oldest first, with the file it came from (and where the
+-- pull stage fetched that file, when it did), for `bipin explain`; is_current marks the version the
+-- marts use (latest loaded by their cut).
 -- one row per version
 with versions as (
     select * from staging.observations
@@ -16,6 +17,7 @@ final as (
         versions.file_id,
         files.file_name,
         files.original_path,
+        files.provenance,
         versions.sheet,
         versions.row_number,
         versions.value_column,

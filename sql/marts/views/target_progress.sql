@@ -9,9 +9,39 @@
 -- indicators: the share of the planned increase over last December's balance achieved.
 -- needed_rest_of_year (%): growth the remaining months need over the same months last year for the
 -- year to meet the target (ytd); for a stock, how much the balance must still grow by December.
+-- Two targets (docs/RULES.md "Assigned and own targets"): each side's newest revision in force at the
+-- marts' cut (ref.target_revisions, set_on at or before meta.rank_state.as_of; every one without --as-of)
+-- is measured alike; the row's target, gap, on_track and needed_rest_of_year are the one the county is
+-- judged on (own, else assigned: target_kind), the assigned_* columns the floor that must be met.
 -- one row per period x place x indicator with a target for the period's year and an observation
-with targets as (
-    select * from ref.targets
+with revisions as (
+    select * from ref.target_revisions
+    where set_on is null
+        or (select max(as_of) from meta.rank_state) is null
+        or set_on <= (select max(as_of) from meta.rank_state)::date
+),
+
+in_force as (
+    select
+        year,
+        place_code,
+        indicator_code,
+        target_kind,
+        target,
+        set_on as target_set_on,
+        set_by as target_set_by,
+        count(*) over by_side - 1 as n_raises,
+    from revisions
+    window by_side as (partition by year, place_code, indicator_code, target_kind)
+    qualify row_number() over (by_side order by seq desc) = 1
+),
+
+targets as (
+    select
+        ref_targets.* exclude (target),
+        in_force.* exclude (year, place_code, indicator_code),
+    from ref.targets as ref_targets
+    inner join in_force using (year, place_code, indicator_code)
 ),
 
 indicators as (
@@ -54,7 +84,11 @@ this_year as (
         observed.*,
         targets.year,
         targets.basis,
+        targets.target_kind,
         targets.target,
+        targets.target_set_on,
+        targets.target_set_by,
+        targets.n_raises,
         targets.unit,
         targets.source_note,
         targets.is_synthetic,
@@ -120,8 +154,12 @@ progressed as (
     from measured
 ),
 
-final as (
+per_kind as (
     select
+        progressed.target_kind,
+        progressed.target_set_on,
+        progressed.target_set_by,
+        progressed.n_raises,
         progressed.period,
         cal.period_label,
         progressed.year,
@@ -156,6 +194,33 @@ final as (
     from progressed
     left join ref.calendar as cal
         on cal.calendar_code = progressed.calendar_code and cal.period = progressed.period
+),
+
+judged as (
+    select * from per_kind
+    qualify row_number() over (
+        partition by period, place_code, indicator_code order by target_kind = 'own' desc
+    ) = 1
+),
+
+final as (
+    select
+        judged.* exclude (target_kind, target_set_on, target_set_by, n_raises),
+        judged.target_kind,
+        judged.target_set_on,
+        judged.n_raises,
+        assigned.target as assigned_target,
+        assigned.target_set_by as assigned_by,
+        assigned.target_set_on as assigned_set_on,
+        assigned.gap as assigned_gap,
+        assigned.on_track as assigned_on_track,
+        assigned.needed_rest_of_year as assigned_needed_rest_of_year,
+    from judged
+    left join per_kind as assigned
+        on assigned.target_kind = 'assigned'
+        and assigned.period = judged.period
+        and assigned.place_code = judged.place_code
+        and assigned.indicator_code = judged.indicator_code
 )
 
 select * from final
