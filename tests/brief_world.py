@@ -91,6 +91,7 @@ def build(db_path: Path, config_dir: Path = CONFIG) -> duckdb.DuckDBPyConnection
     # every slice of this world is complete (docs/RULES.md 11); coverage tests mark some partial
     con.execute("alter table marts.rankings add column is_complete boolean default true")
     con.execute("alter table marts.rankings add column is_preliminary boolean default false")
+    con.execute("alter table marts.rankings add column quality_flag varchar")  # as the real view: null = fine
     con.execute("""create or replace table marts.rankings as select *,
         rank is not null and count(*) over (partition by period, indicator_code, group_code, rank) > 1 as is_tied
         from marts.rankings""")

@@ -17,6 +17,9 @@ os.environ.pop("PREFECT_API_URL", None)
 # Commands in tests run on the session's test server (prefect_harness) or Prefect's temporary one,
 # never leaving bipin's background server behind; tests of that server set it back themselves.
 os.environ["BIPIN_PREFECT_SERVER"] = "temporary"
+# Tests write inbox files and ingest them at once: nothing is in transit (tests/test_ingest_inbox.py sets
+# its own settle time, config/inbox.py)
+os.environ["BIPIN_INBOX_SETTLE_SECONDS"] = "0"
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -14,13 +14,15 @@ COUNTIES = ["aa", "bb", "cc", "dd", "ee"]
 NAMES = {"aa": "甲县", "bb": "乙县", "cc": "丙县", "dd": "丁县", "ee": "戊县"}
 
 
-def small_catalog(groups=None, indicators=None, benchmarks=(), places=None) -> Catalog:
-    """Five counties in one city; group `city` holds all five unless told otherwise."""
+def small_catalog(groups=None, indicators=None, benchmarks=(), places=None, min_coverage: float = 1.0) -> Catalog:
+    """Five counties in one city; group `city` holds all five unless told otherwise. A member without its
+    ranked value is not reported (issue 19): tests that leave values out lower `min_coverage`."""
     places = places or (
         Place(code="city", name="某市", short_name="某市", level="city"),
         *(Place(code=c, name=NAMES[c], short_name=NAMES[c][:1], parent="city") for c in COUNTIES),
     )
-    groups = groups or (Group(code="city", name="某市", label="全市", members_with_parent="city"),)
+    groups = groups or (Group(code="city", name="某市", label="全市", members_with_parent="city",
+                              min_coverage=min_coverage),)
     indicators = indicators or (
         Indicator(code="gdp", name="地区生产总值", unit="亿元", basis="growth", aliases=("GDP",)),
         Indicator(code="jobless", name="失业率", unit="%", kind="rate", basis="level", direction="lower",
@@ -43,8 +45,9 @@ class Loader:
         self.con = con
         self.next_id = 1
 
-    def load(self, rows, loaded_at: datetime, name: str | None = None) -> int:
-        """rows: (place, indicator, period, value, growth_pct[, published_rank]); returns the file_id."""
+    def load(self, rows, loaded_at: datetime, name: str | None = None, rank_group: str = "city") -> int:
+        """rows: (place, indicator, period, value, growth_pct[, published_rank]); returns the file_id.
+        A published rank belongs to `rank_group`, as ingest records it (migration 031)."""
         file_id = self.next_id
         self.next_id += 1
         periods = sorted({r[2] for r in rows})
@@ -60,9 +63,10 @@ class Loader:
             published = row[5] if len(row) > 5 else None
             self.con.execute(
                 "insert into staging.observations (file_id, place_code, indicator_code, period, value, growth_pct,"
-                " published_rank, loaded_at, sheet, row_number, value_column, growth_column, raw_value, raw_growth)"
-                " values (?, ?, ?, ?, ?, ?, ?, ?, '主要指标', ?, 'C', 'D', ?, ?)",
-                [file_id, place, indicator, period, value, growth, published, loaded_at, n + 4,
+                " published_rank, rank_group_code, loaded_at, sheet, row_number, value_column, growth_column,"
+                " raw_value, raw_growth) values (?, ?, ?, ?, ?, ?, ?, ?, ?, '主要指标', ?, 'C', 'D', ?, ?)",
+                [file_id, place, indicator, period, value, growth, published,
+                 rank_group if published is not None else None, loaded_at, n + 4,
                  None if value is None else str(value), None if growth is None else str(growth)],
             )
         return file_id

@@ -159,7 +159,19 @@ def test_as_of_needs_marts_built_as_of_then(tmp_path):
                   f"from ({load_sql('marts/build/catalog_fingerprint')})")
     assert p.make_plan(settings, "weekly", as_of=AS_OF).problems == ()
     (problem,) = p.make_plan(settings, "weekly", as_of=datetime(2026, 11, 20, 12, 0)).problems
-    assert "run `bipin rank --as-of 2026-11-20T12:00` first" in problem
+    assert "run `bipin brief KIND --as-of 2026-11-20T12:00` from the command line" in problem
+
+
+def test_a_briefing_of_today_refuses_marts_left_at_a_past_moment(tmp_path):
+    settings = world_settings(tmp_path)
+    sql(settings, "create table if not exists meta.rank_state (as_of timestamp, watermark timestamp, "
+                  "catalog_fingerprint varchar, built_at timestamp, mode varchar, n_slices integer)")
+    sql(settings, "delete from meta.rank_state")
+    sql(settings, "insert into meta.rank_state select '2026-11-20 12:00', '2026-11-20 11:00', fingerprint, now(), "
+                  f"'full', 1 from ({load_sql('marts/build/catalog_fingerprint')})")
+    problems = p.make_plan(settings, "weekly").problems
+    assert any("the marts show the data known at 2026-11-20 12:00" in x and "run `bipin rank` first" in x
+               for x in problems), problems
 
 
 def test_digest_kind_reports_the_week_from_the_ledger(tmp_path):

@@ -88,7 +88,7 @@ def test_one_bad_file_among_good_ones(tmp_path):
 
 
 def test_a_failing_transaction_leaves_nothing_behind(tmp_path, monkeypatch):
-    from flows.ingest import load
+    from flows.ingest import store
 
     s = settings_for(tmp_path)
     path = write_csv(s.inbox / "city_202610.csv", wide_grid())
@@ -96,12 +96,16 @@ def test_a_failing_transaction_leaves_nothing_behind(tmp_path, monkeypatch):
     def broken(name):  # the insert statement fails half-way through the transaction
         return "select * from no_such_table" if name == "staging/insert_observations" else real(name)
 
-    real = load.load_sql
-    monkeypatch.setattr(load, "load_sql", broken)
+    real = store.load_sql
+    monkeypatch.setattr(store, "load_sql", broken)
     [result] = ingest(s, path)
     assert result.status == "rejected" and result.messages[0].code == "load_failed"
     assert query(s, "select count(*) from staging.observations") == [(0,)]
     assert query(s, "select status from raw.files") == [("rejected",)]
+    # the archived copy and its manifest line went with the transaction: the file is in quarantine only
+    assert [p.name for p in (s.home / "archive").rglob("*") if p.is_file()] == ["manifest.jsonl"]
+    assert (s.home / "archive" / "manifest.jsonl").read_text(encoding="utf-8") == ""
+    assert sorted(p.name for p in s.quarantine.iterdir()) == ["city_202610.csv", "city_202610.csv.errors.txt"]
 
 
 @pytest.fixture

@@ -65,8 +65,10 @@ def test_rebuild_from_the_archive_gives_the_same_warehouse(tmp_path):
     assert ("wuyi", 8.2, between) in _as_of(target, between)
     assert [r[:2] for r in query(s.with_overrides(db_path=target), CURRENT) if r[0] == "wuyi"] == [("wuyi", 9.5)]
     rebuilt_files = query(s.with_overrides(db_path=target), "select file_name, status, n_revised from raw.files order by file_id")
+    # the rejected file is not replayed (it is in quarantine): its record and messages are carried over
     assert rebuilt_files == [("city_202610.csv", "loaded", 0), ("city_202610_revised.csv", "loaded", 1),
-                             ("city_202610_again.csv", "duplicate", 0)]
+                             ("city_202610_again.csv", "duplicate", 0), ("city_202609.csv", "rejected", 0)]
+    assert result.rejected_rows == 1
 
 
 def test_comparison_sees_a_missing_row(tmp_path):
@@ -77,7 +79,8 @@ def test_comparison_sees_a_missing_row(tmp_path):
     con.execute("delete from staging.observations where place_code = 'dongyang' and indicator_code = 'retail'")
     con.close()
     found = differences(s.db_path, target)
-    assert "staging.observations: 2 row(s) only in the original, 0 only in the rebuilt one" in found
+    assert any(line.startswith("staging.observations: 2 row(s) only in the original, 0 only in the rebuilt one (e.g. ")
+               and "'dongyang', 'retail'" in line for line in found), found
     assert any(line.startswith("marts.rankings:") for line in found)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from rank_world import Loader
@@ -80,8 +81,11 @@ def test_explain_traces_the_number_and_its_revision(world):
     assert "synthetic_city_202503.xlsx" in out and "synthetic_city_202503_revised.xlsx" in out
     assert "主要指标" in out and "earlier" in out and "current" in out
     assert "loaded 2 times, revised once" in out and "time(s)" not in out
+    # in Chinese for the operator, the English beside it
+    assert "当前 current" in out and "此前 earlier" in out and "修订 revised" in out and "导入2次，修订1次" in out
+    assert "越高越好 higher is better" in out and "来源 source" in out
     assert out.count("并列1") == 3          # 甲, 乙, 丙 share first place
-    assert "增速 growth %, higher is better" in out
+    assert "增速 growth %, 越高越好 higher is better" in out
 
 
 def test_unknown_names_give_one_line_with_suggestions(world):
@@ -101,8 +105,15 @@ def test_unknown_names_give_one_line_with_suggestions(world):
 def test_rank_as_of_shows_the_numbers_before_the_revision(world):
     code, out = invoke([*world, "rank", "--no-prefect", "--as-of", "2025-04-15 00:00"])
     assert code == 0 and "as of 2025-04-15 00:00:00" in out
-    code, out = invoke([*world, "show", "bb", "--period", "2025-03"])
+    # built apart: the past is read from its own file, the live warehouse is untouched
+    from flows.rank.apart import apart_path
+
+    apart = apart_path(Path(world[3]), datetime(2025, 4, 15))
+    assert f"built apart in {apart}" in " ".join(out.split())
+    code, out = invoke([*world[:3], str(apart), *world[4:], "show", "bb", "--period", "2025-03"])
     assert "3/4" in out and "↓2" in out
+    code, out = invoke([*world, "show", "bb", "--period", "2025-03"])
+    assert "the rank marts are not built" in out  # the live warehouse was never ranked
 
 
 def test_show_warns_when_the_catalog_changed_since_rank(world):
@@ -139,4 +150,4 @@ def test_rank_flow_runs_under_prefect(world, prefect_harness, monkeypatch):
     before = rank(as_of="2025-04-19T17:59:00-07:00", config_dir=cfg, db_path=db, home=home)
     assert before["as_of"] == "2025-04-20 08:59:00"
     after = rank(as_of="2025-04-20T01:01:00+00:00", config_dir=cfg, db_path=db, home=home)
-    assert after["as_of"] == "2025-04-20 09:01:00" and after["mode"] == "incremental"
+    assert after["as_of"] == "2025-04-20 09:01:00" and after["apart"].endswith("bipin.as-of-20250420T090100.duckdb")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from rank_world import ranks
@@ -10,6 +11,7 @@ from test_rank_cli import invoke, world  # noqa: F401  (the fixture: a city of f
 
 from flows.config.settings import local_now, to_local
 from flows.rank import marts
+from flows.rank.apart import apart_path
 from flows.warehouse.db import connect
 
 MAR = date(2025, 3, 1)
@@ -30,14 +32,14 @@ def test_as_of_with_offsets_on_both_sides_of_a_load(world):  # noqa: F811
     # the revision of 乙县 was loaded 2025-04-20 09:00 Shanghai time = 2025-04-19 18:00 in Los Angeles (-07:00)
     code, out = invoke([*world, "rank", "--no-prefect", "--as-of", "2025-04-19T17:59:00-07:00"])
     assert code == 0, out
-    con = connect(db)
+    con = connect(apart_path(Path(db), datetime(2025, 4, 20, 8, 59)))  # kept apart from the live warehouse
     assert ranks(con, "gdp", MAR)["bb"] == 3  # before the revision
     assert con.execute("select as_of from meta.rank_state").fetchone() == (datetime(2025, 4, 20, 8, 59),)
     con.close()
     # a second build with an offset, now just after the load: no crash, the revision is in
     code, out = invoke([*world, "rank", "--no-prefect", "--as-of", "2025-04-20T01:01:00+00:00"])
     assert code == 0, out
-    con = connect(db)
+    con = connect(apart_path(Path(db), datetime(2025, 4, 20, 9, 1)))
     assert ranks(con, "gdp", MAR)["bb"] == 1
     as_of, built_at = con.execute("select as_of, built_at from meta.rank_state").fetchone()
     assert as_of == datetime(2025, 4, 20, 9, 1)

@@ -24,6 +24,7 @@ from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.post import ChatPost
 from flows.brief.delivery.redact import scrub
 from flows.config.settings import Settings, load_settings
+from flows.core.run_names import rename_run
 from flows.core.worktime import own_work
 
 FAILED = ("failed_transient", "failed_permanent", "failed_render", "blocked", "uncertain")
@@ -78,7 +79,8 @@ def _preview(plan: p.Plan, outcomes: list[p.RenderOutcome], results: list[SendRe
     return "\n".join(lines)
 
 
-@flow(name="brief", task_runner=ThreadPoolTaskRunner(max_workers=4))
+@flow(name="brief", task_runner=ThreadPoolTaskRunner(max_workers=4),
+      flow_run_name="brief {kind}")
 def brief(kind: str, period: str | None = None, week: str | None = None, places: list[str] | None = None,
           recipients: list[str] | None = None, dry_run: bool = False, resend: bool = False,
           as_of: datetime | str | None = None, home: str | None = None, config_dir: str | None = None,
@@ -128,9 +130,19 @@ def brief(kind: str, period: str | None = None, week: str | None = None, places:
         logger.log(level, "%s %s to %s <%s>: %s%s", kind, plan.period_label or "", r.name, r.email, r.status,
                    f" ({r.detail})" if r.detail else "")
     failed = [r for r in results if r.status in FAILED]
+    rename_run(run_name(plan, counts))
     if plan.problems or failed:
         raise BriefingFailed(failure_message(kind, list(plan.problems), failed))
     return results
+
+
+def run_name(plan: p.Plan, counts: Counter) -> str:
+    """brief weekly 2026-W49 2026年1-10月: 3 written, 1 failed_transient (dry run)"""
+    what = " ".join(x for x in (plan.kind, plan.week or f"{plan.as_of:%Y-%m-%d}", plan.period_label or "") if x)
+    outcome = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nobody to send to"
+    if plan.problems:
+        outcome = "blocked: " + plan.problems[0][:80]
+    return f"brief {what}: {outcome}" + (" (dry run)" if plan.dry_run else "")
 
 
 def failure_message(kind: str, problems: list[str], failed: list[SendResult]) -> str:

@@ -53,11 +53,13 @@ def catalog_problems(catalog_is_stale: bool) -> list[str]:
 def as_of_problems(marts_watermark: datetime | None, as_of: datetime) -> list[str]:
     """Rendering as of a past moment needs marts built as of that moment, or it mixes in later data."""
     if marts_watermark is not None and marts_watermark > as_of:
-        command = f"`bipin rank --as-of {as_of:%Y-%m-%dT%H:%M}`"
+        # the CLI rewinds the live marts for its own run and brings them back (flows/cli/brief_cmd.py)
+        command = f"`bipin brief KIND --as-of {as_of:%Y-%m-%dT%H:%M}`"
         return [Said(f"the marts include data loaded {marts_watermark:%Y-%m-%d %H:%M}, after --as-of "
-                     f"{as_of:%Y-%m-%d %H:%M}: run {command} first (and `bipin rank` afterwards)",
+                     f"{as_of:%Y-%m-%d %H:%M}: run {command} from the command line (it builds the marts of that "
+                     "moment for its run)",
                      f"排名结果含有{marts_watermark:%Y-%m-%d %H:%M}导入的数据，晚于 --as-of {as_of:%Y-%m-%d %H:%M}："
-                     f"请先运行 {command}（之后再运行 `bipin rank`）")]
+                     f"请在命令行运行 {command}")]
     return []
 
 
@@ -93,3 +95,13 @@ def no_ranked_data(period: str | None) -> Said:
                     f"排名结果中没有{period}期的数据：请检查该期数据是否已导入并运行 `bipin rank`")
     return Said("no ranked data for period any in the marts",
                 "排名结果中没有任何一期的数据：请导入数据文件并运行 `bipin rank`")
+
+
+def past_moment_problems(marts_as_of: datetime | None) -> list[str]:
+    """A briefing of today must not go out from marts left at a past moment (an interrupted `--as-of`
+    run, or an older bipin whose `rank --as-of` changed the live marts): it would send an old ranking."""
+    if marts_as_of is not None:
+        return [Said(f"the marts show the data known at {marts_as_of:%Y-%m-%d %H:%M}, not everything loaded: "
+                     "run `bipin rank` first",
+                     f"排名结果停留在{marts_as_of:%Y-%m-%d %H:%M}的历史时点，不含之后导入的数据：请先运行 `bipin rank`")]
+    return []

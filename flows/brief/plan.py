@@ -19,6 +19,7 @@ from flows.brief.delivery import ledger
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.post import ChatPost, deliver_posts
 from flows.brief.delivery.redact import scrub
+from flows.brief.delivery.revised import change_note
 from flows.brief.delivery.send import Outgoing, deliver_batch
 from flows.brief.render import charts
 from flows.brief.render.chat import compose_post
@@ -114,6 +115,8 @@ def make_plan(settings: Settings, kind: str, period: str | None = None, week: st
         problems += guards.catalog_problems(q.rank_catalog_is_stale(con))
         if as_of is not None:
             problems += guards.as_of_problems(q.rank_watermark(con), moment)
+        else:
+            problems += guards.past_moment_problems(q.rank_as_of(con))
         if not problems and not period:  # an operator naming a period asks for it on purpose
             problems += guards.stale_period_problems(q.stale_periods(con, moment, settings.config.release_lag_days), kind)
         target, label = None, ""
@@ -256,6 +259,9 @@ def deliver(settings: Settings, items: list[Outgoing | ChatPost], resend: bool, 
             for o in items:
                 row = ledger.lookup(con, o.kind, o.period_key, o.email) if has_ledger else None
                 decision, why = ledger.decide(row, resend)
+                if decision == "skip":  # a revision since: which numbers, and how to resend
+                    why = "; ".join(x for x in (why, change_note(con, row, o.kind, o.email, o.content_hash,
+                                                                  o.data_as_of)) if x)
                 would = f"would post {o.shown()}" if isinstance(o, ChatPost) else "would send"
                 out.append(SendResult(o.email, o.name, "dry_run" if decision == "send" else "skipped",
                                       why or would, o.subject))

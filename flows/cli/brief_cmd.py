@@ -20,14 +20,24 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
     """With --as-of, the marts show what was known then for this command, and come back afterwards.
 
     That is what makes a sent briefing reproducible in one command; the rebuild is incremental, so
-    going back and forth costs only the data loaded in between.
+    going back and forth costs only the data loaded in between. Afterwards, and before any briefing
+    of today, the marts show everything loaded (marts left at a past moment are brought to now).
     """
-    if not as_of:
-        yield
-        return
     from flows.brief.plan import PlanError, parse_as_of
     from flows.rank import marts
     from flows.warehouse.db import open_warehouse
+
+    if not as_of:
+        from flows.rank.apart import live_is_a_past_moment
+
+        if settings.db_path.exists():
+            with open_warehouse(settings, read_only=True) as con:
+                left = live_is_a_past_moment(con)
+            if left is not None:
+                with open_warehouse(settings, settings.config.catalog) as con:
+                    marts.build(con, timezone=settings.timezone)
+        yield
+        return
 
     try:
         moment = parse_as_of(as_of, settings.timezone)
@@ -47,7 +57,7 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
         yield
     finally:
         with open_warehouse(settings, catalog) as con:
-            marts.build(con, as_of=before.as_of if before else None, timezone=settings.timezone)
+            marts.build(con, timezone=settings.timezone)  # everything loaded: what the briefings read
 
 
 def brief_command(

@@ -81,6 +81,12 @@ class AppState:
         server under the home, started on first use (flows/prefect_server/connect.py).
         """
         self.prefect_env()
+        # a server that stops answering mid-run is told in one line (flows/cli/guard.py), not by every
+        # background service of Prefect's that fails to reach it (read when Prefect is imported)
+        import logging
+
+        logging.raiseExceptions = False
+        os.environ.setdefault("PREFECT_LOGGING_INTERNAL_LEVEL", "CRITICAL")
         from flows.run.prefect_server.connect import ServerStartError, connect
 
         try:

@@ -22,7 +22,23 @@ class GuardedGroup(TyperGroup):
             message = one_line(exc, getattr(ctx.obj, "settings", None))
             if message is None:
                 raise
+            if prefect_fault(exc) is not None:
+                _exit_now(message)
             fail(message, EXIT_USAGE)
+
+
+def _exit_now(message: str) -> None:
+    """The one line, then leave at once: Prefect's background services would otherwise retry the dead
+    server for minutes at exit (queued events and logs), printing each failure."""
+    import os
+    import sys
+
+    from flows.cli.common import err_console
+
+    err_console.print(f"error: {message}", highlight=False, markup=False, soft_wrap=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_USAGE)
 
 
 def one_line(exc: Exception, settings) -> str | None:
@@ -43,4 +59,37 @@ def one_line(exc: Exception, settings) -> str | None:
     if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb"):
         problem = unreadable(settings.db_path if settings else "the warehouse", exc)
         return str(problem) if problem else None
-    return None
+    return prefect_fault(exc)
+
+
+def prefect_fault(exc: BaseException) -> str | None:
+    """A Prefect server that stopped answering (down, killed mid-run, timed out), in one line, else None.
+
+    The send ledger is written before and after each send, whatever Prefect does, so running the
+    command again sends only what is still owed."""
+    import os
+
+    import httpx
+
+    from flows.warehouse.locks import LOCAL_SERVER_ENV
+
+    seen, cause = set(), exc
+    while cause is not None and id(cause) not in seen:  # Prefect wraps the transport error
+        if isinstance(cause, httpx.TransportError):
+            break
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    if not isinstance(cause, httpx.TransportError):
+        return None
+    url = os.environ.get("PREFECT_API_URL", "the Prefect server")
+    what = "timed out" if isinstance(cause, httpx.TimeoutException) else "stopped answering"
+    detail = (str(cause).splitlines() or [type(cause).__name__])[0]
+    if os.environ.get(LOCAL_SERVER_ENV) == url or url == "the Prefect server":
+        todo = ("run the command again: it starts bipin's background server anew (`bipin server status` says "
+                "which server is used)")
+    else:
+        todo = ("start that server, or unset PREFECT_API_URL so bipin uses its own background server, "
+                "then run the command again")
+    return (f"the Prefect server at {url} {what} during the command ({type(cause).__name__}: {detail}); {todo}. "
+            "What was sent is in the send ledger and is not sent twice; see `bipin status` / "
+            "Prefect服务器无响应：请按提示处理后重新运行，已发送的简报不会重复发送")

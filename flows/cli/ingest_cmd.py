@@ -34,6 +34,7 @@ def ingest(
     """
     from flows.ingest import pipeline
     from flows.ingest.sources import source_options
+    from flows.ingest.store import StorageError
 
     app_state = state(ctx)
     settings, catalog = app_state.settings, app_state.catalog()
@@ -45,10 +46,13 @@ def ingest(
         app_state.prefect_ready()
     # the lock before the inbox is listed: a second ingest waits, then sees what the first left
     with app_state.warehouse():
+        waiting: list[Path] = []
         try:
-            files = pipeline.discover([str(p) for p in paths] if paths else None, settings)
+            files = pipeline.discover([str(p) for p in paths] if paths else None, settings, waiting)
         except pipeline.UsageError as exc:
             fail(str(exc))
+        for path in waiting:
+            console.print(pipeline.waiting_line(path), highlight=False)
         if not files:
             console.print(f"nothing to ingest in {', '.join(map(str, paths or [settings.inbox]))}")
             raise typer.Exit(EXIT_OK)
@@ -60,28 +64,36 @@ def ingest(
             def advance(result) -> None:
                 progress.update(bar, advance=1, description=f"{result.file_name}: {result.status}")
 
-            if no_prefect:
-                summary = pipeline.summarise(pipeline.ingest_paths(settings, catalog, files, on_file=advance))
-            else:
-                summary = _run_flow(app_state, files, advance)
+            try:
+                if no_prefect:
+                    summary = pipeline.summarise(pipeline.ingest_paths(settings, catalog, files, on_file=advance))
+                else:
+                    summary = _run_flow(app_state, files, advance)
+            except StorageError as exc:
+                fail(str(exc))
     _print_summary(summary)
     if summary["n_loaded"]:
         console.print("ranks are not updated yet: run `bipin rank` (`bipin run` and the hourly pipeline do it "
-                      "by themselves)")
+                      "by themselves) / 排名尚未更新：请运行 `bipin rank`")
     raise typer.Exit(EXIT_REJECTED if summary["n_rejected"] else EXIT_OK)
 
 
 def _run_flow(app_state, files: list[Path], advance) -> dict:
+    from flows.ingest.store import StorageError
+
     settings = app_state.prefect_ready()
     settings.prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect cannot create a nested home itself
     from flows.ingest import flow as ingest_flow
 
     ingest_flow.listeners.append(advance)
     try:
-        return ingest_flow.ingest([str(f) for f in files], str(settings.config_dir), str(settings.db_path),
-                                  str(settings.home))
+        state = ingest_flow.ingest([str(f) for f in files], str(settings.config_dir), str(settings.db_path),
+                                   str(settings.home), return_state=True)
     finally:
         ingest_flow.listeners.remove(advance)
+    if state.is_failed():
+        raise StorageError(state.message or "the ingest run failed; see its log")
+    return state.result()
 
 
 def _print_summary(summary: dict) -> None:
@@ -96,11 +108,16 @@ def _print_summary(summary: dict) -> None:
                       str(row["observations"]), str(row["revised"]), str(row["warnings"]), str(row["errors"]))
     console.print(table)
     for item in summary["rejected"]:
-        err_console.print(Text.assemble(("rejected ", "bold red"),
-                                        f"{item['file']} -> {item['stored_path']}\n  {item['first_error']}"),
+        more = item.get("n_errors", 1) - 1
+        err_console.print(Text.assemble(("rejected 拒收 ", "bold red"),
+                                        f"{item['file']} -> {item['stored_path']}\n  {item.get('first_error_zh', '')}"
+                                        f"\n  {item['first_error']}"
+                                        + (f"\n  另有{more}个问题 ({more} more), see / 详见 {item['stored_path']}.errors.txt"
+                                           if more > 0 else "")),
                           highlight=False)
     if summary["n_warnings"]:
-        console.print(f"{summary['n_warnings']} warning(s) kept in raw.file_messages")
+        console.print(f"{summary['n_warnings']} warning(s) kept in raw.file_messages / "
+                      f"{summary['n_warnings']}条提示已记录（bipin status 可查看）")
 
 
 def _short(periods: str) -> str:

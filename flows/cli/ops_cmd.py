@@ -154,7 +154,7 @@ def _print_summary(settings, stages: list[dict], sends: list[dict], result, timi
     console.print(f"quarantine {settings.quarantine}")
     api = os.environ.get("PREFECT_API_URL")
     if api:  # where the run's logs and artifacts are; the server keeps running for the next commands
-        console.print(f"prefect    {api.removesuffix('/api')}/runs   (`bipin server status`; `bipin server stop` ends it)",
+        console.print(f"prefect    {api.removesuffix('/api')}/v2/runs   (`bipin server status`; `bipin server stop` ends it)",
                       highlight=False, soft_wrap=True)
 
 

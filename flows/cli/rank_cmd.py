@@ -31,7 +31,9 @@ def rank(
     """Rebuild the rank marts (rankings, top-three counts, streaks, scorecards, benchmark gaps).
 
     Incremental by default: only the periods touched by observations loaded since the last build.
-    With --as-of the marts show what they showed at that moment, until the next `bipin rank`.
+    With --as-of the marts as they were at that moment are built in a copy kept apart
+    (<db>.as-of-<moment>.duckdb; read it with `bipin --db <that file> show 武义`); the live warehouse,
+    which the briefings read, is not touched.
 
     Example: bipin rank --as-of "2026-11-01 08:00"
     """
@@ -39,12 +41,10 @@ def rank(
     moment = _parse_moment(as_of, app_state.settings.timezone) if as_of else None
     catalog = app_state.catalog()
     if no_prefect:
-        from flows.rank import marts, report
-        from flows.warehouse.db import open_warehouse
+        from flows.rank.apart import build_summary
 
-        with app_state.warehouse(), open_warehouse(app_state.settings, catalog) as con:
-            built = marts.build(con, as_of=moment, full=full, timezone=app_state.settings.timezone)
-            summary = report.summarise(con, built)
+        with app_state.warehouse():
+            summary = build_summary(app_state.settings, catalog, moment, full)
     else:
         settings = app_state.prefect_ready()
         from flows.rank.flow import rank as rank_flow
@@ -144,27 +144,29 @@ def explain(
     ind = catalog.indicator(indicator_code)
     console.print(Text(f"{catalog.place(place_code).name} · {ind.name}（{ind.unit}）· {period or f'{when:%Y-%m}'}",
                        style="bold"))
-    source = Table(title="来源 source (oldest first)")
-    for name in ("file", "sheet", "row", "columns", "printed", "value", "growth %", "loaded at", "", "change"):
+    source = Table(title="来源 source（按导入先后 oldest first）")
+    for name in ("文件 file", "表 sheet", "行 row", "列 columns", "原文 printed", "数值 value", "增速 growth %",
+                 "导入时间 loaded at", "", "变化 change"):
         source.add_column(name)
     changes = _changes(versions)
     for v, change in zip(versions, changes, strict=True):
         source.add_row(v["file_name"] or str(v["file_id"]), v["sheet"] or "", str(v["row_number"] or ""),
                        f"{v['value_column'] or ''} {v['growth_column'] or ''}".strip(),
                        f"{v['raw_value'] or ''} / {v['raw_growth'] or ''}", _num(v["value"]), _num(v["growth_pct"]),
-                       f"{v['loaded_at']:%Y-%m-%d %H:%M}", "current" if v["is_current"] else "earlier", change)
+                       f"{v['loaded_at']:%Y-%m-%d %H:%M}", "当前 current" if v["is_current"] else "此前 earlier",
+                       CHANGE_WORDS[change])
     print_table(source)
     for v in {v["file_name"]: v for v in versions if v.get("provenance")}.values():
         console.print(f"{v['file_name']} was pulled from {v['provenance']}", highlight=False, soft_wrap=True)
     if len(versions) > 1:
         console.print(_revision_note(len(versions), sum(c == "revised" for c in changes)))
     basis = "增速 growth %" if ind.basis == "growth" else f"数值 value ({ind.unit})"
-    order = "lower is better" if ind.direction == "lower" else "higher is better"
+    order = "越低越好 lower is better" if ind.direction == "lower" else "越高越好 higher is better"
     for g, rows in slices.items():
-        console.print(f"\n{catalog.group(g).name} ({g}): {basis}, {order}; ties share the best place (并列)",
+        console.print(f"\n{catalog.group(g).name} ({g}): {basis}, {order}; 并列者同名次 ties share the best place (并列)",
                       highlight=False)
         table = Table()
-        for name in ("位次", "地区", "metric", "published"):
+        for name in ("位次", "地区", "指标值 metric", "表中位次 published"):
             table.add_column(name, justify="right" if name != "地区" else "left")
         for r in rows:
             mark = "bold" if r["place_code"] == place_code else ""
@@ -249,6 +251,10 @@ def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
         print_table(table)
     else:
         console.print("published ranks: no disagreement")
+    if summary.get("apart"):
+        console.print(f"as of {summary['as_of']}: built apart in {summary['apart']}; the live warehouse is unchanged "
+                      f"(read the past with `bipin --db {summary['apart']} show PLACE`) / 历史时点的排名另存，"
+                      "当前数据库未改动", highlight=False, soft_wrap=True)
     for row in summary.get("partial", []):
         console.print(f"partial, not published until complete: {row['group']} {row['period']}, "
                       f"{row['indicators']} indicator(s), {row['reported']} members reported")
@@ -293,12 +299,16 @@ def _changes(versions: list[dict]) -> list[str]:
     return ["first" if i == 0 else ("revised" if keys[i] != keys[i - 1] else "unchanged") for i in range(len(keys))]
 
 
+CHANGE_WORDS = {"first": "首次 first", "revised": "修订 revised", "unchanged": "未变 unchanged"}
+
+
 def _revision_note(n_versions: int, n_revised: int) -> str:
     loaded = f"loaded {n_versions} times"
     if n_revised == 0:
-        return f"{loaded} with the same numbers: never revised"
+        return f"导入{n_versions}次，数值相同，未修订 / {loaded} with the same numbers: never revised"
     times = "once" if n_revised == 1 else f"{n_revised} times"
-    return f"{loaded}, revised {times}; the marts use the row marked current"
+    return (f"导入{n_versions}次，修订{n_revised}次，排名用标为“当前”的一行 / "
+            f"{loaded}, revised {times}; the marts use the row marked current")
 
 
 def _streak(periods, months) -> str:

@@ -50,7 +50,7 @@ def status(ctx: typer.Context) -> None:
 
     answers = "answers" if is_healthy(record.api_url) else "is still starting (or not answering)"
     _say(f"{record.owner} Prefect server, pid {record.pid}, since {record.started_at}: {answers}")
-    _say(f"  API {record.api_url}   UI {record.ui_url}")
+    _say(f"  API {record.api_url}   UI {record.ui_url}   runs {record.ui_url}/v2/runs")
     _say(f"  database {home / 'prefect.db'}   log {record.log}")
     if record.owner == "background" and record.idle_stop_s:
         left = max(0.0, record.idle_stop_s - seconds_unused(home, time.time()))

@@ -136,8 +136,9 @@ def indicator_code(catalog: Catalog, text: str) -> str:
         if len(found) == 1:
             return found[0]
         if found:
-            shown = ", ".join(f"{c} ({catalog.indicator(c).name})" for c in found[:6])
-            raise NameProblem(f"indicator {text!r} fits {len(found)} indicators: {shown}; write more of it")
+            shown = ", ".join(f"{c} ({catalog.indicator(c).name})" for c in found)  # every one it counts
+            raise NameProblem(f"indicator {text!r} fits {len(found)} indicators: {shown}; write more of it / "
+                              f"“{text}”对应{len(found)}个指标，请写出更完整的指标名")
     raise NameProblem(f"indicator {text!r} is not a known indicator code, name or alias in indicators.yaml"
                       + did_you_mean(key.lower(), names))
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from flows.config.alerts import AlertsConfig
 from flows.config.delivery import DeliveryConfig
+from flows.config.inbox import InboxSettings
 from flows.config.names import DEFAULT_TIMEZONE, model_problems, timezone_problem
 from flows.config.runner import RunnerConfig
 from flows.config.schedules import Schedules
@@ -42,6 +43,7 @@ class SettingsFile(BaseModel):
     task_runner: RunnerConfig = RunnerConfig()
     alerts: AlertsConfig = AlertsConfig()
     delivery: DeliveryConfig | None = None     # used when there is no delivery.yaml
+    inbox: InboxSettings = InboxSettings()     # files in transit left alone (inbox.py)
 
     @model_validator(mode="before")
     @classmethod

@@ -4,6 +4,8 @@ one revision of a past month and one bad file. File names are fixed by docs/DATA
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -69,6 +71,10 @@ def write_demo_inbox(catalog: Catalog, out_dir: Path, until: date, seed: int = s
     if len(panel.monthly_periods) > story.REVISION_LAG:
         _write_revision(catalog, by_period, panel.monthly_periods[-1 - story.REVISION_LAG], seed, summary)
     _write_bad_file(catalog, by_period[summary.last_period], summary.last_period, others, seed, summary)
+    # the demo files stand for files the bureaus delivered earlier: complete, not in transit (config/inbox.py)
+    settled = time.time() - 3600
+    for path in summary.files:
+        os.utime(path, (settled, settled))
     return summary, panel
 
 

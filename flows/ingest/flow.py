@@ -17,15 +17,17 @@ from duckdb import DuckDBPyConnection
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.states import Completed
+from prefect.states import Completed, Failed
 from prefect.utilities.annotations import quote
 
 from flows.config.catalog import Catalog
 from flows.config.settings import Settings, load_settings
+from flows.core.run_names import files_name, rename_run, start_name
 from flows.core.worktime import own_work
 from flows.ingest import pipeline, report
 from flows.ingest.load import IngestContext, load_file
 from flows.ingest.model import FileResult
+from flows.ingest.store import StorageError
 from flows.warehouse.db import connect
 
 # The CLI's progress bar listens here; a plain callback list keeps Prefect parameters serialisable.
@@ -36,25 +38,33 @@ listeners: list[Callable[[FileResult], None]] = []
 def discover_task(paths: list[str] | None, settings: Settings, catalog: Catalog) -> list[Path]:
     """Files to ingest, and the warehouse ready for them (schema migrated, catalog mirrored)."""
     with own_work("ingest"):
-        found = pipeline.discover(paths, settings)
+        waiting: list[Path] = []
+        found = pipeline.discover(paths, settings, waiting)
         pipeline.prepare(settings, catalog)
-        return found
+    for path in waiting:
+        get_run_logger().info(pipeline.waiting_line(path))
+    return found
 
 
 @task(name="load-files", cache_policy=NO_CACHE)
-def load_files_task(paths: list[Path], ctx: IngestContext, con: DuckDBPyConnection) -> list[FileResult]:
-    """Load each file in its own transaction; a bad file is rejected, never raised (its reasons go to the log)."""
+def load_files_task(paths: list[Path], ctx: IngestContext, con: DuckDBPyConnection) -> tuple[list[FileResult], str]:
+    """Load each file in its own transaction; a bad file is rejected, never raised (its reasons go to the log).
+    A file system or disk that refuses a write stops the run: (results so far, the one line saying why)."""
     logger = get_run_logger()
     results = []
     for path in paths:
         with own_work("ingest"):
-            result = load_file(con, path, ctx)
+            try:
+                result = load_file(con, path, ctx)
+            except StorageError as exc:
+                logger.error(str(exc))
+                return results, str(exc)
         for level, line in report.log_lines(result):
             getattr(logger, level)(line)
         for listener in listeners:
             listener(result)
         results.append(result)
-    return results
+    return results, ""
 
 
 @task(name="summarise", cache_policy=NO_CACHE)
@@ -71,7 +81,7 @@ def summarise_task(results: list[FileResult]) -> dict:
     return summary
 
 
-@flow(name="ingest", log_prints=True)
+@flow(name="ingest", log_prints=True, flow_run_name=start_name("ingest"))
 def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_path: str | None = None,
            home: str | None = None) -> dict:
     """Ingest the named files or folders (default: the inbox) into the warehouse; return the summary.
@@ -90,11 +100,14 @@ def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_pat
         con = connect(settings.db_path)
     try:
         con.execute("set threads = 1")  # many tiny statements: one thread avoids scheduling overhead
-        results = load_files_task(files, quote(ctx), quote(con))
+        results, stopped = load_files_task(files, quote(ctx), quote(con))
     finally:
         with own_work("ingest"):
             con.close()
     summary = summarise_task(results)
+    rename_run(files_name(f"{settings.local_now():%Y-%m-%d}", summary["n_files"], summary["n_rejected"]))
+    if stopped:
+        return Failed(name="Stopped", message=stopped, data={**summary, "stopped": stopped})
     if summary["n_rejected"]:
         return Completed(name=report.REJECTED_STATE, message=report.state_message(summary), data=summary)
     return summary

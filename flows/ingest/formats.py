@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from flows.ingest.model import Message, warning
-from flows.ingest.readers import Grid, ReadError, read_grid
+from flows.ingest.readers import Grid, ReadError, read_grid, read_sheets
 from flows.ingest.sources import SourceOptions
 
 SNIFF_BYTES = 8192
@@ -91,4 +91,7 @@ def read_tables(path: Path, src: SourceOptions) -> tuple[list[Grid], list[Messag
         from flows.ingest.read_pdf import read_pdf_tables
 
         return read_pdf_tables(path), notes, "PDF"
+    if fmt in ("xlsx", "xls"):
+        grids, said = read_sheets(path, src.sheet, fmt)
+        return grids, notes + said, None
     return [read_grid(path, src, fmt)], notes, None

@@ -7,11 +7,11 @@ here; cleaning happens in normalise.py so both layouts share one set of rules.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flows.core.periods import PeriodError, parse_period
+from flows.ingest import headers
 from flows.ingest.model import Cell, Message, Record, error, warning
 from flows.ingest.periods_in_files import (
     PeriodConflict,
@@ -19,6 +19,7 @@ from flows.ingest.periods_in_files import (
     check_agree,
     file_name_reading,
     file_period,
+    period_cell,
 )
 from flows.ingest.readers import Grid
 from flows.ingest.resolve import IndicatorResolver, normalise_name
@@ -26,10 +27,6 @@ from flows.ingest.sources import SourceOptions
 from flows.ingest.values import clean_text, preliminary_flag, unit_in_header
 
 HEADER_SEARCH_ROWS = 30
-_RANK = ("位次", "排名", "排位", "名次")
-_GROWTH = ("增长", "增速", "同比", "增幅", "增减")
-_VALUE = ("本年累计", "累计", "绝对值", "本月", "当月", "总量", "数值", "金额", "余额", "期末", "合计", "数量")
-_MONTH_LABEL = re.compile(r"^\d{1,2}(-\d{1,2})?月")
 
 
 @dataclass
@@ -41,20 +38,6 @@ class Layout:
     messages: list[Message] = field(default_factory=list)
     n_rows: int = 0
     periods: dict = field(default_factory=dict)  # period date -> (row, column) it was first read from
-
-
-def classify_measure(label: object) -> str | None:
-    """value / growth / rank for a measure header (本年累计, 比上年同期增长(%), 位次), else None."""
-    text = normalise_name(label)
-    if not text:
-        return None
-    if any(w in text for w in _RANK):
-        return "rank"
-    if any(w in text for w in _GROWTH):
-        return "growth"
-    if any(w in text for w in _VALUE) or _MONTH_LABEL.match(text):
-        return "value"
-    return None
 
 
 def _cell(row: list, i: int):
@@ -156,17 +139,40 @@ def _wide_columns(grid, head, place_col, src, indicators, messages) -> dict:
         if current is None:
             continue
         b_raw = _cell(row_b, c)
-        measure = classify_measure(b_raw)
         label = f"{grid.column_letter(c)} ({normalise_name(current_text)} {normalise_name(b_raw)})".replace(" )", ")")
+        measure = headers.classify(b_raw, current.unit, indicators.units)
         if measure is None:
+            if clean_text(b_raw):  # a sub-header we cannot read: say so, never skip it in silence
+                messages.append(warning("unknown_measure", f"column {label}: the sub-header {str(b_raw)!r} is not a "
+                                        "level (本年累计/累计/绝对额/本月), a growth rate (增长%/±%/增速) or a 位次, "
+                                        "so the column is not read; rename it or tell us the wording",
+                                        sheet=grid.sheet, row=grid.row_number(head + 1), column=label))
             continue
         entry = columns.setdefault(current.code, (current, {}))
-        if measure in entry[1]:
-            continue  # keep the first column of a measure (本年累计 before 本月)
-        unit = unit_in_header(str(b_raw or ""), indicators.units) or unit_in_header(current_text, indicators.units) \
+        kept = entry[1].get(measure.kind)
+        if kept is not None:
+            if not headers.preferred(measure, kept[3], current.kind):
+                messages.append(_unused(grid, head, label, kept[1]))
+                continue
+            messages.append(_unused(grid, head, kept[1], label))
+        unit = headers.header_unit(b_raw, indicators.units) or unit_in_header(current_text, indicators.units) \
             or src.units.get(current.code) or src.unit
-        entry[1][measure] = (c, label, unit)
+        entry[1][measure.kind] = (c, label, unit, measure)
+    for ind, measures in columns.values():
+        for kind, (_, label, _, measure) in list(measures.items()):
+            if measure.scope == "month" and ind.kind == "ytd":  # 本月 is no year-to-date figure
+                del measures[kind]
+                messages.append(warning("column_unused", f"column {label} holds the month's own figure, but "
+                                        f"{ind.name} is kept year to date; it is not read: add the 本年累计 column, "
+                                        "or set the indicator's kind to monthly", sheet=grid.sheet,
+                                        row=grid.row_number(head + 1), column=label))
     return {k: v for k, v in columns.items() if "value" in v[1] or "growth" in v[1]}
+
+
+def _unused(grid, head, label, kept_label):
+    return warning("column_unused", f"column {label} holds the same measure as column {kept_label}, which is the "
+                   "one read; delete the column or tell us which one to read", sheet=grid.sheet,
+                   row=grid.row_number(head + 1), column=label)
 
 
 def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: IndicatorResolver,
@@ -211,7 +217,7 @@ def read_long(grid: Grid, src: SourceOptions, file_name: str, indicators: Indica
     if src.indicator and fixed_indicator is None:
         out.messages.append(error("unknown_indicator", indicators.unknown_message(src.indicator)))
         return out
-    period_of = lru_cache(maxsize=4096)(lambda text: parse_period(text))
+    period_of = lru_cache(maxsize=4096)(lambda text: period_cell(text, src.annual == "1-12月"))
     label = {k: f"{grid.column_letter(i)} ({want[k]})" for k, i in where.items() if i is not None}
     value_labels = {i: f"{grid.column_letter(i)} ({rows[head][i]})" for i in value_cols}
     unknown: set[str] = set()

@@ -9,7 +9,6 @@ run does not read them again and nothing is lost); rejected ones go to <home>/qu
 from __future__ import annotations
 
 import hashlib
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -85,21 +84,18 @@ def _free(target: Path, file_id: int) -> Path:
     return target if not target.exists() else target.with_name(f"{file_id}_{target.name}")
 
 
-def put_away(path: Path, target: Path, move: bool) -> None:
-    """Move (inbox files) or copy (files named elsewhere on the command line) to target."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if move:
-        shutil.move(str(path), str(target))
-    else:
-        shutil.copy2(path, target)
-
-
 def write_errors_file(target: Path, result: FileResult, messages: list[Message]) -> Path:
-    """<name>.errors.txt: every problem, one a line, with sheet/row/column, then what to do."""
+    """<name>.errors.txt: every problem, one a line, with sheet/row/column, then what to do; in Chinese
+    for the operator, each with the English line the logs and raw.file_messages carry beneath it."""
     errors_path = target.with_name(target.name + ".errors.txt")
-    lines = [f"bipin rejected {result.file_name} (source {result.source_code or 'none'}, file_id {result.file_id}).",
-             f"{sum(m.severity == 'error' for m in messages)} problem(s); nothing from this file was loaded.", ""]
-    lines += [m.line() for m in messages]
-    lines += ["", "Fix the file (or the catalog/sources.yaml) and drop it into the inbox again."]
+    n_errors = sum(m.severity == 'error' for m in messages)
+    lines = [f"bipin 拒收了 {result.file_name}（数据来源 {result.source_code or '未识别'}，文件编号 {result.file_id}）："
+             f"{n_errors} 个问题，本文件的数据均未导入。",
+             f"bipin rejected {result.file_name} (source {result.source_code or 'none'}, file_id {result.file_id}).",
+             f"{n_errors} problem(s); nothing from this file was loaded.", ""]
+    for m in messages:
+        lines += [m.line_zh(), f"    {m.line()}"]
+    lines += ["", "处理办法：改正文件（或 config/ 中的地名、指标、来源配置）后重新放入收件箱。",
+              "Fix the file (or the catalog/sources.yaml) and drop it into the inbox again."]
     errors_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return errors_path

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from flows.config.catalog import Catalog
 from flows.config.settings import Settings
-from flows.ingest import ledger, manifest, plausibility, rules
+from flows.ingest import ledger, plausibility, rank_groups, rules
 from flows.ingest.formats import read_tables
 from flows.ingest.model import FileResult, Message, error
 from flows.ingest.normalise import clean
@@ -23,7 +23,10 @@ from flows.ingest.periods_in_files import release_problems
 from flows.ingest.readers import ReadError
 from flows.ingest.resolve import IndicatorResolver, PlaceResolver
 from flows.ingest.sources import SourceOptions, match_source, source_options
-from flows.ingest.tables import file_sheet, read_layout
+from flows.ingest.store import commit_duplicate as _duplicate
+from flows.ingest.store import commit_loaded as _commit
+from flows.ingest.store import commit_rejected as _reject
+from flows.ingest.tables import choose_sheets, file_sheet, read_layout
 from flows.warehouse.db import load_sql
 
 
@@ -44,6 +47,7 @@ class IngestContext:
     def __post_init__(self):
         self.sources = self.sources or source_options(self.catalog)
         self.indicators = IndicatorResolver(self.catalog)
+        self.group_members = rank_groups.GroupMembers(self.catalog)
         # not fields: Prefect walks a task parameter's fields, and these hold ~10,000 entries and more
         self._ytd_previous: dict[tuple[str, date], date] | None = None
         self._last_indicators: dict[str, tuple[str, frozenset[str]]] | None = None
@@ -94,7 +98,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     """Ingest one file; returns what became of it. Never raises for a bad file: it is rejected instead."""
     path = Path(path)
     received_at = ctx.stamp()
-    sha, size = ledger.sha256_of(path), path.stat().st_size
+    try:
+        sha, size = ledger.sha256_of(path), path.stat().st_size
+    except OSError as exc:  # nothing to copy to the quarantine either: the file stays where it is
+        return FileResult(file_name=path.name, status="rejected", messages=[error(
+            "unreadable_file", f"cannot read {path} ({exc.strerror}); check the file's permissions or copy it again")])
     src = match_source(path, ctx.sources)
     result = FileResult(file_name=path.name, status="loaded", source_code=src.code if src else None)
     earlier = ledger.loaded_with_sha(con, sha)
@@ -110,6 +118,15 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
         grids, notes, medium = read_tables(path, src)  # formats.py: the content tells the format
     except ReadError as exc:
         return _reject(con, path, ctx, result, sha, size, received_at, [error(exc.code, exc.text)])
+    except Exception as exc:  # a reader's own failure (or MemoryError) is this file's problem, not the run's
+        return _reject(con, path, ctx, result, sha, size, received_at, [error(
+            "unreadable_file", f"the file cannot be read ({type(exc).__name__}: {exc}); open it in the program that "
+            "made it and save it again")])
+    if medium is None:  # a workbook: hidden sheets and several tables (tables.choose_sheets)
+        grids, said = choose_sheets(grids, src, ctx.indicators)
+        notes = [*notes, *said]
+        if not grids:
+            return _reject(con, path, ctx, result, sha, size, received_at, notes)
     sheet = file_sheet(grids)  # None for tables on several pages: each record then knows its own (tables.py)
     places = ctx.places(src)
     if medium is None and not any(str(c).strip() for g in grids for row in g.rows for c in row if c is not None):
@@ -138,7 +155,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     result.n_totals = cleaned.n_totals
     result.n_observations = len(rows)
     messages += rules.growth_out_of_range(rows, src.growth_limit_pct, sheet)
-    messages += rules.rank_disagreements(rows, ctx.catalog, sheet)
+    group, said = rank_groups.published_group(rows, src.rank_group, ctx.group_members, sheet)
+    messages += said
+    if group is not None:
+        rows = cleaned.rows = [r._replace(rank_group_code=group) if r.published_rank is not None else r for r in rows]
+    messages += rules.rank_disagreements(rows, ctx.catalog, sheet, group, ctx.group_members)
     previous = ctx.ytd_previous(con)
     previous_periods = [previous.get((r.indicator_code, r.period)) for r in rows]
     incoming = cleaned.table().append_column("ytd_previous_period", pa.array(previous_periods, pa.date32()))
@@ -160,68 +181,3 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
 
 def _errors(messages: list[Message]) -> bool:
     return any(m.severity == "error" for m in messages)
-
-
-def _commit(con, path, ctx, result, sha, size, received_at) -> FileResult:
-    loaded_at = ctx.stamp()
-    move = ledger.in_inbox(path, ctx.settings)
-    con.execute("begin transaction")
-    try:
-        result.file_id = ledger.next_file_id(con)
-        result.n_revised = con.execute(load_sql("staging/count_revisions")).fetchall()[0][0]
-        # every loaded file is kept in the archive (files named elsewhere as a copy): the warehouse
-        # must never be the only copy of the data
-        target = ledger.archive_path(path, ctx.settings, received_at, result.file_id) if ctx.keep_copies else None
-        result.stored_path = str(target) if target else str(path)
-        ledger.record_file(con, result, path, sha, size, received_at, loaded_at)
-        con.execute(load_sql("staging/insert_observations"), {"file_id": result.file_id, "loaded_at": loaded_at})
-        con.execute("commit")
-    except Exception as exc:  # a database failure rejects the file; nothing of it stays
-        con.execute("rollback")
-        result.file_id, result.stored_path, result.n_revised = None, None, 0
-        return _reject(con, path, ctx, result, sha, size, received_at,
-                       [error("load_failed", f"the database refused the file ({type(exc).__name__}: {exc})")])
-    if target is not None:
-        ledger.put_away(path, target, move=move)
-        manifest.record(ctx.settings.home, target, path.name, sha, "loaded", received_at, loaded_at)
-    return result
-
-
-def _duplicate(con, path, ctx, result, sha, size, received_at, earlier) -> FileResult:
-    result.status = "duplicate"
-    result.messages = []
-    move = ledger.in_inbox(path, ctx.settings)
-    con.execute("begin transaction")
-    try:
-        result.file_id = ledger.next_file_id(con)
-        target = ledger.archive_path(path, ctx.settings, received_at, result.file_id) if move else None
-        result.stored_path = str(target) if target else None
-        ledger.record_file(con, result, path, sha, size, received_at, None, duplicate_of=earlier[0])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    if target is not None:
-        ledger.put_away(path, target, move=True)
-        manifest.record(ctx.settings.home, target, path.name, sha, "duplicate", received_at, None)
-    return result
-
-
-def _reject(con, path, ctx, result, sha, size, received_at, messages) -> FileResult:
-    result.status = "rejected"
-    result.messages = messages
-    result.n_observations = 0
-    result.periods = []
-    con.execute("begin transaction")
-    try:
-        result.file_id = ledger.next_file_id(con)
-        target = ledger.quarantine_path(path, ctx.settings, result.file_id)
-        result.stored_path = str(target)
-        ledger.record_file(con, result, path, sha, size, received_at, None)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    ledger.put_away(path, target, move=ledger.in_inbox(path, ctx.settings))
-    ledger.write_errors_file(target, result, messages)
-    return result

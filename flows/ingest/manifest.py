@@ -8,6 +8,7 @@ warehouse again, with the same times, so revisions and `--as-of` answers come ou
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ class ArchivedFile:
     status: str                   # loaded / duplicate
     received_at: datetime | None  # None: the file is in the archive but not in the manifest
     loaded_at: datetime | None
+    sha256: str | None = None     # what the manifest says the file's bytes hash to
 
 
 def manifest_path(home: Path) -> Path:
@@ -30,10 +32,12 @@ def manifest_path(home: Path) -> Path:
 
 
 def record(home: Path, stored: Path, file_name: str, sha256: str, status: str,
-           received_at: datetime, loaded_at: datetime | None) -> None:
-    """Append one line (after the file is in the archive; the warehouse lock orders the writers)."""
+           received_at: datetime, loaded_at: datetime | None) -> int:
+    """Append one line (after the file is in the archive; the warehouse lock orders the writers); returns
+    the manifest's size before it, for take_back when the database then refuses the file."""
     path = manifest_path(home)
     path.parent.mkdir(parents=True, exist_ok=True)
+    before = path.stat().st_size if path.exists() else 0
     line = json.dumps({
         "archived": str(Path(stored).resolve().relative_to(path.parent.resolve())), "file_name": file_name,
         "sha256": sha256, "status": status, "received_at": received_at.isoformat(),
@@ -43,6 +47,15 @@ def record(home: Path, stored: Path, file_name: str, sha256: str, status: str,
         fh.write(line + "\n")
         fh.flush()
         os.fsync(fh.fileno())
+    return before
+
+
+def take_back(home: Path, size: int) -> None:
+    """Cut the manifest back to `size` bytes: the line record() added goes again."""
+    path = manifest_path(home)
+    if path.exists() and path.stat().st_size > size:
+        with path.open("r+b") as fh:
+            fh.truncate(size)
 
 
 def replay_order(home: Path) -> tuple[list[ArchivedFile], list[str]]:
@@ -50,7 +63,7 @@ def replay_order(home: Path) -> tuple[list[ArchivedFile], list[str]]:
 
     Files in the archive that the manifest does not name (archived by hand, or by a version of bipin
     before the manifest) follow in name order and get new times; a manifest line whose file is gone is
-    reported, never guessed.
+    reported, never guessed (`damaged` names it as a problem that must stop a replacement).
     """
     path = manifest_path(home)
     archive = path.parent
@@ -69,11 +82,10 @@ def replay_order(home: Path) -> tuple[list[ArchivedFile], list[str]]:
             except (ValueError, KeyError, TypeError) as exc:
                 warnings.append(f"{path} line {number}: not a manifest entry ({exc}); skipped")
                 continue
-            if not stored.is_file():
-                warnings.append(f"{path} line {number}: {entry['archived']} is no longer in the archive; skipped")
+            if not stored.is_file():  # named by damaged(), which stops a replacement
                 continue
             named.add(stored)
-            order.append(ArchivedFile(stored, entry.get("status", "loaded"), received, loaded))
+            order.append(ArchivedFile(stored, entry.get("status", "loaded"), received, loaded, entry.get("sha256")))
     if archive.is_dir():
         for stray in sorted(p.resolve() for p in archive.rglob("*") if p.is_file() and p != path
                             and not p.name.startswith(".")):
@@ -81,3 +93,38 @@ def replay_order(home: Path) -> tuple[list[ArchivedFile], list[str]]:
                 warnings.append(f"{stray}: in the archive but not in {MANIFEST_NAME}; loaded last, with new times")
                 order.append(ArchivedFile(stray, "loaded", None, None))
     return order, warnings
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def damaged(home: Path) -> list[str]:
+    """One line per archived file the manifest names that is gone or no longer has the bytes it had
+    when it was loaded (its sha256): replaying it would build a different warehouse."""
+    path = manifest_path(home)
+    archive = path.parent
+    found: list[str] = []
+    if not path.exists():
+        return found
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            entry = json.loads(text) if text.strip() else None
+        except ValueError:
+            continue  # replay_order warns about lines that are not entries
+        if not isinstance(entry, dict) or "archived" not in entry:
+            continue
+        stored = archive / entry["archived"]
+        if not stored.is_file():
+            found.append(f"{stored}: missing (manifest line {number}, {entry.get('file_name')} loaded "
+                         f"{entry.get('loaded_at') or entry.get('received_at')}); restore it from the backup "
+                         f"of {archive} / 缺少归档文件，请从备份恢复")
+        elif entry.get("sha256") and file_sha256(stored) != entry["sha256"]:
+            found.append(f"{stored}: changed since it was loaded (sha256 {file_sha256(stored)[:12]}..., "
+                         f"manifest line {number} says {entry['sha256'][:12]}...); restore the original from "
+                         f"the backup of {archive} / 归档文件已被改动，请从备份恢复原件")
+    return found

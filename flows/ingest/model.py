@@ -26,6 +26,12 @@ class Message:
     def line(self) -> str:
         return f"{self.severity} [{self.code}] {self.where}: {self.text}"
 
+    def line_zh(self) -> str:
+        """The same in Chinese, quoting the bad cell or name: 【错误】第4行B列：有数值不是数字：'待核'（…）"""
+        from flows.core.message_words import zh_line
+
+        return zh_line(self.severity, self.code, self.text, self.sheet, self.row, self.column)
+
 
 def error(code: str, text: str, **where) -> Message:
     return Message("error", code, text, **where)

@@ -25,7 +25,7 @@ OBSERVATION_SCHEMA = pa.schema([
     ("value", pa.float64()), ("growth_pct", pa.float64()), ("published_rank", pa.int32()), ("is_total", pa.bool_()),
     ("sheet", pa.string()), ("row_number", pa.int32()), ("value_column", pa.string()),
     ("growth_column", pa.string()), ("raw_value", pa.string()), ("raw_growth", pa.string()),
-    ("is_preliminary", pa.bool_()), ("quality_flag", pa.string()),
+    ("is_preliminary", pa.bool_()), ("quality_flag", pa.string()), ("rank_group_code", pa.string()),
 ])
 
 
@@ -47,6 +47,7 @@ class Obs(NamedTuple):
     raw_growth: str | None
     is_preliminary: bool = False
     quality_flag: str | None = None  # 'implausible' (plausibility.py) or None
+    rank_group_code: str | None = None  # the group its published_rank ranks within (rank_groups.py)
 
 
 @dataclass

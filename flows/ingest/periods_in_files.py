@@ -17,8 +17,11 @@ from flows.ingest.sources import SourceOptions
 
 _QUARTERS = "|".join(sorted((w for w in QUARTER_WORDS if not w.startswith("Q")), key=len, reverse=True))
 _IN_TITLE = re.compile(
-    rf"(?:(\d{{4}})年)?(?:(\d{{1,2}}[-~至到—–]\d{{1,2}}月)|(\d{{1,2}}月)(?!\d)|({_QUARTERS}))"
+    rf"(?:(\d{{4}})年)?(?:(度)|(\d{{1,2}}[-~至到—–]\d{{1,2}}月)|(\d{{1,2}}月)(?!\d)|({_QUARTERS}))"
 )
+
+_YEAR_ONLY = re.compile(r"((?:19|20)\d{2})年(?:度)?")
+_ANNUAL_CELL = re.compile(r"^((?:19|20)\d{2})(?:年|年度|年全年|全年)?$")
 
 
 class PeriodConflict(PeriodError):
@@ -47,6 +50,10 @@ def file_period(title: str, file_name: str, src: SourceOptions) -> Period:
             continue
         if found is not None:
             readings.append((where, *found))
+    if not readings and src.annual == "1-12月":
+        found = annual_reading(title)  # a title with only a year (统计公报): the year's 1-12月
+        if found is not None:
+            readings.append(("title", *found))
     if not readings:
         raise PeriodError(f"no period found in {' or '.join(looked) or 'the file'}; expected a label such as "
                           "2026年1-10月 in the title or YYYYMM in the file name")
@@ -73,7 +80,9 @@ def title_reading(text: str, default_year: int | None = None) -> tuple[str, Peri
     norm = unicodedata.normalize("NFKC", text or "").replace(" ", "")
     for m in _IN_TITLE.finditer(norm):
         year = int(m.group(1)) if m.group(1) else default_year
-        label = m.group(2) or m.group(3) or m.group(4)
+        label = "全年" if m.group(2) else (m.group(3) or m.group(4) or m.group(5))  # 2020年度 = 全年
+        if m.group(2) and not m.group(1):
+            continue  # 度 without a year before it is no period (温度, 力度)
         if year is None:
             continue
         try:
@@ -81,6 +90,31 @@ def title_reading(text: str, default_year: int | None = None) -> tuple[str, Peri
         except PeriodError:
             continue
     return None
+
+
+def annual_reading(text: str) -> tuple[str, Period] | None:
+    """(the year as printed, its 1-12月 period) of a title that names a year and no months: 2020年,
+    2020年度, 2020年国民经济和社会发展统计公报; None when it names no year."""
+    norm = unicodedata.normalize("NFKC", text or "").replace(" ", "")
+    m = _YEAR_ONLY.search(norm)
+    return (m.group(0), Period(int(m.group(1)), 12, 1)) if m else None
+
+
+def annual_label(text: str) -> Period | None:
+    """A period cell that is an annual label (2020, 2020年, 2020年度, 2020全年) as the year's 1-12月, else None."""
+    m = _ANNUAL_CELL.match(unicodedata.normalize("NFKC", text or "").replace(" ", ""))
+    return Period(int(m.group(1)), 12, 1) if m else None
+
+
+def period_cell(text: str, annual: bool) -> Period:
+    """A period column's cell: a month or quarter label, or (`annual`) a year alone as its 1-12月."""
+    try:
+        return parse_period(text)
+    except PeriodError:
+        found = annual_label(text) if annual else None
+        if found is None:
+            raise
+        return found
 
 
 def period_in_file_name(file_name: str, src: SourceOptions) -> Period | None:

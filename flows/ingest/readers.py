@@ -8,54 +8,37 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from flows.ingest.grid import Grid, ReadError, wanted_sheets
+from flows.ingest.read_xlsx import read_xlsx_grids
 from flows.ingest.sources import SourceOptions, file_format
 
 DETECT_ORDER = ("utf-8", "gb18030")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-class ReadError(Exception):
-    """The file cannot be read as its name and source say it should; `code` names the rule."""
-
-    def __init__(self, code: str, text: str):
-        super().__init__(text)
-        self.code = code
-        self.text = text
-
-
-@dataclass
-class Grid:
-    """A sheet as rows of cells; `first_row`/`first_col` say where the grid sits in the sheet (1-based)."""
-
-    rows: list[list]
-    sheet: str | None = None
-    first_row: int = 1
-    first_col: int = 1
-    encoding: str | None = None
-
-    def row_number(self, index: int) -> int:
-        return self.first_row + index
-
-    def column_letter(self, index: int) -> str:
-        n, letters = self.first_col + index, ""
-        while n:
-            n, rem = divmod(n - 1, 26)
-            letters = chr(65 + rem) + letters
-        return letters
-
-
 def read_grid(path: Path, src: SourceOptions, fmt: str | None = None) -> Grid:
     """The file's table as a grid; ReadError when the bytes do not fit the format (formats.py tells it)."""
     fmt = fmt or file_format(path, src)
     if fmt in ("xlsx", "xls"):
-        return _read_xlsx(path, src.sheet, fmt)
+        return read_sheets(path, src.sheet or 0, fmt)[0][0]
     if fmt == "parquet":
         return _read_parquet(path)
     return _read_csv(path, src.encoding, src.delimiter)
+
+
+def read_sheets(path: Path, sheet: str | int | None, fmt: str) -> tuple[list[Grid], list]:
+    """(grids, notes) of a workbook's named sheet, or of every sheet when none is named (hidden ones marked)."""
+    if fmt == "xlsx" and _starts_with(path, b"PK\x03\x04"):
+        return read_xlsx_grids(path, sheet)
+    return _read_xls(path, sheet, fmt), []
+
+
+def _starts_with(path: Path, signature: bytes) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(signature)) == signature
 
 
 def decode_text(data: bytes, declared: str | None) -> tuple[str, str]:
@@ -97,8 +80,9 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> Grid:
     return Grid(rows=rows, encoding=used)
 
 
-def _read_xlsx(path: Path, sheet: str | int | None, fmt: str = "xlsx") -> Grid:
-    """XLSX and Excel 97-2003 .xls alike: calamine reads both, merged cells holding their text in the first cell."""
+def _read_xls(path: Path, sheet: str | int | None, fmt: str = "xls") -> list[Grid]:
+    """Excel 97-2003 .xls (and a file that is no zip): calamine, merged cells holding their text in the first cell.
+    An .xls sheet is at most 65,536 x 256 cells, so calamine's whole-rectangle read stays bounded."""
     from python_calamine import CalamineWorkbook
 
     kind = "XLSX" if fmt == "xlsx" else "Excel 97-2003 (.xls)"
@@ -110,20 +94,16 @@ def _read_xlsx(path: Path, sheet: str | int | None, fmt: str = "xlsx") -> Grid:
     except Exception as exc:  # calamine raises its own error types for zip/xml/OLE2 problems
         raise ReadError("unreadable_file", f"not a readable {kind} workbook ({type(exc).__name__}: {exc}); "
                         f"open it in Excel and save it again as .{fmt}") from None
-    names = book.sheet_names
-    if isinstance(sheet, str):
-        if sheet not in names:
-            raise ReadError("missing_sheet", f"sheet {sheet!r} not found; the workbook has {names}")
-        name = sheet
-    else:
-        index = sheet or 0
-        if index >= len(names):
-            raise ReadError("missing_sheet", f"sheet number {index} not found; the workbook has {names}")
-        name = names[index]
-    ws = book.get_sheet_by_name(name)
-    rows = [[_xlsx_cell(c) for c in row] for row in ws.to_python(skip_empty_area=True)]
-    start = ws.start or (0, 0)
-    return Grid(rows=rows, sheet=name, first_row=start[0] + 1, first_col=start[1] + 1)
+    wanted = wanted_sheets(book.sheet_names, sheet)
+    hidden = {m.name for m in book.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"}
+    grids = []
+    for name in wanted:
+        ws = book.get_sheet_by_name(name)
+        rows = [[_xlsx_cell(c) for c in row] for row in ws.to_python(skip_empty_area=True)]
+        start = ws.start or (0, 0)
+        grids.append(Grid(rows=rows, sheet=name, first_row=start[0] + 1, first_col=start[1] + 1,
+                          hidden=name in hidden))
+    return grids
 
 
 def _xlsx_cell(value):
@@ -154,3 +134,6 @@ def _read_parquet(path: Path) -> Grid:
             elif isinstance(v, date):
                 row[i] = v.isoformat()
     return Grid(rows=[list(table.column_names), *body])
+
+
+__all__ = ["Grid", "ReadError", "read_grid", "read_sheets", "decode_text"]

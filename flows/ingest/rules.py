@@ -20,6 +20,7 @@ from flows.config.catalog import Catalog
 from flows.core.periods import expected_months
 from flows.ingest.model import Message, warning
 from flows.ingest.normalise import Obs
+from flows.ingest.rank_groups import GroupMembers, covers_group
 from flows.warehouse.db import load_sql
 
 
@@ -31,12 +32,21 @@ def growth_out_of_range(rows: list[Obs], limit: float, sheet: str | None) -> lis
             for r in rows if r.growth_pct is not None and abs(r.growth_pct) > limit]
 
 
-def rank_disagreements(rows: list[Obs], catalog: Catalog, sheet: str | None) -> list[Message]:
-    """Published ranks that differ from the rank the file's own counties get on the indicator's basis."""
-    published = {(r.indicator_code, r.period) for r in rows if r.published_rank is not None and not r.is_total}
+def rank_disagreements(rows: list[Obs], catalog: Catalog, sheet: str | None, group: str | None = None,
+                       members: GroupMembers | None = None) -> list[Message]:
+    """Published ranks that differ from the rank the file's own counties get on the indicator's basis.
+
+    Judged only where the file covers the whole group its 位次 were published for (`group`, rank_groups.py):
+    8 of 26 counties ranked among the 8 say nothing about their 位次 among the 26."""
+    if group is None or members is None:
+        return []
+    printed = {(r.indicator_code, r.period) for r in rows if r.published_rank is not None and not r.is_total}
+    published = {key for key in printed if covers_group(rows, group, members, *key)}
+    inside = {(code, period): members.members(group, period) for code, period in published}
     groups: dict[tuple, list[Obs]] = defaultdict(list)
     for r in rows:
-        if not r.is_total and (r.indicator_code, r.period) in published:
+        if not r.is_total and (r.indicator_code, r.period) in published \
+                and r.place_code in inside[(r.indicator_code, r.period)]:
             groups[(r.indicator_code, r.period)].append(r)
     out = []
     for (code, _), members in groups.items():

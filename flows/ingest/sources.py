@@ -6,6 +6,7 @@ extra keys their types and defaults, so a misspelt option is a clear config erro
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from pathlib import Path
 from typing import Literal
@@ -57,6 +58,12 @@ class SourceOptions(BaseModel):
     indicator: str | None = None              # long layout with one fixed indicator (code or name)
     value_columns: dict[str, str] = Field(default_factory=dict)  # long layout: column -> indicator code
     growth_limit_pct: float = 100.0
+    # the group this publisher's 位次 rank within (a group code); None = the smallest group holding every
+    # county the file ranks (flows/ingest/rank_groups.py)
+    rank_group: str | None = None
+    # an annual table (2020年度, 全年, a title with only a year, 统计公报; a period cell 2020 / 2020年) loads as
+    # the year's 1-12月 period; "reject" rejects such a file as bad_period instead
+    annual: Literal["1-12月", "reject"] = "1-12月"
     # where the publisher marks first estimates (docs/RULES.md, "Ingest checks"): a long table's column
     # (true/yes/1/p/快报/初步数 = preliminary; blank/false/no/0/final/正式 = final), and/or words that mark a
     # whole wide table preliminary when its title or its notes (rows after the table) contain one
@@ -78,6 +85,11 @@ def source_options(catalog: Catalog) -> list[SourceOptions]:
         if opts.layout == "long" and opts.columns is None:
             raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): a long layout needs 'columns' "
                                "with at least 'place'")
+        if opts.rank_group is not None and opts.rank_group not in {g.code for g in catalog.groups}:
+            close = difflib.get_close_matches(opts.rank_group, [g.code for g in catalog.groups], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): rank_group {opts.rank_group!r} is not a "
+                               f"group code (groups.yaml has {', '.join(g.code for g in catalog.groups)}){hint}")
         for code in (*opts.value_columns.values(), *opts.units, *opts.unit_scale):
             if code not in indicator_codes:
                 raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): {code!r} is not an indicator code")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from flows.ingest.layouts import HEADER_SEARCH_ROWS, Layout, read_long, read_wide
-from flows.ingest.model import error
+from flows.ingest.model import error, warning
 from flows.ingest.readers import Grid
 from flows.ingest.resolve import IndicatorResolver, normalise_name
 from flows.ingest.sources import SourceOptions
@@ -76,6 +76,25 @@ def read_layout(grids: list[Grid], medium: str | None, src: SourceOptions, file_
                 seen.add(key)
                 out.messages.append(moved)
     return out
+
+
+def choose_sheets(grids: list[Grid], src: SourceOptions, indicators: IndicatorResolver) -> tuple[list[Grid], list]:
+    """The one sheet of a workbook to read, and what to say about the others. Hidden sheets are never read
+    unless the source names them (one holding a table is named in a warning); of the visible sheets, the one
+    holding a table, else the first; several holding tables reject the file unless the source's `sheet` chose."""
+    if len(grids) == 1 and (src.sheet is not None or not grids[0].hidden):
+        return grids, []
+    notes = [warning("hidden_sheet", f"hidden sheet {g.sheet!r} holds a table and was not read; unhide it and delete "
+                     "the other table, or set sheet in sources.yaml to read it", sheet=g.sheet)
+             for g in grids if g.hidden and has_indicator_headers(g, src, indicators)]
+    shown = [g for g in grids if not g.hidden]
+    tables = [g for g in shown if has_indicator_headers(g, src, indicators)]
+    if len(tables) > 1:
+        names = ", ".join(repr(g.sheet) for g in tables)
+        return [], [*notes, error("several_tables", f"sheets {names} each hold a table; set sheet in sources.yaml "
+                                  f"(source {src.code}) to the one to read, or keep one table per workbook")]
+    chosen = tables or shown[:1]
+    return chosen or [Grid(rows=[], sheet=grids[0].sheet if grids else None)], notes
 
 
 def has_indicator_headers(grid: Grid, src: SourceOptions, indicators: IndicatorResolver) -> bool:

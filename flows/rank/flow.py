@@ -16,17 +16,18 @@ from prefect.utilities.annotations import quote
 from flows.config.catalog import Catalog
 from flows.config.settings import Settings, load_settings
 from flows.core.periods import Period
+from flows.core.run_names import rename_run, start_name
 from flows.core.worktime import own_work
-from flows.rank import marts, report
-from flows.warehouse.db import open_warehouse
+from flows.rank import apart
 
 
 @task(name="build-marts", cache_policy=NO_CACHE)
 def build_marts_task(settings: Settings, catalog: Catalog, as_of: datetime | None, full: bool) -> dict:
-    """Mirror the catalog, rebuild what changed (or everything), return the run's summary."""
-    with own_work("rank"), open_warehouse(settings, catalog) as con:
-        built = marts.build(con, as_of=as_of, full=full, timezone=settings.timezone)
-        return report.summarise(con, built)
+    """Mirror the catalog, rebuild what changed (or everything), return the run's summary.
+
+    As of a past moment: in a copy kept apart (flows/rank/apart.py); the live warehouse is not touched."""
+    with own_work("rank"):
+        return apart.build_summary(settings, catalog, as_of, full)
 
 
 @task(name="publish-top3", cache_policy=NO_CACHE)
@@ -57,7 +58,7 @@ def _label(period: str | None) -> str:
     return Period(day.year, day.month).label()
 
 
-@flow(name="rank", log_prints=True)
+@flow(name="rank", log_prints=True, flow_run_name=start_name("rank"))
 def rank(as_of: datetime | str | None = None, full: bool = False, config_dir: str | None = None,
          db_path: str | None = None, home: str | None = None) -> dict:
     """Rebuild the rank marts as of `as_of` (None = now; an ISO time, local to settings.timezone unless
@@ -69,6 +70,8 @@ def rank(as_of: datetime | str | None = None, full: bool = False, config_dir: st
     # quote(): Prefect would walk every field of the catalog and the summary looking for futures
     summary = build_marts_task(settings, quote(catalog), moment, full)
     publish_top3_task(quote(summary))
+    rename_run(f"rank {settings.local_now():%Y-%m-%d} {summary['mode']}, {summary['n_slices']} slice(s)"
+               + (f", as of {summary['as_of']}" if summary["as_of"] else ""))
     print(f"rank: {summary['mode']}, {summary['n_slices']} slice(s), {summary['n_rankings']} rankings, "
           f"{summary['n_disagreements']} rank disagreement(s) in {summary['seconds']} s")
     for row in summary["partial"][:10]:

@@ -23,6 +23,7 @@ from prefect.states import Completed
 from flows.config.pull import PullConfigError, load_pull
 from flows.config.schedules import BRIEF_KINDS, due_kinds
 from flows.config.settings import Settings, load_settings
+from flows.core.run_names import rename_run, start_name
 from flows.core.worktime import own_work
 from flows.ingest.flow import ingest
 from flows.ingest.report import REJECTED_STATE
@@ -33,7 +34,7 @@ from flows.run.prefect_server.heartbeat import without_heartbeat
 from flows.run.runners import run_brief
 from flows.warehouse.db import connect
 from flows.warehouse.locks import run_limit, warehouse_lock
-from flows.warehouse.rank_state import rank_catalog_is_stale, rank_watermark
+from flows.warehouse.rank_state import rank_as_of, rank_catalog_is_stale, rank_watermark
 
 
 class PipelineError(RuntimeError):
@@ -60,13 +61,15 @@ def choose_kinds(kinds: list[str] | None, force: bool, now: datetime, settings: 
 
 def load_watermark(settings: Settings) -> tuple[datetime | None, datetime | None, bool]:
     """(newest raw.files.loaded_at, newest loaded_at the marts were built from, whether the catalog
-    in ref differs from the one the marts were built with); None / False when absent."""
+    in ref differs from the one the marts were built with or the marts show a past moment); None /
+    False when absent."""
     if not settings.db_path.exists():
         return None, None, False
     con = connect(settings.db_path)
     try:
         loaded = con.execute("select max(loaded_at) from raw.files where status = 'loaded'").fetchone()[0]
-        return loaded, rank_watermark(con), rank_catalog_is_stale(con)
+        # marts left at a past moment must be brought to now before anything is briefed: rank them
+        return loaded, rank_watermark(con), rank_catalog_is_stale(con) or rank_as_of(con) is not None
     finally:
         con.close()
 
@@ -93,7 +96,7 @@ def publish_summary(rows: list[dict]) -> None:
     create_table_artifact(key="pipeline-summary", table=rows, description="bipin pipeline: one row per stage")
 
 
-@flow(name="pipeline", on_failure=[alert_operators])
+@flow(name="pipeline", on_failure=[alert_operators], flow_run_name=start_name("run"))
 def pipeline(
     kinds: list[str] | None = None,
     force: bool = False,
@@ -166,6 +169,7 @@ def pipeline(
                     dry_run=dry_run, resend=resend, as_of=as_of, return_state=True,
                 ))
     publish_summary(rows)
+    rename_run(f"run {now:%Y-%m-%d} " + ", ".join(f"{r['stage']} {r['outcome'].split(':')[0]}" for r in rows))
     if failed:
         reasons = dict.fromkeys(r["outcome"].removeprefix("failed: ") for r in rows if r["outcome"].startswith("failed"))
         raise PipelineError(f"stage(s) failed: {', '.join(failed)}: {' | '.join(reasons)}")

@@ -29,11 +29,17 @@ class WarehouseUnreadable(RuntimeError):
 def unreadable(db_path: str | Path, exc: BaseException) -> WarehouseUnreadable | None:
     """The operator's message for a DuckDB error that means the file itself is bad, else None."""
     text = str(exc)
-    bad = ("not a valid DuckDB database file", "Corrupt database file", "Permission denied",
+    detail = text.splitlines()[0] if text else type(exc).__name__
+    if any(marker in text.lower() for marker in ("permission denied", "read-only file system")):
+        # the file is fine: rebuilding would not help, access would
+        return WarehouseUnreadable(
+            f"{db_path}: the warehouse cannot be opened for writing ({detail}). Nothing was changed. Give this "
+            f"user write access to the file and its folder (`ls -l {Path(db_path).parent}`; chmod/chown), or run "
+            f"as the user who owns it / 数据库文件无写权限：请授予写权限后重试")
+    bad = ("not a valid DuckDB database file", "Corrupt database file",
            "Is a directory", "Cannot read", "database file has been written by a newer")
     if not any(marker.lower() in text.lower() for marker in bad):
         return None
-    detail = text.splitlines()[0] if text else type(exc).__name__
     return WarehouseUnreadable(
         f"{db_path}: the warehouse cannot be read ({detail}). Nothing was changed. Keep the file for "
         f"inspection and rebuild it from the archive: `bipin rebuild --replace` (docs/OPERATIONS.md)")
@@ -79,11 +85,17 @@ def open_warehouse(settings: Settings, catalog: Catalog | None = None, read_only
         con = connect(settings.db_path, read_only=read_only)
         try:
             if catalog is not None and not read_only:
-                sync_catalog(con, catalog, settings.config.targets)
-                sync_units(con, unit_rows(load_units(settings.config_dir, catalog)))
+                mirror_config(con, settings, catalog)
             yield con
         finally:
             con.close()
+
+
+def mirror_config(con: duckdb.DuckDBPyConnection, settings: Settings, catalog: Catalog) -> None:
+    """Everything config puts in the warehouse: the catalog, the annual targets, the units (`bipin rebuild`
+    mirrors the same, so the rebuilt warehouse has every ref table the live one has)."""
+    sync_catalog(con, catalog, settings.config.targets)
+    sync_units(con, unit_rows(load_units(settings.config_dir, catalog)))
 
 
 # the baseline: today's shape, one file per schema area (meta first: it holds the upgrade ledger)

@@ -1,6 +1,6 @@
 """What the warehouse says about the rank marts' build (meta.rank_state), read the same way by every stage.
 
-rank writes meta.rank_state; brief's guards, the pipeline and `bipin rank` ask these two questions
+rank writes meta.rank_state; brief's guards, the pipeline and `bipin rank` ask these questions
 of it. They live here, below the stages, because the stages meet only in the warehouse.
 """
 
@@ -32,4 +32,13 @@ def rank_watermark(con) -> datetime | None:
     if not _has_rank_state(con):
         return None
     row = con.execute("select max(watermark) from meta.rank_state").fetchone()
+    return row[0] if row else None
+
+
+def rank_as_of(con) -> datetime | None:
+    """The past moment the marts were built as of (None: everything loaded, or never built); the live
+    marts are left at one only by an interrupted `--as-of` run or an older bipin (flows/rank/apart.py)."""
+    if not _has_rank_state(con):
+        return None
+    row = con.execute("select max(as_of) from meta.rank_state").fetchone()
     return row[0] if row else None

@@ -20,6 +20,8 @@ reported as (
     -- the periods with a partial slice (unpublished_periods.sql): a filter on period reaches below the
     -- rank window, so only those periods are ranked
     where r.period >= $period_from and list_contains($partial_periods, r.period)
+      -- a row without the ranked value is no report (a flagged value is: it has no metric but a flag)
+      and (r.metric is not null or r.quality_flag is not null)
 ),
 
 members as (

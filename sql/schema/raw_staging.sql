@@ -61,7 +61,10 @@ create table if not exists staging.observations (
     is_preliminary boolean default false,
     -- null = fine; 'implausible' = beyond the indicator's plausibility limits (docs/RULES.md): loaded
     -- and kept, but the marts leave it unranked
-    quality_flag varchar
+    quality_flag varchar,
+    -- the peer group a printed 位次 was published for (the source's rank_group, else the smallest group
+    -- holding every county the file ranks): the marts show and compare a 位次 only in that group
+    rank_group_code varchar
 );
 
 -- one row per place x indicator x period: the version loaded last (ties: highest file_id).

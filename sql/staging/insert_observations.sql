@@ -15,6 +15,7 @@ select * from (
             value,
             growth_pct,
             published_rank::integer as published_rank,
+            rank_group_code,
             $loaded_at::timestamp as loaded_at,
             sheet,
             row_number::integer as row_number,

@@ -76,6 +76,10 @@ def rejected_lines(files: list[dict], messages: list[dict], names: dw.Names) -> 
         reasons = []
         for code, found in by_file.get(f["file_id"], {}).items():
             text = dw.reason(code, names(found[0]["message"]))
+            # the bad cells and unknown names themselves ('待核', '武义新城'): what the operator looks for
+            values = list(dict.fromkeys(v for v in (dw.quoted(m["message"]) for m in found) if v is not None))
+            if values and code in dw.REASONS:
+                text += "：" + "、".join(f"'{v}'" for v in values[:MAX_WHERE]) + ("等" if len(values) > MAX_WHERE else "")
             spots = [s for s in (dw.where(m["sheet"], m["row_number"], m["column_name"]) for m in found) if s]
             if spots:
                 more = f"等{len(found)}处" if len(found) > MAX_WHERE else ""

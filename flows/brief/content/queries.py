@@ -14,7 +14,7 @@ import duckdb
 
 from flows.config.settings_file import ReleaseLags
 from flows.warehouse.db import load_sql
-from flows.warehouse.rank_state import rank_catalog_is_stale, rank_watermark  # noqa: F401 (q.* callers)
+from flows.warehouse.rank_state import rank_as_of, rank_catalog_is_stale, rank_watermark  # noqa: F401 (q.* callers)
 
 
 def fetch(con: duckdb.DuckDBPyConnection | RunReads, model: str, **params) -> list[dict]:

@@ -28,12 +28,13 @@ class LedgerRow:
     message_id: str | None
     sent_at: datetime | None
     last_error: str | None
+    data_as_of: datetime | None = None  # newest loaded_at the sent version was built from
 
 
 def lookup(con: duckdb.DuckDBPyConnection, kind: str, period_key: str, recipient: str) -> LedgerRow | None:
     row = con.execute(
-        "select kind, period_key, recipient, content_hash, status, attempts, message_id, sent_at, last_error "
-        "from delivery.send_ledger where kind = ? and period_key = ? and recipient = ?",
+        "select kind, period_key, recipient, content_hash, status, attempts, message_id, sent_at, last_error, "
+        "data_as_of from delivery.send_ledger where kind = ? and period_key = ? and recipient = ?",
         [kind, period_key, recipient.lower()]).fetchone()
     return LedgerRow(*row) if row else None
 

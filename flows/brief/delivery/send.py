@@ -27,6 +27,7 @@ from pathlib import Path
 from flows.brief.delivery import ledger, smtp_client
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.redact import protect, scrub
+from flows.brief.delivery.revised import change_note
 from flows.config.delivery import DeliveryConfig, smtp_password
 
 log = logging.getLogger("bipin.brief.deliver")
@@ -208,7 +209,11 @@ def deliver_batch(items: list[Outgoing], cfg: DeliveryConfig, con, outbox: Path,
     results: list[SendResult | None] = [None] * len(items)
     todo: list[int] = []
     for i, out in enumerate(items):
-        decision, why = ledger.decide(ledger.lookup(con, out.kind, out.period_key, out.email), resend)
+        row = ledger.lookup(con, out.kind, out.period_key, out.email)
+        decision, why = ledger.decide(row, resend)
+        if decision == "skip":  # a revision since: which numbers, and how to resend
+            why = "; ".join(x for x in (why, change_note(con, row, out.kind, out.email, out.content_hash,
+                                                          out.data_as_of)) if x)
         if decision == "send":
             todo.append(i)
         else:

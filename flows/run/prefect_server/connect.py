@@ -92,6 +92,20 @@ def _profile_api_url() -> str | None:
     return (profiles.get("profiles", {}).get(active) or {}).get("PREFECT_API_URL")
 
 
+def reachable(api_url: str, timeout_s: float = 5.0) -> bool:
+    """Whether anything answers at the address (any HTTP reply counts: Prefect Cloud wants a key for /health)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=timeout_s):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def running(home: Path) -> ServerRecord | None:
     """The server recorded under `home`, if its process still runs (it may still be starting)."""
     record = read_record(home)
@@ -163,9 +177,14 @@ def begin() -> None:
 
 
 def _use_local(record: ServerRecord) -> None:
-    """Point this process at bipin's own server on this machine (flows/warehouse/locks.py: no Prefect limit)."""
+    """Point this process at bipin's own server on this machine (flows/warehouse/locks.py: no Prefect limit).
+
+    One retry per request, not Prefect's five with 2-32 s back-off: a local server that stopped (killed,
+    crashed) does not come back within the minute each request would spend finding that out, which made a
+    killed server hold the command for minutes before its one-line error (the operator's value wins)."""
     os.environ["PREFECT_API_URL"] = record.api_url
     os.environ[LOCAL_SERVER_ENV] = record.api_url
+    os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "1")
 
 
 def connect(announce: Callable[[str], None] | None = None) -> Choice:
@@ -181,6 +200,11 @@ def connect(announce: Callable[[str], None] | None = None) -> Choice:
         return Choice(record.api_url, record.owner, record)
     choice = configured_elsewhere()
     if choice is not None:
+        if choice.api_url and choice.source != "Prefect settings in this process" and not reachable(choice.api_url):
+            raise ServerStartError(
+                f"the Prefect server {choice.api_url} ({choice.source}) does not answer: start it, or unset "
+                "PREFECT_API_URL (and `prefect config unset PREFECT_API_URL` for a profile) so bipin starts its "
+                "own background server")
         return choice
     home = prefect_home()
     record, started = start_background(home)

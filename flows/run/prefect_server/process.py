@@ -17,9 +17,17 @@ from pathlib import Path
 HOST = "127.0.0.1"
 
 
-def server_env(prefect_home: Path) -> dict[str, str]:
-    """The server's environment: its own home and database, telemetry off, the UI on."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_API_KEY")}
+UI_ADDRESS_KEYS = ("PREFECT_UI_API_URL", "PREFECT_SERVER_UI_API_URL", "PREFECT_UI_URL",
+                   "PREFECT_SERVER_API_HOST", "PREFECT_SERVER_API_PORT")
+
+
+def server_env(prefect_home: Path, port: int | None = None) -> dict[str, str]:
+    """The server's environment: its own home and database, telemetry off, the UI on.
+
+    With `port`, the UI's own address settings name this server: `prefect server start --port` does not
+    set them, so its /ui-settings would send the browser to 127.0.0.1:4200 ("Can't connect to Server API")."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PREFECT_API_URL", "PREFECT_API_KEY") and (port is None or k not in UI_ADDRESS_KEYS)}
     env.update({
         "PREFECT_HOME": str(prefect_home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -33,6 +41,13 @@ def server_env(prefect_home: Path) -> dict[str, str]:
     # server). In batches of 20, flushed every second, a task run shows in the UI at most a second later. The operator's values win.
     for key, value in (("BATCH_SIZE", "20"), ("READ_BATCH_SIZE", "20"), ("FLUSH_INTERVAL", "1")):
         env.setdefault(f"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_{key}", value)
+    if port is not None:
+        env.update({
+            "PREFECT_SERVER_API_HOST": HOST,
+            "PREFECT_SERVER_API_PORT": str(port),
+            "PREFECT_SERVER_UI_API_URL": f"http://{HOST}:{port}/api",
+            "PREFECT_UI_URL": f"http://{HOST}:{port}",
+        })
     # the database next to the record unless the operator chose one
     env.setdefault("PREFECT_API_DATABASE_CONNECTION_URL", f"sqlite+aiosqlite:///{prefect_home}/prefect.db")
     return env
@@ -45,7 +60,7 @@ def launch(prefect_home: Path, port: int, log: Path) -> subprocess.Popen:
     from flows.run.prefect_server import template
 
     prefect_home.mkdir(parents=True, exist_ok=True)
-    env = server_env(prefect_home)
+    env = server_env(prefect_home, port)
     if template.uses_default_database(env, prefect_home) and template.seed(prefect_home):
         note_in_log(log, f"bipin: new Prefect database copied from the migrated template {template.template_path()}")
         env.update(template.SEEDED_SERVER_ENV)

@@ -11,7 +11,7 @@ final as (
         tops.indicator_id, tops.group_id, tops.period, tops.seq, sizes.n_members, tops.n_reported, tops.n_ranked,
     from tops
     inner join rank_group_sizes as sizes using (group_id, period)
-    where tops.n_reported < sizes.n_required
+    where tops.n_reported < sizes.n_required or tops.n_ranked = 0
 )
 
 select * from final

@@ -2,7 +2,7 @@
 -- consecutively per indicator x group from the first rebuilt seq on. A streak is a run of
 -- consecutive pub_idx, so a period nobody has published yet breaks nothing. Each row carries its
 -- slice's size and top three (from the best-eight lists, or the full ranking of rank_overflow_tops).
--- Only complete slices are published (enough members reported, rank_group_sizes): a partial
+-- Only complete slices are published (enough members reported, rank_group_sizes, and someone ranked): a partial
 -- one is, for streaks, a period nobody has published yet (mart_store.partial_periods keeps it apart).
 -- one row per indicator x group x period with seq >= the indicator's first rebuilt seq
 with fresh as (
@@ -19,7 +19,7 @@ with fresh as (
     from rank_slice_tops as tops
     inner join rank_group_sizes as sizes using (group_id, period)
     left join rank_overflow_tops as overflow using (group_id, indicator_id, seq)
-    where tops.n_reported >= sizes.n_required
+    where tops.n_reported >= sizes.n_required and tops.n_ranked > 0
 ),
 
 affected as (

@@ -2,8 +2,8 @@
 -- ranked row: its size, how many are ranked, and its best eight members with their sort keys, best
 -- first. The top three (with ties) are read off that list; a slice whose list may cut a tie at
 -- third place short (its last key equals its third) is ranked in full (sql/marts/build/top3_overflow.sql).
--- n_reported: members with an observation row, the coverage's numerator (the caller compares it with
--- rank_group_sizes: sql/marts/build/published_periods.sql and partial_periods.sql).
+-- n_reported: members whose ranked value is present (is_reported), the coverage's numerator (the caller
+-- compares it with rank_group_sizes: sql/marts/build/published_periods.sql and partial_periods.sql).
 -- one row per period x indicator x group with at least one member observation
 with window_values as (
     -- the window's current values (a temp view: every value in a full rebuild, else
@@ -26,7 +26,7 @@ tops as (
         indicator_id,
         period,
         seq,
-        count(*)::integer as n_reported,
+        count_if(is_reported)::integer as n_reported,
         count(sort_key)::integer as n_ranked,
         -- eight, not three: five more places tied at third still fit, so a full ranking is rare
         -- (one slice in 1.75M at national scale; bench/bench_rank.py)

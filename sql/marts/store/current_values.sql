@@ -4,7 +4,8 @@
 -- so reading every slice does not sort every observation ever loaded. A filter on period is pushed
 -- down to staging (every step is keyed by period).
 -- A value ingest flagged (quality_flag) or that is not a finite number is kept as a row (the place
--- reported) with no metric, so it is never ranked.
+-- reported) with no metric, so it is never ranked. is_reported: the value the indicator ranks by
+-- (growth_pct or value) is present, flagged or not: only such a member counts toward coverage.
 -- one row per place x indicator x period
 with cut as (
     select coalesce(as_of, watermark) as loaded_until from meta.rank_state
@@ -14,6 +15,9 @@ observations as not materialized (
     -- the flag and the finiteness are settled here, so no extra column rides through the joins below
     select
         place_code, indicator_code, period, published_rank, file_id, loaded_at, is_preliminary, quality_flag,
+        rank_group_code,
+        value is not null as has_value,
+        growth_pct is not null as has_growth,
         case when quality_flag is null then mart_store.finite(value) end as value,
         case when quality_flag is null then mart_store.finite(growth_pct) end as growth_pct,
     from staging.observations
@@ -81,9 +85,11 @@ final as (
         metric * cur.direction_sign as sort_key,
         cur.direction_sign,
         cur.published_rank,
+        cur.rank_group_code,
         cur.file_id,
         coalesce(cur.is_preliminary, false) as is_preliminary,
         cur.quality_flag,
+        case when cur.on_growth then cur.has_growth else cur.has_value end as is_reported,
     from current_rows as cur
     inner join mart_store.place_ids as ids using (place_code)
 )

@@ -6,9 +6,9 @@
 -- rank() semantics: ties share the best place and the next place is skipped; a missing metric is
 -- not ranked. is_tied: another member of the slice has the same rank (并列); every reader takes it
 -- from here. Per-slice figures (n_ranked, leader, third place, next above/below) come with it.
--- Coverage: is_complete when the slice's members with a row (n_reported) reach the group's required
--- count (mart_store.group_sizes); prev_rank only from a complete previous slice, as a partial one is
--- not published.
+-- Coverage: is_complete when the slice's members whose ranked value is present (n_reported) reach the
+-- group's required count (mart_store.group_sizes) and at least one member is ranked; prev_rank only
+-- from a complete previous slice, as a partial one is not published.
 -- one row per period x indicator x group x member place with an observation (rank null = missing)
 with tagged as (
     select *, period as at_period, false as is_prev from mart_store.member_values
@@ -24,7 +24,7 @@ ranked as (
         -- the rank's peers: the rows with the same sort key
         metric is not null and count(*) over (by_metric range between current row and current row) > 1 as is_tied,
         count(metric) over whole_slice as n_ranked,
-        count(*) over whole_slice as n_reported,
+        sum(is_reported::integer) over whole_slice as n_reported,
         first_value(metric) over whole_slice as leader_metric,
         nth_value(metric, 3) over whole_slice as third_metric,
         last_value(metric) over (
@@ -80,7 +80,7 @@ final as (
     select
         paired.* exclude (prev_rank_any, prev_period, prev_n_reported),
         sizes.n_members,
-        coalesce(paired.n_reported >= sizes.n_required, false) as is_complete,
+        coalesce(paired.n_reported >= sizes.n_required and paired.n_ranked > 0, false) as is_complete,
         case when paired.prev_n_reported >= prev_sizes.n_required then paired.prev_rank_any end as prev_rank,
     from paired
     left join mart_store.group_sizes as sizes

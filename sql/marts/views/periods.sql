@@ -1,5 +1,5 @@
 -- marts.periods: the periods the marts saw, per indicator and group, with their coverage: members
--- valid on the period (n_members), those with an observation row (n_reported), those ranked
+-- valid on the period (n_members), those whose ranked value is present (n_reported), those ranked
 -- (n_ranked) and is_complete (n_reported reached the group's min_coverage). Only complete periods are
 -- published (top-three counts, streaks, scorecards, benchmark gaps, briefings) and numbered by pub_idx
 -- (a streak runs over consecutive ones); a partial one shows here with pub_idx null until it completes.
