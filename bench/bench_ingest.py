@@ -1,7 +1,9 @@
 """Benchmark: ingest the whole demo inbox (~75 files) with the plain functions, then Prefect's start-up apart.
 
-Run: .venv/bin/python -m bench.bench_ingest
-Target (issue 2): <= 3 s for the ingest work itself on the 2-core box; Prefect start-up reported apart.
+Run: .venv/bin/python -m bench.bench_ingest [--plain-only]
+Target (issue 2): <= 3 s for the ingest work itself on the 2-core box; Prefect start-up reported apart
+(--plain-only: not at all). CPU seconds of the process are printed beside the wall time: on a shared
+machine they say more.
 """
 
 from __future__ import annotations
@@ -32,21 +34,25 @@ def main() -> int:
     demo, _ = write_demo_inbox(catalog, work / "demo", UNTIL)
     print(f"demo inbox: {len(demo.files)} files until {UNTIL:%Y-%m}")
 
-    timings, summary = [], None
+    timings, cpu, summary = [], [], None
     for n in range(REPEATS):
         settings = load_settings(config_dir=DEFAULT_CONFIG_DIR, home=work / f"run{n}")
         shutil.copytree(work / "demo", settings.inbox)
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         results = ingest_paths(settings, catalog, discover(None, settings))
         timings.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
         summary = summarise(results)
     best, median = min(timings), statistics.median(timings)
     print(f"ingest work (plain functions, fresh warehouse): best {best:.2f} s, median {median:.2f} s, "
           f"worst {max(timings):.2f} s of {REPEATS}  -> target <= {TARGET_S:.1f} s: "
-          f"{'OK' if median <= TARGET_S else 'MISSED'}")
+          f"{'OK' if median <= TARGET_S else 'MISSED'}; CPU best {min(cpu):.2f} s, median {statistics.median(cpu):.2f} s")
     print(f"  {summary['n_loaded']} loaded, {summary['n_rejected']} rejected, "
           f"{summary['n_observations']} observations, {summary['n_revised']} revised, "
           f"{summary['n_warnings']} warnings")
+    if "--plain-only" in sys.argv[1:]:
+        shutil.rmtree(work, ignore_errors=True)
+        return 0 if median <= TARGET_S else 1
 
     settings = load_settings(config_dir=DEFAULT_CONFIG_DIR, home=work / "flow")
     settings.prefect_home.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Benchmark: operator commands' wall time with bipin's background Prefect server (issue 12, item 1).
 
-Run: .venv/bin/python -m bench.bench_server [--repeat 3] [--fresh-runs 1]
+Run: .venv/bin/python -m bench.bench_server [--repeat 3] [--fresh-runs 1] [--fresh-only]
 Everything runs as an operator would type it (`python -m flows.cli ...` in a subprocess, which is what
 the `bipin` script runs), in a throwaway BIPIN_HOME with its own PREFECT_HOME, nothing running at first:
 
@@ -97,6 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fresh-runs", type=int, default=1, help="`bipin run` on this many fresh homes")
+    parser.add_argument("--fresh-only", action="store_true", help="only the fresh `bipin run`s (1.), not 2.-4.")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bipin-bench-server-"))
     print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
@@ -111,6 +112,8 @@ def main() -> None:
             homes.append(fresh)
             report("run_fresh", timed(_env(fresh), "run"))
             timed(_env(fresh), "server", "stop")
+        if args.fresh_only:
+            return
 
         env = _env(homes[1])
         report("ingest_first", timed(env, "ingest", str(small_file(scratch, 1))))

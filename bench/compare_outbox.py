@@ -5,8 +5,12 @@ r"""Compare two outboxes email by email: the same files, and each email the same
 
 For a change that must not change what readers get (a faster briefing run): every .html preview byte
 for byte, and every .eml's headers (but Date and Message-ID, which say when a run made it, and the
-ignored ones), its text and HTML parts decoded, its inline chart PNG and its XLSX attachment's cells
-(each part of the zip, decoded). The multipart boundary (random) is left out of Content-Type.
+ignored ones), its text and HTML parts decoded, its inline chart PNG, and its XLSX attachment as a
+reader's Excel shows it, read back with openpyxl: sheet names, frozen panes, filter ranges, title and
+creation time, and per cell its value, number format and header style (bold, fill, border). Not the
+zip's bytes: two writers (or versions) lay out the same workbook differently; an empty text cell and
+no cell both read as blank, and a number is compared to Excel's 15 significant digits (14.540000000000001
+written in full or as 14.54 is the same number in Excel). The multipart boundary (random) is left out of Content-Type.
 --ignore blanks what a regular expression matches in the text, HTML and previews: two `bipin run`s on
 fresh homes load the demo files at different minutes, which the footers print
 (--ignore '\d{4}-\d\d-\d\d \d\d:\d\d更新'). Prints each difference; exits 1 when there is one.
@@ -19,9 +23,10 @@ import email
 import io
 import re
 import sys
-import zipfile
 from email import policy
 from pathlib import Path
+
+import openpyxl
 
 ALWAYS_IGNORED = ("Date", "Message-ID")
 
@@ -45,12 +50,27 @@ def email_parts(path: Path, ignored: set[str], patterns: list[str]) -> dict[str,
         name = f"part {n} {kind} {part.get_filename() or ''}".rstrip()
         payload = part.get_content()
         if kind.endswith("spreadsheetml.sheet"):
-            with zipfile.ZipFile(io.BytesIO(payload)) as z:
-                for member in sorted(z.namelist()):
-                    parts[f"{name} :: {member}"] = z.read(member)
+            parts.update({f"{name} :: {k}": v for k, v in workbook_view(payload).items()})
         else:
             parts[name] = blank(payload, patterns) if isinstance(payload, str) else payload
     return parts
+
+
+def excel_number(value: object) -> object:
+    """A float as Excel holds it (15 significant digits); anything else as it is."""
+    return float(f"{value:.15g}") if isinstance(value, float) else value
+
+
+def workbook_view(data: bytes) -> dict[str, object]:
+    """What a reader's Excel shows of an XLSX: its properties, and per sheet its settings and cells."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    view: dict[str, object] = {"properties": (book.properties.title, book.properties.creator,
+                                              book.properties.created), "sheets": book.sheetnames}
+    for ws in book.worksheets:
+        view[f"sheet {ws.title}"] = (ws.freeze_panes, ws.auto_filter.ref, [
+            (c.coordinate, excel_number(c.value), c.number_format, c.font.b, c.fill.fgColor.rgb, c.border.left.style)
+            for row in ws.iter_rows() for c in row if c.value not in (None, "")])
+    return view
 
 
 def compare(before: Path, after: Path, ignored: set[str], patterns: list[str] = ()) -> list[str]:

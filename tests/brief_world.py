@@ -92,6 +92,9 @@ def build(db_path: Path, config_dir: Path = CONFIG) -> duckdb.DuckDBPyConnection
     con.execute("alter table marts.rankings add column is_complete boolean default true")
     con.execute("alter table marts.rankings add column is_preliminary boolean default false")
     con.execute("alter table marts.rankings add column quality_flag varchar")  # as the real view: null = fine
+    con.execute("""create or replace table marts.rankings as select *,
+        rank is not null and count(*) over (partition by period, indicator_code, group_code, rank) > 1 as is_tied
+        from marts.rankings""")
     con.execute("""create or replace table marts.periods as
         select period, any_value(period_label) as period_label, indicator_code, group_code,
                count(*)::integer as n_members, count(*)::integer as n_reported, count(rank)::integer as n_ranked,
@@ -126,6 +129,7 @@ def build(db_path: Path, config_dir: Path = CONFIG) -> duckdb.DuckDBPyConnection
         select pairs.focus_place_code, pairs.benchmark_place_code, pairs.role, f.group_code, f.indicator_code,
                f.period, f.metric as focus_metric, b.metric as benchmark_metric,
                round(f.metric - b.metric, 2) as diff, f.rank as focus_rank, b.rank as benchmark_rank,
+               f.is_tied as focus_is_tied, b.is_tied as benchmark_is_tied,
                case when pairs.role = 'overtake' and f.prev_rank > b.prev_rank and f.rank < b.rank then 'overtook'
                     when pairs.role = 'overtake' and f.prev_rank < b.prev_rank and f.rank > b.rank then 'was_overtaken'
                end as event,

@@ -47,7 +47,9 @@ def smtp_world(tmp_path, cert, mailbox, recipients: str | None = None, retries: 
 def ledger_rows(settings, kind="weekly", key="2026-W48"):
     con = connect(settings.db_path)
     try:
-        return {r.recipient: r for r in ledger.rows_for(con, kind, key)}
+        recipients = con.execute("select recipient from delivery.send_ledger where kind = ? and period_key = ?",
+                                 [kind, key]).fetchall()
+        return {r: ledger.lookup(con, kind, key, r) for (r,) in recipients}
     finally:
         con.close()
 
@@ -72,7 +74,8 @@ def test_mail_arrives_over_starttls_with_auth_and_parses(tmp_path, cert):
     assert attachment.get_filename() == "武义县2026年1-10月比拼数据.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))["金华市各县（市、区）"]
     fai = [r for r in sheet.iter_rows(values_only=True) if r[1] == "固定资产投资" and r[2] == "武义"]
-    assert fai == [("2026年1-10月", "固定资产投资", "武义", None, "亿元", 10.05, 2, "", "是", 0, "")]  # last: 快报数 (not)
+    # 并列 and the last, 快报数, are blank: not tied, not a first estimate
+    assert fai == [("2026年1-10月", "固定资产投资", "武义", None, "亿元", 10.05, 2, None, "是", 0, None)]
     rows = ledger_rows(settings)
     assert rows["leader@wuyi.example.gov.cn"].status == "sent"
     assert rows["leader@wuyi.example.gov.cn"].message_id == msg["Message-ID"]

@@ -156,7 +156,7 @@ def test_as_of_needs_marts_built_as_of_then(tmp_path):
                   "catalog_fingerprint varchar, built_at timestamp, mode varchar, n_slices integer)")
     # built with the catalog the world has (a different one is refused: test_rank_incremental.py)
     sql(settings, "insert into meta.rank_state select null, '2026-11-21 14:00', fingerprint, now(), 'full', 1 "
-                  f"from ({load_sql('marts/catalog_fingerprint')})")
+                  f"from ({load_sql('marts/build/catalog_fingerprint')})")
     assert p.make_plan(settings, "weekly", as_of=AS_OF).problems == ()
     (problem,) = p.make_plan(settings, "weekly", as_of=datetime(2026, 11, 20, 12, 0)).problems
     assert "run `bipin brief KIND --as-of 2026-11-20T12:00` from the command line" in problem
@@ -168,7 +168,7 @@ def test_a_briefing_of_today_refuses_marts_left_at_a_past_moment(tmp_path):
                   "catalog_fingerprint varchar, built_at timestamp, mode varchar, n_slices integer)")
     sql(settings, "delete from meta.rank_state")
     sql(settings, "insert into meta.rank_state select '2026-11-20 12:00', '2026-11-20 11:00', fingerprint, now(), "
-                  f"'full', 1 from ({load_sql('marts/catalog_fingerprint')})")
+                  f"'full', 1 from ({load_sql('marts/build/catalog_fingerprint')})")
     problems = p.make_plan(settings, "weekly").problems
     assert any("the marts show the data known at 2026-11-20 12:00" in x and "run `bipin rank` first" in x
                for x in problems), problems

@@ -51,10 +51,10 @@ def test_percent_levels_differ_in_points():
 
 
 def test_streaks_count_months_and_quarters():
-    assert w.streak_phrase("固定资产投资增速", 24, 23, "monthly_jf", "全市") == "固定资产投资增速连续24个月居全市前三"
-    assert w.streak_phrase("x", 12, 4, "quarterly", "山区26县") == "x连续4个季度居山区26县前三"
-    assert w.streak_phrase("x", 1, 1, "monthly_jf", "全市") == "x本期新进全市前三"
-    assert w.streak_phrase("x", 5, 5, "monthly", "全市", kind="first") == "x连续5个月居全市第一"
+    assert w.streak_length(24, 23, "monthly_jf") == "24个月"  # 1-2月 counts as two months
+    assert w.streak_length(12, 4, "quarterly") == "4个季度"
+    assert w.run_phrase(24, 23, "monthly_jf") == "连续24个月"
+    assert w.run_phrase(35, 34, "monthly_jf", since="2024年1-2月") == "至少连续35个月（自有数据的2024年1-2月起）"
 
 
 def test_indicator_label_adds_growth_word_once():

@@ -117,7 +117,7 @@ def test_invariants_catch_a_broken_rank():
     load_history(con, random.Random(11))
     marts.build(con)
     # ranks are computed when read: wrap the model so every second place reads as third
-    ranked = (SQL_DIR / "marts" / "ranked.sql").read_text(encoding="utf-8")
+    ranked = (SQL_DIR / "marts" / "store" / "ranked.sql").read_text(encoding="utf-8")
     con.execute("create or replace view mart_store.ranked as select * replace "
                 f"(case when rank = 2 then 3 else rank end as rank) from ({ranked})")
     found = {name: len(con.execute((SQL_DIR / "tests" / f"{name}.sql").read_text(encoding="utf-8")).fetchall())

@@ -54,6 +54,23 @@ def test_ties_share_the_best_place_and_skip_the_next(con):
     assert [r[0] for r in top3] == ["aa", "bb", "cc"]
 
 
+def test_is_tied_marks_a_shared_rank_once_for_every_reader():
+    """marts.rankings states is_tied; marts.benchmark_gaps carries it for both sides (not recounted)."""
+    con = warehouse(small_catalog(benchmarks=(Benchmark(focus="dd", learn_from="bb", learn_from_group="city"),)))
+    loader = Loader(con)
+    loader.load(gdp(FEB, {"aa": 5.0, "bb": 7.0, "cc": 7.0, "dd": 3.0, "ee": 1.0}), at(2025, 3, 10))
+    loader.load(gdp(MAR, {"aa": 5.0, "bb": None, "cc": None, "dd": 3.0, "ee": 1.0}), at(2025, 4, 10))
+    marts.build(con)
+    tied = dict(con.execute("select place_code, is_tied from marts.rankings where period = ?", [FEB]).fetchall())
+    assert tied == {"aa": False, "bb": True, "cc": True, "dd": False, "ee": False}
+    # two missing values are not ranked, so not tied either
+    assert con.execute("select place_code, rank, is_tied from marts.rankings where period = ? and place_code in "
+                       "('bb', 'cc') order by place_code", [MAR]).fetchall() == [("bb", None, False), ("cc", None, False)]
+    gaps = con.execute("select focus_rank, focus_is_tied, benchmark_rank, benchmark_is_tied from marts.benchmark_gaps "
+                       "where period = ?", [FEB]).fetchall()
+    assert gaps == [(4, False, 1, True)]
+
+
 def test_missing_values_are_not_ranked_and_not_counted(con):
     Loader(con).load(gdp(FEB, {"aa": 5.0, "bb": None, "cc": 7.0, "dd": None, "ee": 1.0}), at(2025, 3, 10))
     marts.build(con)

@@ -1,7 +1,7 @@
 """One DuckDB connection held for a whole briefing run, lent out as cursors.
 
-Opening and closing the warehouse file costs ~12-15 ms each time (DuckDB starts and stops the
-database instance); a run opened it ~6 times per kind plus once per focus. While a session is open,
+Opening and closing the warehouse file starts and stops the DuckDB database instance each time, and
+a run would open it several times per kind plus once per focus. While a session is open,
 plan.open_db hands out cursors of its connection instead (cheap, and safe to use from the render
 threads). A read-only session lends only to read-only callers; a read-write one lends to both.
 Sessions are per process: tasks on Dask workers open their own connections as before.

@@ -29,11 +29,16 @@ def run(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Render and report, send nothing, write no ledger rows.")] = False,
     resend: Annotated[bool, typer.Option("--resend", help="Send again what the ledger says was already sent.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Act as of this moment (ISO, e.g. 2026-11-23T08:00).")] = None,
+    timings: Annotated[bool, typer.Option("--timings", help="Also print where the time went: each stage, Prefect "
+                                          "start-up, bipin's own work (bench/bench_run.py measures the same).")] = False,
 ) -> None:
     """Run the whole job once: demo inbox if there is nothing yet, ingest, rank, every briefing to the outbox.
 
+    Prints what loaded, what was sent and where to look.
+
     Example: bipin run            (what `make run` does)
     Example: bipin run --kind weekly --place 武义 --dry-run
+    Example: bipin run --timings  (where the time went)
     """
     started, began = time.perf_counter(), time.time()
     app = state(ctx)
@@ -81,15 +86,16 @@ def run(
     if n_demo:
         console.print(f"wrote {n_demo} synthetic demo files to {settings.inbox}")
     stages = result["stages"] if isinstance(result, dict) else []
-    _print_summary(settings, stages, sends_since(settings, run_start))
-    # the method bench/bench_run.py uses: time inside bipin's functions (flows/core/worktime.py), rank's task runs
-    in_process = settings.config.task_runner.kind == "thread"
-    work = own_work_seconds(flow_state.state_details.flow_run_id, mark, in_process)["own"]
-    own = demo_seconds + work["total"]
-    per_stage = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in work.items() if name != "total")
-    console.print(f"wall time {total:.2f} s = Prefect start-up and orchestration (with imports) {total - own:.2f} s"
-                  f" + own work {own:.2f} s (demo files {demo_seconds:.2f} s, inside bipin's functions: {per_stage});"
-                  f" pipeline flow {flow_seconds:.2f} s")
+    _print_summary(settings, stages, sends_since(settings, run_start), result, timings)
+    if timings:
+        # the method bench/bench_run.py uses: time inside bipin's functions (flows/core/worktime.py)
+        in_process = settings.config.task_runner.kind == "thread"
+        work = own_work_seconds(flow_state.state_details.flow_run_id, mark, in_process)["own"]
+        own = demo_seconds + work["total"]
+        per_stage = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in work.items() if name != "total")
+        console.print(f"wall time {total:.2f} s = Prefect start-up and orchestration (with imports) "
+                      f"{total - own:.2f} s + own work {own:.2f} s (demo files {demo_seconds:.2f} s, inside bipin's "
+                      f"functions: {per_stage}); pipeline flow {flow_seconds:.2f} s")
     if flow_state.is_failed():
         _say_unsent_alerts(settings, began)
         fail(f"pipeline failed: {flow_state.message}", EXIT_REJECTED)
@@ -119,13 +125,19 @@ def _place_code(catalog, name: str) -> str:
         fail(f"--place: {exc}")
 
 
-def _print_summary(settings, stages: list[dict], sends: list[dict]) -> None:
+def _print_summary(settings, stages: list[dict], sends: list[dict], result, timings: bool) -> None:
+    """What an operator needs after a run: each stage's outcome, what loaded, what was sent, where to look."""
     table = Table(title="bipin run")
-    for col in ("stage", "outcome", "seconds"):
+    for col in ("stage", "outcome", *(("seconds",) if timings else ())):
         table.add_column(col, justify="right" if col == "seconds" else "left")
     for row in stages:
-        table.add_row(row["stage"], row["outcome"], f"{row['seconds']:.2f}")
+        table.add_row(row["stage"], row["outcome"], *((f"{row['seconds']:.2f}",) if timings else ()))
     console.print(table)
+    ingest = result.get("ingest") if isinstance(result, dict) else None
+    if ingest:
+        console.print(f"loaded     {ingest['n_loaded']} of {ingest['n_files']} file(s): {ingest['n_observations']} "
+                      f"observations ({ingest['n_revised']} revised, {ingest['n_warnings']} warnings); "
+                      f"{ingest['n_duplicate']} duplicate(s), {ingest['n_rejected']} rejected", soft_wrap=True)
     if sends:
         sent = Table(title="briefings this run (delivery.send_ledger)")
         for col in ("kind", "status", "briefings", "period"):

@@ -121,14 +121,6 @@ def _collect(out: list, problems: list[str], raw: dict, catalog: Catalog, where:
         problems.append(str(exc))
 
 
-def load_recipients_csv(path: Path, catalog: Catalog) -> list[Recipient]:
-    """One office's CSV list on its own; raise RecipientError listing every problem."""
-    recipients, problems = recipients_csv(path, catalog)
-    if problems:
-        raise RecipientError("\n".join(problems))
-    return recipients
-
-
 def recipients_csv(path: Path, catalog: Catalog) -> tuple[list[Recipient], list[str]]:
     """An office's list saved from Excel: UTF-8 (with or without BOM) or GBK/GB18030."""
     if not path.exists():

@@ -36,10 +36,6 @@ class Period:
     def date(self) -> date:
         return date(self.year, self.month, 1)
 
-    @property
-    def is_ytd(self) -> bool:
-        return self.first_month == 1 and self.month > 1
-
     def label(self, calendar: str = "monthly_jf") -> str:
         """Display label as bureaus print it: 2026年1-10月, 2026年1-2月, 2026年10月, 2026年前三季度."""
         if calendar == "quarterly":

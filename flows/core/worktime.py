@@ -1,8 +1,8 @@
 """Own-work clock: how long bipin's own code ran, apart from Prefect's start-up and bookkeeping.
 
 A task's run in Prefect's API spans more than its function: the engine's state changes, result
-handling and logging happen inside the task's Running interval (about 20 ms a task here, 75
-ingest tasks -> ~1.5 s). So the tasks and the flows' bodies wrap the plain functions they call in
+handling and logging happen inside the task's Running interval, which adds up over many tasks.
+So the tasks and the flows' bodies wrap the plain functions they call in
 `own_work(stage)`, which records (stage, start, end) on this process's perf_counter clock;
 `seconds_since(mark)` sums them per stage as the union of the intervals (tasks that run in
 parallel threads count once, as wall time). Only in-process runs are seen: tasks on Dask workers

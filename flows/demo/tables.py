@@ -112,7 +112,7 @@ def quarterly_rows(catalog: Catalog, frame: pd.DataFrame, period: date) -> list[
 
 def _wide(frame: pd.DataFrame, places: list[str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Values and growth of one period as indicator -> column over the places, rows in the table's order
-    (NaN where a place has no row). Scattered into numpy matrices: a pandas pivot per table cost ~3 ms."""
+    (NaN where a place has no row). Scattered into numpy matrices rather than a pandas pivot per table."""
     rows = pd.Index(places).get_indexer(frame["place_code"])
     codes, cols = np.unique(frame["indicator_code"].to_numpy(dtype=object), return_inverse=True)
     kept = rows >= 0

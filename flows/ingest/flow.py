@@ -1,8 +1,8 @@
 """Prefect flow `ingest`: discover the files, load them, summarise (and publish a table artifact).
 
 The files load in one task, each in its own transaction, each with its own log lines (loaded / rejected
-with every reason): a task run per file cost ~15 ms of Prefect's bookkeeping and events a file (75 demo
-files: ~1.1 s of a 5 s stage); the artifact keeps one row per file.
+with every reason): a task run per file would add Prefect's bookkeeping and events to every file (a
+large share of the stage, bench/bench_ingest.py); the artifact keeps one row per file.
 
 Thin by design: each task calls one plain function of flows.ingest.pipeline / load, which the
 tests exercise without Prefect. Import this module only after settings.prepare_prefect_env.
@@ -96,7 +96,7 @@ def ingest(paths: list[str] | None = None, config_dir: str | None = None, db_pat
     files = discover_task(paths, settings, quote(catalog))
     with own_work("ingest"):
         ctx = IngestContext(settings, catalog)
-        # One connection for the whole run: every close checkpoints the file, which cost ~0.1 s a file.
+        # One connection for the whole run: every close checkpoints the file.
         con = connect(settings.db_path)
     try:
         con.execute("set threads = 1")  # many tiny statements: one thread avoids scheduling overhead

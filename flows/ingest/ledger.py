@@ -50,7 +50,7 @@ def record_file(con: duckdb.DuckDBPyConnection, result: FileResult, path: Path, 
         "stored_path": result.stored_path,
     })
     if result.messages:
-        # an Arrow table, as the observations are (pandas only for this cost ~0.5 s of import a command)
+        # an Arrow table, as the observations are (importing pandas for this would slow every command)
         text, messages = pa.string(), result.messages
         frame = pa.table({
             "severity": pa.array([m.severity for m in messages], text),

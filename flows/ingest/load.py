@@ -17,7 +17,6 @@ from flows.config.catalog import Catalog
 from flows.config.settings import Settings
 from flows.ingest import ledger, plausibility, rank_groups, rules
 from flows.ingest.formats import read_tables
-from flows.ingest.memory import RunMemory
 from flows.ingest.model import FileResult, Message, error
 from flows.ingest.normalise import clean
 from flows.ingest.periods_in_files import release_problems
@@ -51,15 +50,18 @@ class IngestContext:
         self.group_members = rank_groups.GroupMembers(self.catalog)
         # not fields: Prefect walks a task parameter's fields, and these hold ~10,000 entries and more
         self._ytd_previous: dict[tuple[str, date], date] | None = None
-        self._memory: RunMemory | None = None
+        self._last_indicators: dict[str, tuple[str, frozenset[str]]] | None = None
         self._history: plausibility.LevelHistory | None = None
         self.short_names = {p.code: p.short_name for p in self.catalog.places}
 
-    def memory(self, con: duckdb.DuckDBPyConnection) -> RunMemory:
-        """What this run loaded (memory.py), with what the warehouse held before its first file."""
-        if self._memory is None:
-            self._memory = RunMemory(con)
-        return self._memory
+    def last_indicators(self, con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, frozenset[str]]]:
+        """source -> (file name, indicators) of its file loaded last, for rule indicator_missing: read once
+        per run, then kept up to date as the run loads files."""
+        if self._last_indicators is None:
+            self._last_indicators = {
+                source: (name, frozenset(codes))
+                for source, name, codes in con.execute(load_sql("staging/last_file_indicators")).fetchall()}
+        return self._last_indicators
 
     def level_history(self, con: duckdb.DuckDBPyConnection) -> plausibility.LevelHistory:
         """Each place's largest plausible level per indicator, read once per run (plausibility.py)."""
@@ -161,23 +163,16 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext) ->
     previous = ctx.ytd_previous(con)
     previous_periods = [previous.get((r.indicator_code, r.period)) for r in rows]
     incoming = cleaned.table().append_column("ytd_previous_period", pa.array(previous_periods, pa.date32()))
-    memory = ctx.memory(con)
-    messages += rules.missing_indicators(rows, memory.last_indicators.get(src.code), ctx.catalog, sheet)
+    last_indicators = ctx.last_indicators(con)
+    messages += rules.missing_indicators(rows, last_indicators.get(src.code), ctx.catalog, sheet)
     con.register("incoming_observations", incoming)
     try:
-        if memory.knows_periods({p for p in previous_periods if p is not None}):
-            messages += rules.ytd_decreases_in_run(rows, previous_periods, memory.current, sheet)
-        else:
-            messages += rules.ytd_decreases(con, sheet)
-        if memory.knows_source(src.code):
-            messages += rules.missing_places_in_run(rows, memory.last_file.get(src.code), ctx.short_names, sheet)
-        else:
-            messages += rules.missing_places(con, src.code, sheet)
+        messages += rules.ytd_decreases(con, sheet)
+        messages += rules.missing_places(con, src.code, sheet)
         result.messages = messages
-        revised = rules.count_revisions_in_run(rows, memory.current) if memory.knows_periods(result.periods) else None
-        loaded = _commit(con, path, ctx, result, sha, size, received_at, revised)
+        loaded = _commit(con, path, ctx, result, sha, size, received_at)
         if loaded.status == "loaded":
-            memory.remember(src.code, path.name, rows)
+            last_indicators[src.code] = (path.name, frozenset(r.indicator_code for r in rows))
             ctx.level_history(con).remember(rows)
         return loaded
     finally:

@@ -88,7 +88,7 @@ def ingest_paths(settings: Settings, catalog: Catalog, files: list[Path],
     con = connect(settings.db_path)
     results = []
     try:
-        sync_catalog(con, catalog)  # what prepare does, on this connection (each open and close costs ~20 ms)
+        sync_catalog(con, catalog)  # what prepare does, on this connection (not a second open)
         con.execute("set threads = 1")  # many tiny statements: one thread avoids scheduling overhead
         for path in files:
             result = load_file(con, path, ctx)

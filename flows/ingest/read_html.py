@@ -164,7 +164,7 @@ def read_html_tables(path: Path, encoding: str | None = None) -> list[PageGrid]:
     if not text.strip():
         return []
     try:
-        root = etree.fromstring(text, etree.HTMLParser())  # plain elements: lxml.html's classes cost ~30% here
+        root = etree.fromstring(text, etree.HTMLParser())  # plain elements: lxml.html's classes are slower
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:  # libxml2 is lenient; what it still refuses is no page
         raise ReadError("unreadable_file", f"not a readable web page ({type(exc).__name__}: {exc})") from None
     page = _Page()

@@ -4,15 +4,15 @@
 - a published rank (位次) that disagrees with the order of the file's own data;
 - a year-to-date value lower than the previous period's of the same year (needs the warehouse);
 - a place the source's previous file had but this one lacks (needs the warehouse);
-- an indicator the source's previous file had but this one lacks (memory.py reads the previous file's
-  indicators once per run).
+- an indicator the source's previous file had but this one lacks (the previous files' indicators are
+  read once per run, flows/ingest/load.py).
+The rules that need the warehouse are SQL (sql/staging/), the others Python: each is written once.
 Reject rules live where the problem is found (readers, layouts, normalise).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 import duckdb
 
@@ -72,32 +72,7 @@ def rank_disagreements(rows: list[Obs], catalog: Catalog, sheet: str | None, gro
 
 def ytd_decreases(con: duckdb.DuckDBPyConnection, sheet: str | None) -> list[Message]:
     """Year-to-date values below the previous period's of the same year (reads the `incoming` view)."""
-    return _ytd_messages(con.execute(load_sql("staging/ytd_decreases")).fetchall(), sheet)
-
-
-def ytd_decreases_in_run(rows: list[Obs], previous_periods: list[date | None],
-                         current: dict[tuple, tuple], sheet: str | None) -> list[Message]:
-    """ytd_decreases when every earlier version of the periods compared with is in `current` (memory.py):
-    the same rows, in the same order, as sql/staging/ytd_decreases.sql gives."""
-    keep = [(r, p) for r, p in zip(rows, previous_periods, strict=True) if not r.is_total and r.value is not None]
-    same_file = {(r.place_code, r.indicator_code, r.period): r.value for r, _ in keep}
-    found = []
-    for r, previous_period in keep:
-        if previous_period is None:
-            continue
-        key = (r.place_code, r.indicator_code, previous_period)
-        previous = same_file.get(key)
-        if previous is None:
-            previous = (current.get(key) or (None,))[0]
-        if previous is not None and r.value < previous:
-            found.append((r.place_code, r.indicator_code, r.period, r.value, previous_period, previous,
-                          r.row_number, r.value_column))
-    # order by row_number, indicator_code (nulls last, as DuckDB sorts)
-    found.sort(key=lambda f: (f[6] is None, f[6] or 0, f[1]))
-    return _ytd_messages(found, sheet)
-
-
-def _ytd_messages(rows: list[tuple], sheet: str | None) -> list[Message]:
+    rows = con.execute(load_sql("staging/ytd_decreases")).fetchall()
     return [warning("ytd_decreased", f"{place} / {ind} / {period:%Y-%m}: year-to-date value {value:g} is lower than "
                     f"{prev:g} for {prev_period:%Y-%m}; a year-to-date total cannot fall - check the figure",
                     sheet=sheet, row=row, column=column)
@@ -107,31 +82,6 @@ def _ytd_messages(rows: list[tuple], sheet: str | None) -> list[Message]:
 def missing_places(con: duckdb.DuckDBPyConnection, source_code: str, sheet: str | None) -> list[Message]:
     """Places in the source's previous loaded file that this file (the `incoming` view) lacks."""
     rows = con.execute(load_sql("staging/missing_places"), {"source_code": source_code}).fetchall()
-    return _missing_messages(rows, sheet)
-
-
-def missing_places_in_run(rows: list[Obs], previous_file: tuple[str, frozenset[str]] | None,
-                          short_names: dict[str, str], sheet: str | None) -> list[Message]:
-    """missing_places when the source's previous loaded file is `previous_file` of this run (memory.py),
-    or none: the same rows, in the same order, as sql/staging/missing_places.sql gives."""
-    if previous_file is None:
-        return []
-    file_name, places = previous_file
-    incoming = {r.place_code for r in rows}
-    return _missing_messages([(p, short_names.get(p, p), file_name) for p in sorted(places - incoming)], sheet)
-
-
-def count_revisions_in_run(rows: list[Obs], current: dict[tuple, tuple]) -> int:
-    """sql/staging/count_revisions.sql when every earlier version of the rows' keys is in `current`."""
-    n = 0
-    for r in rows:
-        latest = current.get((r.place_code, r.indicator_code, r.period))
-        if latest is not None and (r.value, r.growth_pct, r.published_rank) != latest:
-            n += 1  # no NaN reaches staging (values.py), so != is SQL's `is distinct from`
-    return n
-
-
-def _missing_messages(rows: list[tuple], sheet: str | None) -> list[Message]:
     return [warning("place_missing", f"{name} ({place}) was in this source's previous file {prev_file} "
                     "but is missing here; check whether the table was cut short", sheet=sheet)
             for place, name, prev_file in rows]

@@ -25,8 +25,7 @@ class StorageError(Exception):
     """The file system or the database file refused a write: the run stops; nothing of this file is kept."""
 
 
-def commit_loaded(con, path, ctx, result, sha, size, received_at, revised: int | None = None) -> FileResult:
-    """`revised`: the revision count when the run's memory answered it, else it is counted in SQL."""
+def commit_loaded(con, path, ctx, result, sha, size, received_at) -> FileResult:
     loaded_at = ctx.stamp()
     result.file_id = ledger.next_file_id(con)
     # every loaded file is kept in the archive (files named elsewhere as a copy): the warehouse
@@ -36,8 +35,7 @@ def commit_loaded(con, path, ctx, result, sha, size, received_at, revised: int |
     undo = _keep(ctx, path, target, sha, "loaded", received_at, loaded_at)
     con.execute("begin transaction")
     try:
-        result.n_revised = (revised if revised is not None
-                            else con.execute(load_sql("staging/count_revisions")).fetchall()[0][0])
+        result.n_revised = con.execute(load_sql("staging/count_revisions")).fetchall()[0][0]
         ledger.record_file(con, result, path, sha, size, received_at, loaded_at)
         con.execute(load_sql("staging/insert_observations"), {"file_id": result.file_id, "loaded_at": loaded_at})
         con.execute("commit")

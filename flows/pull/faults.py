@@ -17,10 +17,6 @@ from flows.pull.store import Garbage, IncompleteTransfer
 T = TypeVar("T")
 
 
-class SourceFault(Exception):
-    """The source could not be pulled after its retries; str() is the operators' one line."""
-
-
 def is_transient(exc: BaseException) -> bool:
     """Worth another try: the network, the server, a refused login (a password being changed), garbage."""
     if isinstance(exc, httpx.HTTPStatusError):

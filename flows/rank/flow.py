@@ -33,7 +33,7 @@ def build_marts_task(settings: Settings, catalog: Catalog, as_of: datetime | Non
 @task(name="publish-top3", cache_policy=NO_CACHE)
 def publish_top3_task(summary: dict) -> int:
     """One table artifact with every group's top-three counts in its newest period (one API call, not one
-    per group: ~30 ms each on the local server), and one for rank disagreements when there are any."""
+    per group), and one for rank disagreements when there are any."""
     rows = [{"group": group_code, **row, "period": _label(row["period"])}
             for group_code, group_rows in summary["top3"].items() for row in group_rows]
     create_table_artifact(

@@ -17,11 +17,11 @@ def newest_period(con: duckdb.DuckDBPyConnection, place_code: str, indicator_cod
 
 
 def place_ranks(con, place_code: str, period: date, groups: list[str] | None) -> list[dict]:
-    return fetch_dicts(con, "marts/lookup_place_ranks", {"place": place_code, "period": period, "groups": groups})
+    return fetch_dicts(con, "marts/lookups/place_ranks", {"place": place_code, "period": period, "groups": groups})
 
 
 def observation_versions(con, place_code: str, indicator_code: str, period: date) -> list[dict]:
-    return fetch_dicts(con, "marts/lookup_observation_versions",
+    return fetch_dicts(con, "marts/lookups/observation_versions",
                        {"place": place_code, "indicator": indicator_code, "period": period})
 
 
@@ -35,5 +35,5 @@ def groups_with(con, place_code: str, indicator_code: str, period: date) -> list
 
 
 def slice_ranking(con, indicator_code: str, period: date, group_code: str) -> list[dict]:
-    return fetch_dicts(con, "marts/lookup_slice", {"indicator": indicator_code, "period": period, "group": group_code})
+    return fetch_dicts(con, "marts/lookups/slice", {"indicator": indicator_code, "period": period, "group": group_code})
 

@@ -1,4 +1,4 @@
-"""Build the rank marts from staging.observations: run sql/marts/*.sql in dependency order.
+"""Build the rank marts from staging.observations: run sql/marts/ (build/, store/, views/) in dependency order.
 
 The marts are views in schema `marts`. Ranks and top-three counts are computed when read (mart_store.ranked:
 a window over the slices asked for); what has a history is stored in `mart_store` tables: the top-three
@@ -27,21 +27,21 @@ from flows.warehouse.db import load_sql
 # (view, model file) — created on every build so a changed model takes effect; the mart_store views
 # come first because the marts views read them
 VIEWS = (
-    ("mart_store.current_values", "marts/current_values"),
-    ("mart_store.memberships", "marts/memberships"),
-    ("mart_store.group_sizes", "marts/group_sizes"),
-    ("mart_store.member_values", "marts/member_values"),
-    ("mart_store.ranked", "marts/ranked"),
-    ("mart_store.top3", "marts/top3"),
-    ("marts.periods", "marts/view_periods"),
-    ("marts.rankings", "marts/view_rankings"),
-    ("marts.top3_counts", "marts/view_top3_counts"),
-    ("marts.streaks", "marts/view_streaks"),
-    ("marts.scorecards", "marts/view_scorecards"),
-    ("marts.benchmark_gaps", "marts/view_benchmark_gaps"),
-    ("marts.rank_disagreements", "marts/view_rank_disagreements"),
-    ("marts.target_progress", "marts/view_target_progress"),
-    ("marts.rank_levers", "marts/view_rank_levers"),
+    ("mart_store.current_values", "marts/store/current_values"),
+    ("mart_store.memberships", "marts/store/memberships"),
+    ("mart_store.group_sizes", "marts/store/group_sizes"),
+    ("mart_store.member_values", "marts/store/member_values"),
+    ("mart_store.ranked", "marts/store/ranked"),
+    ("mart_store.top3", "marts/store/top3"),
+    ("marts.periods", "marts/views/periods"),
+    ("marts.rankings", "marts/views/rankings"),
+    ("marts.top3_counts", "marts/views/top3_counts"),
+    ("marts.streaks", "marts/views/streaks"),
+    ("marts.scorecards", "marts/views/scorecards"),
+    ("marts.benchmark_gaps", "marts/views/benchmark_gaps"),
+    ("marts.rank_disagreements", "marts/views/rank_disagreements"),
+    ("marts.target_progress", "marts/views/target_progress"),
+    ("marts.rank_levers", "marts/views/rank_levers"),
 )
 STORE_TABLES = ("place_ids", "published_periods", "partial_periods", "streaks")
 MACROS = (("is_member_on", "valid_from, valid_to, day"), ("finite", "x"))
@@ -89,8 +89,8 @@ def build(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, full: b
                          "first (flows.config.settings.to_local), the warehouse compares naive local times")
     started = time.perf_counter()
     steps: dict[str, float] = {}
-    fingerprint = con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
-    watermark = con.execute(load_sql("marts/watermark"), {"cut": as_of}).fetchone()[0]
+    fingerprint = con.execute(load_sql("marts/build/catalog_fingerprint")).fetchone()[0]
+    watermark = con.execute(load_sql("marts/build/watermark"), {"cut": as_of}).fetchone()[0]
     state = read_state(con)
     mode = "full" if full or state is None or state.catalog_fingerprint != fingerprint else "incremental"
     if mode == "full":
@@ -157,7 +157,7 @@ def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int
     if full:
         for table in STORE_TABLES:
             step.run("clear", f"delete from mart_store.{table}")
-        step.run("place_ids", f"insert into mart_store.place_ids {load_sql('marts/place_ids')}")
+        step.run("place_ids", f"insert into mart_store.place_ids {load_sql('marts/build/place_ids')}")
         _check_key_ranges(con)
     n_slices = con.execute("select count(*) from rank_window").fetchone()[0]
     touched = set()
@@ -166,7 +166,7 @@ def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int
         _summarise_slices(step, bounds, full)
         _rebuild_published(step, bounds, full)
         _rebuild_streaks(step, bounds, full)
-        touched = {r[0] for r in con.execute(load_sql("marts/touched_periods")).fetchall()}
+        touched = {r[0] for r in con.execute(load_sql("marts/build/touched_periods")).fetchall()}
     for table in ("rank_window", "rank_slice_tops", "rank_overflow_tops", "rank_pub_new", "rank_reopened",
                   "rank_group_sizes"):
         con.execute(f"drop table if exists {table}")
@@ -174,7 +174,7 @@ def _rebuild(con, mode: str, after, until, steps: dict[str, float]) -> tuple[int
 
 
 def _check_key_ranges(con) -> None:
-    """sql/marts/streaks.sql packs place, indicator and group ids into one bigint; say so if a catalog
+    """sql/marts/build/streaks.sql packs place, indicator and group ids into one bigint; say so if a catalog
     ever outgrows it instead of mixing two places' streaks."""
     places, indicators, groups = con.execute("""
         select (select max(place_id) from mart_store.place_ids), (select max(sort_order) from ref.indicators),
@@ -197,7 +197,7 @@ class _Steps:
         self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t
 
     def temp(self, table: str, model: str, params: dict | None = None) -> None:
-        self.run(model, f"create or replace temp table {table} as {load_sql('marts/' + model)}", params)
+        self.run(model, f"create or replace temp table {table} as {load_sql('marts/build/' + model)}", params)
 
 
 def _bounds(con, reopen: bool = False) -> dict:
@@ -205,7 +205,7 @@ def _bounds(con, reopen: bool = False) -> dict:
     models = ("window_bounds", "reopen_bound") if reopen else ("window_bounds",)
     bounds = {}
     for model in models:
-        cur = con.execute(load_sql("marts/" + model))
+        cur = con.execute(load_sql("marts/build/" + model))
         bounds.update(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
     return bounds
 
@@ -220,7 +220,7 @@ def _summarise_slices(step: _Steps, bounds: dict, full: bool) -> None:
     if full:  # every slice is in the window: read the current values whole, no semi join
         values = "select * from mart_store.current_values"
     else:  # a view takes no parameters: the window's bounds (dates the store gave) go in as literals
-        values = load_sql("marts/window_values")
+        values = load_sql("marts/build/window_values")
         for name in ("window_from", "window_to"):
             values = values.replace(f"${name}", f"date '{date.isoformat(bounds[name])}'")
     con.execute(f"create or replace temp view rank_window_values as {values}")
@@ -247,12 +247,12 @@ def _rebuild_published(step: _Steps, bounds: dict, full: bool) -> None:
         step.run("store partial_periods", "delete from mart_store.partial_periods as pp where exists (select 1 "
                  "from rank_window as w where w.indicator_id = pp.indicator_id and w.seq = pp.seq)")
     step.run("store partial_periods",
-             f"insert into mart_store.partial_periods by name {load_sql('marts/partial_periods')}")
+             f"insert into mart_store.partial_periods by name {load_sql('marts/build/partial_periods')}")
     if full:  # nothing stored to renumber or reopen: straight into the store
         # written in indicator x group order: the streaks read the top three back in that order, and
-        # their bit aggregate then finds its keys close together (measured ~0.2 s faster nationally)
+        # their bit aggregate then finds its keys close together (bench/bench_rank.py)
         step.run("published_periods", "insert into mart_store.published_periods by name select * from "
-                 f"({load_sql('marts/published_periods')}) order by indicator_id, group_id, seq", published)
+                 f"({load_sql('marts/build/published_periods')}) order by indicator_id, group_id, seq", published)
         con.execute("create or replace temp table rank_reopened as select * from mart_store.streaks limit 0")
         return
     step.temp("rank_pub_new", "published_periods", published)
@@ -275,13 +275,13 @@ def _rebuild_streaks(step: _Steps, bounds: dict, full: bool) -> None:
                           where r.place_id = s.place_id and r.indicator_id = s.indicator_id and r.group_id = s.group_id
                             and r.is_first = s.is_first and r.start_pub_idx = s.start_pub_idx)
         """)
-    step.run("streaks", f"insert into mart_store.streaks by name {load_sql('marts/streaks')}",
+    step.run("streaks", f"insert into mart_store.streaks by name {load_sql('marts/build/streaks')}",
              {"reopen_from": bounds["reopen_from"], "window_from": bounds["window_from"]})
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     for name, args in MACROS:
-        con.execute(f"create or replace macro mart_store.{name}({args}) as {load_sql('marts/macro_' + name)}")
+        con.execute(f"create or replace macro mart_store.{name}({args}) as {load_sql('marts/macros/' + name)}")
     for view, model in VIEWS:
         con.execute(f"create or replace view {view} as {load_sql(model)}")
 

@@ -21,7 +21,7 @@ def fetch_dicts(con: duckdb.DuckDBPyConnection, model: str, params: dict | None 
 def newest_top3_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
     """Per group: its newest period's top-three counts, best first (plain values, ready for an artifact)."""
     tables: dict[str, list[dict]] = {}
-    for row in fetch_dicts(con, "marts/report_newest_top3"):
+    for row in fetch_dicts(con, "marts/reports/newest_top3"):
         tables.setdefault(row["group_code"], []).append({
             "period": _text(row["period"]),
             "place": row["place_name"] or row["place_code"],
@@ -44,7 +44,7 @@ def partial_slices(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def summarise(con: duckdb.DuckDBPyConnection, built: BuildSummary) -> dict:
     """The run's summary: what was rebuilt, newest top-three tables, and every rank disagreement."""
-    disagreements = fetch_dicts(con, "marts/report_disagreements")
+    disagreements = fetch_dicts(con, "marts/reports/disagreements")
     return {
         "mode": built.mode,
         "as_of": _text(built.as_of),

@@ -6,14 +6,14 @@ DuckDB lets one process at a time open a database file for writing; a second pro
   2. a Prefect global concurrency limit (one slot) when a shared Prefect server is configured
      (PREFECT_API_URL, a profile), so runs on different workers queue and the wait shows in the
      Prefect UI; not with bipin's own server on this machine (background or `make serve`'s), whose
-     runs all come from this machine, where step 3 already queues them: the limit's API calls and
-     lease thread cost ~0.3 s a command;
+     runs all come from this machine, where step 3 already queues them (the limit's API calls and
+     lease thread would only add to every command);
   3. a file lock next to the database (`<db>.lock`), so any bipin process on this machine queues,
      with or without a server.
 Taking the lock again inside the same run (a subflow, a task thread) is a no-op: the runs that hold
 it are remembered in a context variable, which Prefect copies into task threads. A pipeline takes
 step 2 once for its whole run (`run_limit`): each acquisition and release of a Prefect limit is a few
-API calls and a lease thread (~0.15 s a stage on the local server); its stages then take 1 and 3 only.
+API calls and a lease thread; its stages then take 1 and 3 only.
 If the file still cannot be opened (another program holds it), the error names that process.
 """
 
@@ -35,7 +35,7 @@ from filelock import FileLock, Timeout
 LIMIT_NAME = "bipin-warehouse"
 # set by flows/prefect_server/connect.py to the API address when the command uses bipin's own local server
 LOCAL_SERVER_ENV = "BIPIN_PREFECT_LOCAL_API"
-DEFAULT_TIMEOUT_S = 900.0  # a full pipeline on a province takes seconds; 15 min means something is stuck
+DEFAULT_TIMEOUT_S = 900.0  # far beyond any run (bench/RESULTS.md): a wait this long means something is stuck
 
 _held: ContextVar[frozenset[str]] = ContextVar("bipin_warehouse_locks_held", default=frozenset())
 _limit_held: ContextVar[bool] = ContextVar("bipin_prefect_limit_held", default=False)

@@ -24,7 +24,7 @@ def rank_catalog_is_stale(con) -> bool:
     row = con.execute("select catalog_fingerprint from meta.rank_state").fetchone()
     if row is None:
         return False
-    return row[0] != con.execute(load_sql("marts/catalog_fingerprint")).fetchone()[0]
+    return row[0] != con.execute(load_sql("marts/build/catalog_fingerprint")).fetchone()[0]
 
 
 def rank_watermark(con) -> datetime | None:

@@ -6,27 +6,11 @@ with gaps as (
     where list_contains($places, focus_place_code) and period = $period
 ),
 
--- the period's ranks, read once (each read of marts.rankings ranks the period again)
-period_ranks as materialized (
-    select group_code, place_code, indicator_code, rank, is_preliminary
-    from marts.rankings
-    where period = $period
-),
-
--- ranks shared by more than one place in the gaps' groups: the tables keep 并列 on both sides
-tied_ranks as (
-    select group_code, indicator_code, rank
-    from period_ranks
-    where rank is not null and group_code in (select distinct group_code from gaps)
-    group by all
-    having count(*) > 1
-),
-
 -- values the publisher released as first estimates (快报数): the briefing marks them on both sides
 preliminary as (
     select place_code, indicator_code, bool_or(is_preliminary) as is_preliminary
-    from period_ranks
-    where is_preliminary
+    from marts.rankings
+    where period = $period and is_preliminary
     group by all
 ),
 
@@ -48,8 +32,8 @@ final as (
         gaps.diff,
         gaps.focus_rank,
         gaps.benchmark_rank,
-        ft.rank is not null as focus_is_tied,
-        bt.rank is not null as benchmark_is_tied,
+        gaps.focus_is_tied,
+        gaps.benchmark_is_tied,
         coalesce(fp.is_preliminary, false) as focus_is_preliminary,
         coalesce(bp.is_preliminary, false) as benchmark_is_preliminary,
         gaps.event,
@@ -59,11 +43,6 @@ final as (
     inner join ref.places as pl on pl.place_code = gaps.benchmark_place_code
     inner join ref.indicators as ind using (indicator_code)
     left join ref.groups as grp using (group_code)
-    left join tied_ranks as ft
-        on ft.group_code = gaps.group_code and ft.indicator_code = gaps.indicator_code and ft.rank = gaps.focus_rank
-    left join tied_ranks as bt
-        on bt.group_code = gaps.group_code and bt.indicator_code = gaps.indicator_code
-            and bt.rank = gaps.benchmark_rank
     left join preliminary as fp
         on fp.place_code = gaps.focus_place_code and fp.indicator_code = gaps.indicator_code
     left join preliminary as bp

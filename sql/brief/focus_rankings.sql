@@ -14,7 +14,6 @@ with rankings as (
 ties as (
     select
         *,
-        rank is not null and count(*) over (partition by period, indicator_code, group_code, rank) > 1 as is_tied,
         -- places sharing a previous rank were tied then (members who left since are not counted)
         prev_rank is not null
             and count(*) over (partition by period, indicator_code, group_code, prev_rank) > 1 as prev_is_tied,

@@ -14,44 +14,37 @@ observations as (
     where period = $period
 ),
 
-ties as (
-    select
-        *,
-        rank is not null and count(*) over (partition by indicator_code, group_code, rank) > 1 as is_tied,
-    from rankings
-),
-
 final as (
     select
-        ties.group_code,
+        rankings.group_code,
         grp.label as group_label,
         grp.name as group_name,
-        ties.period_label,
-        ties.indicator_code,
+        rankings.period_label,
+        rankings.indicator_code,
         ind.name as indicator_name,
         ind.unit,
         ind.basis,
         ind.direction,
         ind.frequency,
         ind.sort_order as indicator_order,
-        ties.place_code,
+        rankings.place_code,
         pl.short_name as place_name,
         pl.division_code,
-        ties.metric,
-        case when ind.basis = 'level' then ties.metric else obs.value end as value,
-        case when ind.basis = 'growth' then ties.metric else obs.growth_pct end as growth_pct,
-        ties.rank,
-        ties.is_tied,
-        ties.is_top3,
-        ties.prev_rank,
-        ties.rank_change,
-        ties.is_preliminary,
-    from ties
+        rankings.metric,
+        case when ind.basis = 'level' then rankings.metric else obs.value end as value,
+        case when ind.basis = 'growth' then rankings.metric else obs.growth_pct end as growth_pct,
+        rankings.rank,
+        rankings.is_tied,
+        rankings.is_top3,
+        rankings.prev_rank,
+        rankings.rank_change,
+        rankings.is_preliminary,
+    from rankings
     inner join ref.indicators as ind using (indicator_code)
     inner join ref.groups as grp using (group_code)
     inner join ref.places as pl using (place_code)
     left join observations as obs using (place_code, indicator_code)
-    order by grp.sort_order, ind.sort_order, ties.rank, pl.division_code nulls last, pl.place_code
+    order by grp.sort_order, ind.sort_order, rankings.rank, pl.division_code nulls last, pl.place_code
 )
 
 select * from final

@@ -1,6 +1,6 @@
 -- The period before each period of a year-to-date indicator within the same year: what rule ytd_decreased
 -- compares with. Ingest reads it once per run and stamps each incoming row with it (ytd_previous_period),
--- so the per-file check (ytd_decreases.sql) needs no calendar joins (~3 ms a file).
+-- so the per-file check (ytd_decreases.sql) needs no calendar joins.
 -- one row per ytd indicator x expected period that has an earlier expected period in its year
 with ytd_indicators as (
     select indicator_code, calendar_code from ref.indicators where kind = 'ytd'

@@ -198,15 +198,6 @@ def run_phrase(n_months: int, n_periods: int, calendar: str, since: str | None =
     return f"至少连续{length}（自有数据的{since}起）" if since else f"连续{length}"
 
 
-def streak_phrase(label: str, n_months: int, n_periods: int, calendar: str, scope: str,
-                  kind: str = "top3") -> str:
-    """固定资产投资增速连续24个月居全市前三; a run of one period is news: 本期新进全市前三."""
-    target = f"{scope}前三" if kind == "top3" else f"{scope}第一"
-    if n_periods <= 1:
-        return f"{label}本期新进{target}" if kind == "top3" else f"{label}本期首次居{target}"
-    return f"{label}连续{streak_length(n_months, n_periods, calendar)}居{target}"
-
-
 def count_change_phrase(now: int, before: int | None, calendar: str = "monthly_jf") -> str:
     """比上月增加1项 / 比上月减少2项 / 与上月持平 (上季 for quarterly)."""
     if before is None:

@@ -98,9 +98,3 @@ def record_failure(con, kind: str, period_key: str, recipient: str, *, status: s
         """,
         [kind, period_key, recipient.lower(), content_hash, status, message_id, subject, error, now, now])
 
-
-def rows_for(con, kind: str, period_key: str) -> list[LedgerRow]:
-    cur = con.execute(
-        "select kind, period_key, recipient, content_hash, status, attempts, message_id, sent_at, last_error "
-        "from delivery.send_ledger where kind = ? and period_key = ? order by recipient", [kind, period_key])
-    return [LedgerRow(*r) for r in cur.fetchall()]

@@ -26,7 +26,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]")
 
 class _HeaderClasses(HeaderRegistry):
     """The standard registry builds a new header class with type() and parses the value on every header
-    set (~34 a message, a third of the render time of a weekly). The class depends only on the name,
+    set (dozens a message: a large share of rendering a weekly). The class depends only on the name,
     and a parsed header is an immutable str whose value depends only on name and text, so both are
     kept: most headers of a MIME part (Content-Type, Content-Transfer-Encoding ...) repeat in every email."""
 

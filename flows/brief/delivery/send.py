@@ -136,7 +136,7 @@ class SmtpSession:
         if s.user:
             conn.login(s.user, self.password or "")
         # SMTP is a chain of small request/reply turns; without this, Nagle's algorithm meets the
-        # server's delayed ACK and every mail waits ~40 ms
+        # server's delayed ACK and every mail waits for the ACK timer
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return conn
 

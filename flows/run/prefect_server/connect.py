@@ -43,7 +43,7 @@ from flows.warehouse.locks import LOCAL_SERVER_ENV
 MODE_ENV = "BIPIN_PREFECT_SERVER"               # background (default) | temporary
 START_TIMEOUT_ENV = "BIPIN_PREFECT_START_TIMEOUT"
 IDLE_ENV = "BIPIN_PREFECT_IDLE_MINUTES"
-DEFAULT_START_TIMEOUT_S = 180.0  # a first start migrates a new database: ~10 s idle, minutes on a loaded machine
+DEFAULT_START_TIMEOUT_S = 180.0  # a first start migrates a new database: minutes on a loaded machine
 DEFAULT_IDLE_MINUTES = 120.0
 
 

@@ -2,8 +2,8 @@
 
 A flow run sends a heartbeat event every 180 s from a thread of its own, so that an automation can
 mark the run Crashed when its process dies unseen (docs.prefect.io, "detect zombie flows"). The engine
-joins that thread when the run ends, and the thread sleeps in one-second steps: every flow run pays up
-to ~1 s at its end (0.5 s on average; measured: an empty subflow 1.2 s with it, 0.2 s without).
+joins that thread when the run ends, and the thread sleeps in one-second steps: every flow run waits
+for that step at its end (bench/RESULTS.md).
 - A stage's subflow runs inside the pipeline's process, whose own run already sends heartbeats.
 - A run started by a bipin command is attended: the command waits for it and its exit code says how it
   ended. Runs the served deployments start on a schedule (`make serve`) keep Prefect's heartbeats.

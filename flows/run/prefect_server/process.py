@@ -37,9 +37,8 @@ def server_env(prefect_home: Path, port: int | None = None) -> dict[str, str]:
         "PREFECT_SERVER_LOGGING_LEVEL": env.get("PREFECT_SERVER_LOGGING_LEVEL", "WARNING"),
     })
     # Task runs reach the database through the server's task run recorder, by default one row a
-    # transaction: on SQLite those writes held up each subflow's creation by ~2 s (measured: 12 subflows
-    # of 5 tasks, 2.2-2.9 s each, 0.35-0.45 s with these; recorder off: 0.35-0.55 s). In batches of 20,
-    # flushed every second, a task run shows in the UI at most a second later. The operator's values win.
+    # transaction: on SQLite those writes held up each subflow's creation (bench/RESULTS.md, Prefect
+    # server). In batches of 20, flushed every second, a task run shows in the UI at most a second later. The operator's values win.
     for key, value in (("BATCH_SIZE", "20"), ("READ_BATCH_SIZE", "20"), ("FLUSH_INTERVAL", "1")):
         env.setdefault(f"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_{key}", value)
     if port is not None:

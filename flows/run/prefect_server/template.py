@@ -1,8 +1,8 @@
 """A migrated Prefect database, made once at install and copied into each new Prefect home.
 
-A new home's first `prefect server start` spends ~12 of its ~18 s taking an empty SQLite file
-through every one of Prefect's migrations and ~3 s registering Prefect's block types (measured on the
-2-core box), and the result depends only on the installed Prefect. So the install step (`make`, or
+A new home's first `prefect server start` spends most of its time taking an empty SQLite file
+through every one of Prefect's migrations and registering Prefect's block types (bench/RESULTS.md),
+and the result depends only on the installed Prefect. So the install step (`make`, or
 `python -m flows.run.prefect_server.template` by hand) does both once into the environment
 (.venv/share/bipin/), and a server started for a home that has no database yet begins from a copy,
 told not to register the blocks again (flows/prefect_server/process.py; its later starts register

@@ -16,8 +16,8 @@ indicators as (
 ),
 
 rankings as (
-    -- every rank with its metric and previous rank, computed when read (sql/marts/ranked.sql)
-    select place_code, indicator_code, group_code, period, metric, rank, prev_rank, file_id
+    -- every rank with its metric and previous rank, computed when read (sql/marts/store/ranked.sql)
+    select place_code, indicator_code, group_code, period, metric, rank, is_tied, prev_rank, file_id
     from mart_store.ranked
     where is_complete
 ),
@@ -54,6 +54,8 @@ pairs as (
         any_value(metric) filter (where not is_focus) as benchmark_metric,
         any_value(rank) filter (where is_focus) as focus_rank,
         any_value(rank) filter (where not is_focus) as benchmark_rank,
+        any_value(is_tied) filter (where is_focus) as focus_is_tied,
+        any_value(is_tied) filter (where not is_focus) as benchmark_is_tied,
         any_value(prev_rank) filter (where is_focus) as focus_prev_rank,
         any_value(prev_rank) filter (where not is_focus) as benchmark_prev_rank,
         any_value(file_id) filter (where is_focus) as focus_file_id,
@@ -82,6 +84,8 @@ final as (
         mart_store.finite(pairs.focus_metric - pairs.benchmark_metric) as diff,
         pairs.focus_rank,
         pairs.benchmark_rank,
+        pairs.focus_is_tied,
+        pairs.benchmark_is_tied,
         case
             when pairs.focus_prev_rank >= pairs.benchmark_prev_rank and pairs.focus_rank < pairs.benchmark_rank
                 then 'overtook'

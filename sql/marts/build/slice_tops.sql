@@ -1,13 +1,13 @@
 -- The slices being rebuilt, each summarised in one hash-aggregate pass instead of a sort of every
 -- ranked row: its size, how many are ranked, and its best eight members with their sort keys, best
 -- first. The top three (with ties) are read off that list; a slice whose list may cut a tie at
--- third place short (its last key equals its third) is ranked in full (sql/marts/top3_overflow.sql).
--- n_reported: members whose ranked value is present (is_reported), the coverage's numerator (the caller compares it with
--- rank_group_sizes: sql/marts/published_periods.sql and partial_periods.sql).
+-- third place short (its last key equals its third) is ranked in full (sql/marts/build/top3_overflow.sql).
+-- n_reported: members whose ranked value is present (is_reported), the coverage's numerator (the caller
+-- compares it with rank_group_sizes: sql/marts/build/published_periods.sql and partial_periods.sql).
 -- one row per period x indicator x group with at least one member observation
 with window_values as (
     -- the window's current values (a temp view: every value in a full rebuild, else
-    -- sql/marts/window_values.sql), picked before each is repeated for its groups
+    -- sql/marts/build/window_values.sql), picked before each is repeated for its groups
     select * from rank_window_values
 ),
 
@@ -29,8 +29,8 @@ tops as (
         count_if(is_reported)::integer as n_reported,
         count(sort_key)::integer as n_ranked,
         -- eight, not three: five more places tied at third still fit, so a full ranking is rare
-        -- (one slice in 1.75M at national scale; measured 0.1 s dearer than keeping five)
-        -- both skip a null sort_key (a missing metric is not ranked); a filter clause measured slower
+        -- (one slice in 1.75M at national scale; bench/bench_rank.py)
+        -- both skip a null sort_key (a missing metric is not ranked), cheaper than a filter clause
         arg_max(place_id, sort_key, 8) as top_places,
         max(sort_key, 8) as top_keys,
     from member_values

@@ -1,6 +1,6 @@
 -- The current values of the slices being rebuilt (rank_window), for an incremental build; a full
--- build reads mart_store.current_values whole (every slice is in its window, and the semi join
--- would cost ~0.07 s nationally for nothing).
+-- build reads mart_store.current_values whole (every slice is in its window: the semi join would
+-- only cost time).
 -- one row per place x indicator x period in rank_window
 with window_values as (
     select *

@@ -1,7 +1,8 @@
 -- marts.rankings: where each place stands per period, indicator and peer group.
--- Ranks, per-slice figures and prev_rank (the same place's rank in the previous expected period of
--- the indicator's calendar; none when it had no row there) come from mart_store.ranked, computed
--- when read: filter on period, indicator or group to read one slice quickly.
+-- Ranks (is_tied: another member shares the rank, 并列), per-slice figures and prev_rank (the same
+-- place's rank in the previous expected period of the indicator's calendar; none when it had no row
+-- there) come from mart_store.ranked, computed when read: filter on period, indicator or group to
+-- read one slice quickly.
 -- Gaps are in metric units (percentage points for growth), signed as "improvement needed":
 -- positive = how much better the place must do to draw level; zero or negative = already there.
 -- is_complete: enough of the group's members reported this slice (docs/RULES.md, coverage); readers
@@ -24,6 +25,7 @@ final as (
         ranked.place_code,
         ranked.metric,
         ranked.rank::integer as rank,
+        ranked.is_tied,
         ranked.n_ranked::integer as n_ranked,
         coalesce(ranked.rank <= 3, false) as is_top3,
         ranked.prev_rank::integer as prev_rank,

@@ -8,7 +8,7 @@
 -- 1e308 level) is no score for that indicator rather than inf or NaN.
 -- one row per period x group x place ranked on at least one indicator
 with stored as (
-    -- every rank with its metric, computed when read (sql/marts/ranked.sql)
+    -- every rank with its metric, computed when read (sql/marts/store/ranked.sql)
     select * from mart_store.ranked
     where rank is not null and is_complete
 ),

@@ -8,13 +8,6 @@ with rankings as (
       and ($groups is null or list_contains($groups, group_code))
 ),
 
-ties as (
-    select indicator_code, group_code, period, rank, count(*) as n_sharing
-    from marts.rankings
-    where period = $period and rank is not null
-    group by all
-),
-
 current_streaks as (
     select
         indicator_code,
@@ -46,7 +39,7 @@ final as (
         rankings.period_label,
         rankings.metric,
         rankings.rank,
-        coalesce(ties.n_sharing, 1) > 1 as is_tied,
+        rankings.is_tied,
         rankings.n_ranked,
         rankings.prev_rank,
         rankings.rank_change,
@@ -67,7 +60,6 @@ final as (
     from rankings
     inner join ref.groups as grp using (group_code)
     inner join ref.indicators as ind using (indicator_code)
-    left join ties using (indicator_code, group_code, period, rank)
     left join current_streaks using (indicator_code, group_code)
     left join targets using (indicator_code)
     order by grp.sort_order, ind.sort_order

@@ -10,7 +10,7 @@ with published_slices as (
 ),
 
 ranked as (
-    -- the same rank() as mart_store.ranked (sql/marts/ranked.sql), for those slices only
+    -- the same rank() as mart_store.ranked (sql/marts/store/ranked.sql), for those slices only
     select
         mv.*,
         case when mv.metric is not null then rank() over (

@@ -1,7 +1,7 @@
 -- The top three of the rebuilt slices whose best-eight list may have cut a tie at third place short
 -- (needs_full_rank: eighth key = third key): every member ranked with rank(), for those slices only.
 -- The caller bounds the periods ($overflow_from, $overflow_to), so staging is read only around them.
--- one row per such slice, its top three as lists like sql/marts/slice_tops.sql's
+-- one row per such slice, its top three as lists like sql/marts/build/slice_tops.sql's
 with overflow_slices as (
     select group_id, indicator_id, seq
     from rank_slice_tops

@@ -1,7 +1,7 @@
 -- Period bounds of the rebuild window, so reads of the stored history can skip by period
 -- (the store is written in period order, so its zone maps prune whole row groups).
 -- Reads only rank_window and ref, never the store: cheap enough to run for every chunk.
--- (reopen_from, which needs the published periods, is sql/marts/reopen_bound.sql.)
+-- (reopen_from, which needs the published periods, is sql/marts/build/reopen_bound.sql.)
 -- one row: window_from, window_to, prev_from (earliest previous expected period of a window slice)
 with wnd as (
     select * from rank_window

@@ -1,4 +1,4 @@
--- The rebuilt slices that are not complete: fewer members reported (sql/marts/slice_tops.sql) than
+-- The rebuilt slices that are not complete: fewer members reported (sql/marts/build/slice_tops.sql) than
 -- the group requires on the period (rank_group_sizes, from mart_store.group_sizes). Kept in
 -- mart_store.partial_periods so marts.periods shows them; never among the published periods.
 -- one row per indicator x group x period with some but not enough members reported

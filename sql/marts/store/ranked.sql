@@ -4,10 +4,11 @@
 -- same window pass; both passes are partitioned by at_period, group and indicator (ids and codes),
 -- so a filter on period, group or indicator reaches staging for the periods it needs, not the history.
 -- rank() semantics: ties share the best place and the next place is skipped; a missing metric is
--- not ranked. Per-slice figures (n_ranked, leader, third place, next above/below) come with it.
+-- not ranked. is_tied: another member of the slice has the same rank (并列); every reader takes it
+-- from here. Per-slice figures (n_ranked, leader, third place, next above/below) come with it.
 -- Coverage: is_complete when the slice's members whose ranked value is present (n_reported) reach the
--- group's required count (mart_store.group_sizes) and at least one member is ranked; prev_rank only from a complete previous slice, as a partial one is
--- not published.
+-- group's required count (mart_store.group_sizes) and at least one member is ranked; prev_rank only
+-- from a complete previous slice, as a partial one is not published.
 -- one row per period x indicator x group x member place with an observation (rank null = missing)
 with tagged as (
     select *, period as at_period, false as is_prev from mart_store.member_values
@@ -20,6 +21,8 @@ ranked as (
     select
         *,
         case when metric is not null then rank() over by_metric end as rank,
+        -- the rank's peers: the rows with the same sort key
+        metric is not null and count(*) over (by_metric range between current row and current row) > 1 as is_tied,
         count(metric) over whole_slice as n_ranked,
         sum(is_reported::integer) over whole_slice as n_reported,
         first_value(metric) over whole_slice as leader_metric,
@@ -54,6 +57,7 @@ paired as (
         any_value(metric) filter (where not is_prev) as metric,
         any_value(direction_sign) filter (where not is_prev) as direction_sign,
         any_value(rank) filter (where not is_prev) as rank,
+        any_value(is_tied) filter (where not is_prev) as is_tied,
         any_value(n_ranked) filter (where not is_prev) as n_ranked,
         any_value(leader_metric) filter (where not is_prev) as leader_metric,
         any_value(third_metric) filter (where not is_prev) as third_metric,

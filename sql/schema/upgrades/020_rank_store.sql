@@ -1,5 +1,5 @@
 -- Rank stage storage: materialised tables behind the `marts` views, and what they were built from.
--- The views themselves are (re)created by flows/rank/marts.py from sql/marts/view_*.sql.
+-- The views themselves are (re)created by flows/rank/marts.py from sql/marts/views/*.sql.
 -- Integer keys keep the window sorts and joins of a national rebuild cheap; the views decode them:
 -- indicator_id = ref.indicators.sort_order, group_id = ref.groups.sort_order, place_id = mart_store.place_ids.
 create schema if not exists mart_store;

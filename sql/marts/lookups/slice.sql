@@ -11,7 +11,7 @@ final as (
         pl.short_name as place_name,
         slice.metric,
         slice.rank,
-        count(*) over (partition by slice.rank) > 1 and slice.rank is not null as is_tied,
+        slice.is_tied,
         slice.n_ranked,
         slice.published_rank,
         slice.period_label,

@@ -1,0 +1,88 @@
+-- raw (files as received, every message) and staging (clean, dated observations): what ingest writes.
+-- Baseline of a new warehouse (flows/warehouse/db.py: migrate); upgrades/ brings older ones here.
+create schema if not exists raw;
+create schema if not exists staging;
+create sequence if not exists raw.file_id_seq;
+
+-- one row per file seen, whatever became of it
+create table if not exists raw.files (
+    file_id bigint primary key,
+    file_name varchar not null,
+    original_path varchar not null,
+    sha256 varchar not null,
+    size_bytes bigint not null,
+    source_code varchar,            -- which config/sources.yaml entry matched
+    status varchar not null,        -- loaded / duplicate / rejected
+    received_at timestamp not null, -- when bipin first saw it
+    loaded_at timestamp,            -- when its observations became current (null unless loaded)
+    periods date[],                 -- periods the file covers
+    n_rows integer,                 -- data rows read
+    n_observations integer,         -- observations written to staging
+    n_revised integer,              -- of which replace earlier values
+    n_warnings integer not null default 0,
+    n_errors integer not null default 0,
+    duplicate_of bigint,            -- file_id of the identical file loaded earlier
+    stored_path varchar,            -- quarantine path for rejected files
+    provenance varchar              -- where pull fetched it (mailbox + Message-ID, URL, remote path); null: not pulled
+);
+
+-- one row per problem found in a file (errors reject it, warnings are kept with it)
+create table if not exists raw.file_messages (
+    file_id bigint not null,
+    severity varchar not null,      -- error / warning
+    code varchar not null,          -- short rule name: unknown_place, not_numeric, ytd_decreased ...
+    sheet varchar,
+    row_number integer,             -- 1-based row in the sheet or CSV, as a spreadsheet shows it
+    column_name varchar,            -- header text or spreadsheet letter
+    message varchar not null
+);
+
+-- one row per place x indicator x period x file: every version ever loaded (append only).
+-- The current value is the one from the latest loaded_at; as-of reads filter loaded_at first.
+create table if not exists staging.observations (
+    file_id bigint not null,
+    place_code varchar not null,
+    indicator_code varchar not null,
+    period date not null,           -- first day of the period's last month
+    value double,                   -- level in the indicator's unit (year-to-date for ytd indicators); null = missing
+    growth_pct double,              -- year-on-year growth in percent; null = missing
+    published_rank integer,         -- the source's 位次 when it printed one
+    loaded_at timestamp not null,
+    sheet varchar,
+    row_number integer,
+    value_column varchar,
+    growth_column varchar,
+    raw_value varchar,              -- the cell text as printed, before cleaning
+    raw_growth varchar,
+    -- a total row (全市 / 全省 / 合计), stored under the city or province code: never ranked
+    is_total boolean default false,
+    -- the publisher marked the value as a first estimate (快报 / 初步数 / a `preliminary` column); a
+    -- later final file revises it like any other revision
+    is_preliminary boolean default false,
+    -- null = fine; 'implausible' = beyond the indicator's plausibility limits (docs/RULES.md): loaded
+    -- and kept, but the marts leave it unranked
+    quality_flag varchar,
+    -- the peer group a printed 位次 was published for (the source's rank_group, else the smallest group
+    -- holding every county the file ranks): the marts show and compare a 位次 only in that group
+    rank_group_code varchar
+);
+
+-- one row per place x indicator x period: the version loaded last (ties: highest file_id).
+-- As of a past moment: `set variable as_of = timestamp '2026-03-01 08:00'` before reading;
+-- unset (`reset variable as_of`) or null means now.
+create or replace view staging.observations_current as
+with observations as (
+    select * from staging.observations
+    where loaded_at <= coalesce(getvariable('as_of')::timestamp, 'infinity'::timestamp)
+),
+
+final as (
+    select *
+    from observations
+    qualify row_number() over (
+        partition by place_code, indicator_code, period
+        order by loaded_at desc, file_id desc
+    ) = 1
+)
+
+select * from final;
