@@ -105,7 +105,7 @@ def test_run_summary_suggests_a_command_that_exists(tmp_path):
     marts.build(con, full=True)
     con.close()
     with console.capture() as captured:
-        _print_summary(s, [], [])
+        _print_summary(s, [], [], {}, timings=False)
     text = captured.get()
     assert "duckdb " + str(s.db_path) not in text  # the duckdb shell is not installed with bipin
     assert "bipin show PLACE" in text
