@@ -278,7 +278,7 @@ def _target_cells(r: dict) -> tuple[str, Text | str]:
 
 def _rank_text(r: dict) -> str:
     # a slice below its group's coverage is shown, marked, but is not published (docs/RULES.md, 11)
-    partial = "" if r["is_complete"] else f" (partial: {r['n_reported']}/{r['n_members']} reported)"
+    partial = "" if r["is_complete"] else f"（未齐，已到{r['n_reported']}/{r['n_members']}）"
     if r["rank"] is None:
         return f"—/{r['n_ranked']}{partial}"
     return f"{'并列' if r['is_tied'] else ''}{r['rank']}/{r['n_ranked']}{partial}"
