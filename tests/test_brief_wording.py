@@ -183,7 +183,8 @@ def test_overtake_events_and_needed_growth():
 
 
 def card(place, name, score, rank, prev, first, division):
-    return dict(group_code="g", group_label="全市", place_code=place, place_name=name, score_100=score,
+    return dict(group_code="g", group_label="全市", place_code=place, place_name=name, score_100=round(score, 2),
+                score_100_exact=score,
                 composite_rank=rank, prev_composite_rank=prev, rank_change=None if prev is None else prev - rank,
                 is_first_tier=first, division_code=division)
 
@@ -205,6 +206,13 @@ def test_outside_the_first_tier_the_distance_is_in_points():
              card("wuyi", "武义", 58.0, 3, 3, False, "3")]
     (section,) = quarterly.quarterly_sections(cards, "wuyi", "武义县")
     assert section.summary.endswith("；距第一方阵（前2位）差3.25分")
+
+
+def test_a_lead_that_prints_as_the_same_score_is_less_than_a_hundredth():
+    # 51.3117 and 51.3092 both print 51.31 yet rank 9th and 10th: the lead is not 0.00分
+    cards = [card("wuyi", "武义", 51.3117, 1, 1, True, "1"), card("b", "乙", 51.3092, 2, 2, False, "2")]
+    (section,) = quarterly.quarterly_sections(cards, "wuyi", "武义县")
+    assert section.summary.endswith("领先方阵外首位不足0.01分")
 
 
 def test_quarterly_indicators_name_growth_and_every_rank():
