@@ -30,7 +30,8 @@ def run(
     resend: Annotated[bool, typer.Option("--resend", help="Send again what the ledger says was already sent.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Act as of this moment (ISO, e.g. 2026-11-23T08:00).")] = None,
 ) -> None:
-    """Run the whole job once: demo inbox if there is nothing yet, ingest, rank, every briefing to the outbox.
+    """Run the whole job once: pull (sources in config/pull.yaml), demo inbox if there is nothing yet, ingest,
+    rank, every briefing to the outbox.
 
     Example: bipin run            (what `make run` does)
     Example: bipin run --kind weekly --place 武义 --dry-run
@@ -150,7 +151,7 @@ def status(
     ctx: typer.Context,
     files: Annotated[int, typer.Option("--files", help="How many recent files to list.")] = 8,
 ) -> None:
-    """Show the last runs (files, briefings), data freshness per indicator and what is due next.
+    """Show the last runs (files, briefings), data freshness per indicator, pull sources and what is due next.
 
     Example: bipin status --files 20
     """
