@@ -79,6 +79,7 @@ def test_explain_traces_the_number_and_its_revision(world):
     code, out = invoke([*world, "explain", "乙", "GDP", "2025-03"])
     assert code == 0, out
     assert "synthetic_city_202503.xlsx" in out and "synthetic_city_202503_revised.xlsx" in out
+    assert "乙县 · 地区生产总值（亿元）· 2025年1-3月" in out   # the period as the bureau prints it, not 2025-03
     assert "主要指标" in out and "earlier" in out and "current" in out
     assert "loaded 2 times, revised once" in out and "time(s)" not in out
     # in Chinese for the operator, the English beside it

@@ -14,7 +14,7 @@ from flows.cli.common import console, fail, print_table, state
 from flows.config.catalog import Catalog
 from flows.config.names import NameProblem, group_code, indicator_code, place_code
 from flows.config.settings import to_local
-from flows.core.periods import PeriodError, parse_period
+from flows.core.periods import Period, PeriodError, parse_period
 
 NO_PREFECT_ENV = "BIPIN_RANK_NO_PREFECT"
 
@@ -142,7 +142,8 @@ def explain(
                   else lookups.groups_with(con, place_code, indicator_code, when))
         slices = {g: lookups.slice_ranking(con, indicator_code, when, g) for g in groups}
     ind = catalog.indicator(indicator_code)
-    console.print(Text(f"{catalog.place(place_code).name} · {ind.name}（{ind.unit}）· {period or f'{when:%Y-%m}'}",
+    label = Period(when.year, when.month).label(ind.calendar)  # as the bureau prints it, whatever was typed
+    console.print(Text(f"{catalog.place(place_code).name} · {ind.name}（{ind.unit}）· {label}",
                        style="bold"))
     source = Table(title="来源 source（按导入先后 oldest first）")
     for name in ("文件 file", "表 sheet", "行 row", "列 columns", "原文 printed", "数值 value", "增速 growth %",
