@@ -152,3 +152,12 @@ def test_rank_flow_runs_under_prefect(world, prefect_harness, monkeypatch):
     assert before["as_of"] == "2025-04-20 08:59:00"
     after = rank(as_of="2025-04-20T01:01:00+00:00", config_dir=cfg, db_path=db, home=home)
     assert after["as_of"] == "2025-04-20 09:01:00" and after["apart"].endswith("bipin.as-of-20250420T090100.duckdb")
+
+
+def test_show_gives_a_level_its_unit_as_the_target_beside_it_has():
+    from flows.cli.rank_cmd import _metric
+
+    # 亏损面 ranks on its level in %: 17.20 beside a 20% target read as two different things
+    assert _metric(dict(metric=17.2, basis="level", unit="%")) == "17.20%"
+    assert _metric(dict(metric=178.66, basis="level", unit="亿元")) == "178.66亿元"
+    assert _metric(dict(metric=12.4, basis="growth", unit="亿元")) == "12.40%"

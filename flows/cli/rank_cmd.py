@@ -264,7 +264,7 @@ def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
 def _metric(r: dict) -> str:
     if r["metric"] is None:
         return "—"
-    return f"{r['metric']:.2f}%" if r["basis"] == "growth" else f"{r['metric']:.2f}"
+    return f"{r['metric']:.2f}%" if r["basis"] == "growth" else f"{r['metric']:.2f}{r['unit'] or ''}"
 
 
 def _target_cells(r: dict) -> tuple[str, Text | str]:
