@@ -151,15 +151,15 @@ def test_the_email_keeps_the_largest_gaps_and_the_nearest_to_overtake():
 
 
 def test_lower_is_better_gaps_say_which_way_they_cut():
-    assert w.diff_phrase(-1.2, "level", "%", lower_is_better=True) == "低1.2个百分点（好于对标）"
-    assert w.diff_phrase(7.1, "level", "%", lower_is_better=True) == "高7.1个百分点（差于对标）"
+    assert w.diff_phrase(-1.2, "level", "%", lower_is_better=True) == "低1.2个百分点，好于对标"
+    assert w.diff_phrase(7.1, "level", "%", lower_is_better=True) == "高7.1个百分点，差于对标"
     assert w.diff_phrase(7.1, "level", "%") == "高7.1个百分点"
     gap = dict(role="learn_from", benchmark_place_code="yiwu", benchmark_name="义乌", group_label="全市",
                indicator_name="亏损面", basis="level", unit="%", direction="lower", focus_metric=9.0,
                benchmark_metric=10.2, diff=-1.2, focus_rank=None, benchmark_rank=None, event=None,
                needed_growth_pct=None)
     (block,) = benchmarks.benchmark_blocks([gap], "武义")
-    assert benchmarks._row(gap).diff == "低1.2个百分点（好于对标）"
+    assert benchmarks._row(gap).diff == "低1.2个百分点，好于对标"
     assert block.summary == "对比1项指标，武义领先1项、落后0项"  # unranked: the lower share is ahead
 
 
