@@ -105,7 +105,7 @@ def test_unknown_names_give_one_line_with_suggestions(world):
 
 def test_rank_as_of_shows_the_numbers_before_the_revision(world):
     code, out = invoke([*world, "rank", "--no-prefect", "--as-of", "2025-04-15 00:00"])
-    assert code == 0 and "as of 2025-04-15 00:00:00" in out
+    assert code == 0 and "as of 2025-04-15 00:00:00" in out and "nothing had been loaded" not in out
     # built apart: the past is read from its own file, the live warehouse is untouched
     from flows.rank.apart import apart_path
 
@@ -115,6 +115,13 @@ def test_rank_as_of_shows_the_numbers_before_the_revision(world):
     assert "3/4" in out and "↓2" in out
     code, out = invoke([*world, "show", "bb", "--period", "2025-03"])
     assert "the rank marts are not built" in out  # the live warehouse was never ranked
+
+
+def test_rank_as_of_before_any_load_says_the_copy_is_empty(world):
+    code, out = invoke([*world, "rank", "--no-prefect", "--as-of", "2025-01-01 00:00"])
+    # the demo loads its files now: an --as-of months back finds nothing, and says so rather than 0 ranking rows
+    assert code == 0 and "0 ranking rows" in out
+    assert "nothing had been loaded by 2025-01-01 00:00:00, so the copy holds no ranks" in " ".join(out.split())
 
 
 def test_show_warns_when_the_catalog_changed_since_rank(world):

@@ -256,6 +256,10 @@ def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
         console.print(f"as of {summary['as_of']}: built apart in {summary['apart']}; the live warehouse is unchanged "
                       f"(read the past with `bipin --db {summary['apart']} show PLACE`) / 历史时点的排名另存，"
                       "当前数据库未改动", highlight=False, soft_wrap=True)
+        if not summary["n_rankings"]:
+            console.print(f"nothing had been loaded by {summary['as_of']}, so the copy holds no ranks; choose a later "
+                          "--as-of (`bipin status` shows when files were loaded)", style="yellow", highlight=False,
+                          soft_wrap=True)
     for row in summary.get("partial", []):
         console.print(f"partial, not published until complete: {row['group']} {row['period']}, "
                       f"{row['indicators']} indicator(s), {row['reported']} members reported")
