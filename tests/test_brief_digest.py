@@ -123,3 +123,15 @@ def test_a_recipient_whose_place_has_no_ranks_is_a_problem_of_its_own(tmp_path):
     (out,) = operators.digests_for(settings, plan, [blank])
     assert "金华市领导 <city@example.gov.cn>：未发送，金华市2026年1-10月没有参加排位的指标\n" in text_of(out)
     assert "not sent" not in text_of(out)
+
+
+def test_held_back_groups_sharing_a_label_are_named_in_full():
+    def held(label, name, missing):
+        return dict(period=datetime(2026, 11, 1).date(), group_label=label, group_name=name, n_reported=8,
+                    n_members=9, n_complete=1, missing_names=[missing])
+    lines = digest.partial_lines([held("全市", "杭州市各县（市、区）", "余杭"), held("全市", "衢州市各县（市、区）", "龙游"),
+                                  held("山区26县", "山区海岛县", "龙游")])
+    # two cities' 全市 would read as one group to the operators; a label only one group has stays short
+    assert lines == ("杭州市各县（市、区）2026年1-11月部分指标数据尚未发布齐（最多已到8/9），未到：余杭",
+                     "衢州市各县（市、区）2026年1-11月部分指标数据尚未发布齐（最多已到8/9），未到：龙游",
+                     "山区26县2026年1-11月部分指标数据尚未发布齐（最多已到8/9），未到：龙游")

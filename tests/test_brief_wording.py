@@ -151,15 +151,15 @@ def test_the_email_keeps_the_largest_gaps_and_the_nearest_to_overtake():
 
 
 def test_lower_is_better_gaps_say_which_way_they_cut():
-    assert w.diff_phrase(-1.2, "level", "%", lower_is_better=True) == "低1.2个百分点（好于对标）"
-    assert w.diff_phrase(7.1, "level", "%", lower_is_better=True) == "高7.1个百分点（差于对标）"
+    assert w.diff_phrase(-1.2, "level", "%", lower_is_better=True) == "低1.2个百分点，好于对标"
+    assert w.diff_phrase(7.1, "level", "%", lower_is_better=True) == "高7.1个百分点，差于对标"
     assert w.diff_phrase(7.1, "level", "%") == "高7.1个百分点"
     gap = dict(role="learn_from", benchmark_place_code="yiwu", benchmark_name="义乌", group_label="全市",
                indicator_name="亏损面", basis="level", unit="%", direction="lower", focus_metric=9.0,
                benchmark_metric=10.2, diff=-1.2, focus_rank=None, benchmark_rank=None, event=None,
                needed_growth_pct=None)
     (block,) = benchmarks.benchmark_blocks([gap], "武义")
-    assert benchmarks._row(gap).diff == "低1.2个百分点（好于对标）"
+    assert benchmarks._row(gap).diff == "低1.2个百分点，好于对标"
     assert block.summary == "对比1项指标，武义领先1项、落后0项"  # unranked: the lower share is ahead
 
 
@@ -183,7 +183,8 @@ def test_overtake_events_and_needed_growth():
 
 
 def card(place, name, score, rank, prev, first, division):
-    return dict(group_code="g", group_label="全市", place_code=place, place_name=name, score_100=score,
+    return dict(group_code="g", group_label="全市", place_code=place, place_name=name, score_100=round(score, 2),
+                score_100_exact=score,
                 composite_rank=rank, prev_composite_rank=prev, rank_change=None if prev is None else prev - rank,
                 is_first_tier=first, division_code=division)
 
@@ -205,6 +206,13 @@ def test_outside_the_first_tier_the_distance_is_in_points():
              card("wuyi", "武义", 58.0, 3, 3, False, "3")]
     (section,) = quarterly.quarterly_sections(cards, "wuyi", "武义县")
     assert section.summary.endswith("；距第一方阵（前2位）差3.25分")
+
+
+def test_a_lead_that_prints_as_the_same_score_is_less_than_a_hundredth():
+    # 51.3117 and 51.3092 both print 51.31 yet rank 9th and 10th: the lead is not 0.00分
+    cards = [card("wuyi", "武义", 51.3117, 1, 1, True, "1"), card("b", "乙", 51.3092, 2, 2, False, "2")]
+    (section,) = quarterly.quarterly_sections(cards, "wuyi", "武义县")
+    assert section.summary.endswith("领先方阵外首位不足0.01分")
 
 
 def test_quarterly_indicators_name_growth_and_every_rank():

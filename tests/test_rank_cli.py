@@ -79,6 +79,7 @@ def test_explain_traces_the_number_and_its_revision(world):
     code, out = invoke([*world, "explain", "乙", "GDP", "2025-03"])
     assert code == 0, out
     assert "synthetic_city_202503.xlsx" in out and "synthetic_city_202503_revised.xlsx" in out
+    assert "乙县 · 地区生产总值（亿元）· 2025年1-3月" in out   # the period as the bureau prints it, not 2025-03
     assert "主要指标" in out and "earlier" in out and "current" in out
     assert "loaded 2 times, revised once" in out and "time(s)" not in out
     # in Chinese for the operator, the English beside it
@@ -104,7 +105,7 @@ def test_unknown_names_give_one_line_with_suggestions(world):
 
 def test_rank_as_of_shows_the_numbers_before_the_revision(world):
     code, out = invoke([*world, "rank", "--no-prefect", "--as-of", "2025-04-15 00:00"])
-    assert code == 0 and "as of 2025-04-15 00:00:00" in out
+    assert code == 0 and "as of 2025-04-15 00:00:00" in out and "nothing had been loaded" not in out
     # built apart: the past is read from its own file, the live warehouse is untouched
     from flows.rank.apart import apart_path
 
@@ -114,6 +115,13 @@ def test_rank_as_of_shows_the_numbers_before_the_revision(world):
     assert "3/4" in out and "↓2" in out
     code, out = invoke([*world, "show", "bb", "--period", "2025-03"])
     assert "the rank marts are not built" in out  # the live warehouse was never ranked
+
+
+def test_rank_as_of_before_any_load_says_the_copy_is_empty(world):
+    code, out = invoke([*world, "rank", "--no-prefect", "--as-of", "2025-01-01 00:00"])
+    # the demo loads its files now: an --as-of months back finds nothing, and says so rather than 0 ranking rows
+    assert code == 0 and "0 ranking rows" in out
+    assert "nothing had been loaded by 2025-01-01 00:00:00, so the copy holds no ranks" in " ".join(out.split())
 
 
 def test_show_warns_when_the_catalog_changed_since_rank(world):
@@ -151,3 +159,12 @@ def test_rank_flow_runs_under_prefect(world, prefect_harness, monkeypatch):
     assert before["as_of"] == "2025-04-20 08:59:00"
     after = rank(as_of="2025-04-20T01:01:00+00:00", config_dir=cfg, db_path=db, home=home)
     assert after["as_of"] == "2025-04-20 09:01:00" and after["apart"].endswith("bipin.as-of-20250420T090100.duckdb")
+
+
+def test_show_gives_a_level_its_unit_as_the_target_beside_it_has():
+    from flows.cli.rank_cmd import _metric
+
+    # 亏损面 ranks on its level in %: 17.20 beside a 20% target read as two different things
+    assert _metric(dict(metric=17.2, basis="level", unit="%")) == "17.20%"
+    assert _metric(dict(metric=178.66, basis="level", unit="亿元")) == "178.66亿元"
+    assert _metric(dict(metric=12.4, basis="growth", unit="亿元")) == "12.40%"

@@ -170,4 +170,4 @@ def test_the_cli_marks_partial_slices(world):  # noqa: F811
     code, out = invoke([*world, "rank", "--no-prefect"])
     assert code == 0 and "partial, not published until complete: city 2025-04-01, 1 indicator(s), 1/4 members" in out
     code, out = invoke([*world, "show", "aa", "--period", "2025-04"])
-    assert code == 0 and "1/1 (partial: 1/4 reported)" in out
+    assert code == 0 and "1/1（未齐，已到1/4）" in out

@@ -32,7 +32,8 @@ def run(
     timings: Annotated[bool, typer.Option("--timings", help="Also print where the time went: each stage, Prefect "
                                           "start-up, bipin's own work (bench/bench_run.py measures the same).")] = False,
 ) -> None:
-    """Run the whole job once: demo inbox if there is nothing yet, ingest, rank, every briefing to the outbox.
+    """Run the whole job once: pull (sources in config/pull.yaml), demo inbox if there is nothing yet, ingest,
+    rank, every briefing to the outbox.
 
     Prints what loaded, what was sent and where to look.
 
@@ -162,7 +163,7 @@ def status(
     ctx: typer.Context,
     files: Annotated[int, typer.Option("--files", help="How many recent files to list.")] = 8,
 ) -> None:
-    """Show the last runs (files, briefings), data freshness per indicator and what is due next.
+    """Show the last runs (files, briefings), data freshness per indicator, pull sources and what is due next.
 
     Example: bipin status --files 20
     """

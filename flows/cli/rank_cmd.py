@@ -14,7 +14,7 @@ from flows.cli.common import console, fail, print_table, state
 from flows.config.catalog import Catalog
 from flows.config.names import NameProblem, group_code, indicator_code, place_code
 from flows.config.settings import to_local
-from flows.core.periods import PeriodError, parse_period
+from flows.core.periods import Period, PeriodError, parse_period
 
 NO_PREFECT_ENV = "BIPIN_RANK_NO_PREFECT"
 
@@ -142,7 +142,8 @@ def explain(
                   else lookups.groups_with(con, place_code, indicator_code, when))
         slices = {g: lookups.slice_ranking(con, indicator_code, when, g) for g in groups}
     ind = catalog.indicator(indicator_code)
-    console.print(Text(f"{catalog.place(place_code).name} · {ind.name}（{ind.unit}）· {period or f'{when:%Y-%m}'}",
+    label = Period(when.year, when.month).label(ind.calendar)  # as the bureau prints it, whatever was typed
+    console.print(Text(f"{catalog.place(place_code).name} · {ind.name}（{ind.unit}）· {label}",
                        style="bold"))
     source = Table(title="来源 source（按导入先后 oldest first）")
     for name in ("文件 file", "表 sheet", "行 row", "列 columns", "原文 printed", "数值 value", "增速 growth %",
@@ -255,6 +256,10 @@ def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
         console.print(f"as of {summary['as_of']}: built apart in {summary['apart']}; the live warehouse is unchanged "
                       f"(read the past with `bipin --db {summary['apart']} show PLACE`) / 历史时点的排名另存，"
                       "当前数据库未改动", highlight=False, soft_wrap=True)
+        if not summary["n_rankings"]:
+            console.print(f"nothing had been loaded by {summary['as_of']}, so the copy holds no ranks; choose a later "
+                          "--as-of (`bipin status` shows when files were loaded)", style="yellow", highlight=False,
+                          soft_wrap=True)
     for row in summary.get("partial", []):
         console.print(f"partial, not published until complete: {row['group']} {row['period']}, "
                       f"{row['indicators']} indicator(s), {row['reported']} members reported")
@@ -263,7 +268,7 @@ def _print_rank_summary(summary: dict, catalog: Catalog) -> None:
 def _metric(r: dict) -> str:
     if r["metric"] is None:
         return "—"
-    return f"{r['metric']:.2f}%" if r["basis"] == "growth" else f"{r['metric']:.2f}"
+    return f"{r['metric']:.2f}%" if r["basis"] == "growth" else f"{r['metric']:.2f}{r['unit'] or ''}"
 
 
 def _target_cells(r: dict) -> tuple[str, Text | str]:
@@ -278,7 +283,7 @@ def _target_cells(r: dict) -> tuple[str, Text | str]:
 
 def _rank_text(r: dict) -> str:
     # a slice below its group's coverage is shown, marked, but is not published (docs/RULES.md, 11)
-    partial = "" if r["is_complete"] else f" (partial: {r['n_reported']}/{r['n_members']} reported)"
+    partial = "" if r["is_complete"] else f"（未齐，已到{r['n_reported']}/{r['n_members']}）"
     if r["rank"] is None:
         return f"—/{r['n_ranked']}{partial}"
     return f"{'并列' if r['is_tied'] else ''}{r['rank']}/{r['n_ranked']}{partial}"

@@ -57,6 +57,7 @@ final as (
     select
         summary.*,
         grp.label as group_label,
+        grp.name as group_name,
         grp.sort_order as group_order,
         coalesce(missing.missing_names, []) as missing_names,
     from summary

@@ -31,6 +31,11 @@ final as (
             when 'zscore' then round(50 + cur.composite_score * 50 / 3, 2)
             else round(cur.composite_score, 2)
         end as score_100,
+        -- unrounded, for gaps: two places 0.002 points apart both print 51.31 yet rank apart
+        case grp.scoring_method
+            when 'zscore' then 50 + cur.composite_score * 50 / 3
+            else cur.composite_score
+        end as score_100_exact,
         cur.composite_score,
         cur.composite_rank,
         prev.prev_composite_rank,

@@ -110,12 +110,17 @@ def failed_lines(results: list[SendResult]) -> tuple[str, ...]:
 def partial_lines(coverage: list[dict]) -> tuple[str, ...]:
     """Periods held back for want of coverage (sql/brief/coverage.sql rows), naming who has not reported:
     山区26县2026年1-10月数据尚未发布齐（已到2/5），未到：磐安、浦江、遂昌."""
+    # eleven city groups are each 全市 to their own leaders; to the operators a shared label says too little
+    labels = {}
+    for r in coverage:
+        labels.setdefault(r["group_label"], set()).add(r["group_name"])
     out = []
     for r in coverage:
         names = list(r["missing_names"])
         shown = "、".join(names[:MAX_MISSING_NAMES]) + (f"等{len(names)}个" if len(names) > MAX_MISSING_NAMES else "")
         label = Period(r["period"].year, r["period"].month, 1).label()
-        note = w.coverage_note(r["group_label"], label, r["n_reported"], r["n_members"], r["n_complete"])
+        scope = r["group_label"] if len(labels[r["group_label"]]) == 1 else r["group_name"]
+        note = w.coverage_note(scope, label, r["n_reported"], r["n_members"], r["n_complete"])
         out.append(note + (f"，未到：{shown}" if names else ""))
     return tuple(out)
 

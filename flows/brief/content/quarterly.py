@@ -49,9 +49,9 @@ def standing(cards: list[dict], mine: dict, label: str) -> str:
     if mine["is_first_tier"]:
         text += f"，位列{size}"
         if outside:
-            text += f"，领先方阵外首位{w.points_phrase(mine['score_100'] - max(c['score_100'] for c in outside))}"
+            text += f"，领先方阵外首位{w.points_phrase(mine['score_100_exact'] - max(c['score_100_exact'] for c in outside))}"
     elif inside:
-        text += f"；距{size}差{w.points_phrase(min(c['score_100'] for c in inside) - mine['score_100'])}"
+        text += f"；距{size}差{w.points_phrase(min(c['score_100_exact'] for c in inside) - mine['score_100_exact'])}"
     return text
 
 

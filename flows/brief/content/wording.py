@@ -142,7 +142,7 @@ def diff_phrase(diff: float | None, basis: str, unit: str, lower_is_better: bool
     """Focus minus benchmark: 高0.5个百分点 / 低1.2个百分点 / 多3.4亿元 / 持平.
 
     Where less is better (亏损面) a higher number is worse, so the phrase says which way it cuts:
-    低1.2个百分点（好于对标） / 高7.1个百分点（差于对标）."""
+    低1.2个百分点，好于对标 / 高7.1个百分点，差于对标 (no brackets: the text puts the ranks in brackets after it)."""
     if diff is None:
         return "无法比较"
     if round(diff, 1) == 0:
@@ -152,7 +152,7 @@ def diff_phrase(diff: float | None, basis: str, unit: str, lower_is_better: bool
     else:
         text = f"{'多' if diff > 0 else '少'}{amount_phrase(abs(diff), unit)}"
     if lower_is_better:
-        text += "（好于对标）" if diff < 0 else "（差于对标）"
+        text += "，好于对标" if diff < 0 else "，差于对标"
     return text
 
 
