@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from rank_world import Loader
 from test_rank_cli import GROUPS, INDICATORS, PLACES, invoke
 
+from flows.brief.content import queries
+from flows.brief.content.targets import needed_phrase
 from flows.config.catalog import load_catalog
 from flows.warehouse.db import connect, sync_catalog
 
@@ -50,6 +53,7 @@ def test_targets_prints_progress_against_time_and_what_the_rest_of_the_year_need
     # fai: 10 of the year's 50 = 20% < 25%: behind; (50 - 10) / (40 - 10 / 1.02) - 1 = 40 / 30.196 - 1 = 32.5%
     assert "20.0%" in lines["固定资产投资"] and "慢于序时" in lines["固定资产投资"] and "32.5%" in lines["固定资产投资"]
     assert "2项目标指标中1项快于序时进度" in out
+    assert "余下月份" not in out and "4-12月" in out  # the column names the rest of the year (after 1-3月)
     assert "[green]" not in out and "[red]" not in out and "[/]" not in out  # styles, never markup as text
 
 
@@ -77,3 +81,26 @@ def test_a_bad_targets_file_is_reported_by_rank_in_one_line(world):
         f.write("  - {year: 2025, place: 不存在县, indicators: {gdp: {growth: 1}}}\n")
     code, out = invoke([*world, "rank", "--no-prefect"])
     assert code == 2 and "targets.yaml: targets[1] (year=2025, place=不存在县).place" in out
+
+
+def test_targets_says_a_change_below_zero_as_what_may_still_fall_as_the_briefing_does(world):
+    """gdp at 10% against 1%: (400 * 1.01 - 110) / 300 - 1 = -2.0%, said as 即使下降2.0%仍可完成."""
+    from flows.brief.content.targets import needed_phrase
+
+    cfg = world[1]
+    text = (Path(cfg) / "targets.yaml").read_text(encoding="utf-8").replace("growth: 6.0", "growth: 1.0")
+    (Path(cfg) / "targets.yaml").write_text(text, encoding="utf-8")
+    assert invoke([*world, "rank", "--no-prefect"])[0] == 0
+    code, out = invoke([*world, "targets", "甲"])
+    assert code == 0, out
+    gdp = next(line for line in out.splitlines() if "地区生产总值" in line)
+    assert "即使下降2.0%仍可完成" in gdp and "-2.0%" not in gdp
+    fai = next(line for line in out.splitlines() if "固定资产投资" in line and "│" in line)
+    assert "需增长32.5%" in fai
+    header = next(line for line in out.splitlines() if "序时进度" in line and "┃" in line)
+    assert "4-12月" in header and "余下月份" not in header
+    # the briefing's words for the same row (the rows `bipin targets` and the briefings both read)
+    con = connect(Path(world[3]), read_only=True)
+    rows = queries.fetch(con, "target_progress", places=["aa"], period=date(2025, 3, 1))
+    con.close()
+    assert needed_phrase(next(r for r in rows if r["indicator_code"] == "gdp")) == "4-12月即使下降2.0%仍可完成"

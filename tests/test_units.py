@@ -233,3 +233,27 @@ def test_show_unit_lists_the_units_indicators(ranked):
     assert "配合" in rows["地区生产总值"] and "牵头" in rows["固定资产投资"] and "2/2" in rows["固定资产投资"]
     code, out = invoke([*ranked, "show", "--unit", "商务局"])
     assert code == 2 and "unit '商务局' is not in units.yaml" in out
+
+
+def test_a_quarterly_indicator_in_a_monthly_weekly_shows_its_newest_quarters_rank():
+    """1-10月: GDP is ranked at 前三季度 only; the unit's line gives that rank with its period, not 本期未排位."""
+    from flows.brief.content.units import unit_block
+
+    units = [{"place_code": "a", "unit_name": "发改局", "unit_order": 0, "indicator_order": i, "role": "lead",
+              "indicator_code": code, "indicator_name": name}
+             for i, (code, name) in enumerate((("gdp", "地区生产总值"), ("fai", "固定资产投资")))]
+    row = {"place_code": "a", "group_code": "city", "group_label": "全市", "is_tied": False, "rank_change": 1}
+    rankings = [
+        {**row, "period": date(2026, 6, 1), "period_label": "2026年上半年", "indicator_code": "gdp", "rank": 7,
+         "is_top3": False},
+        {**row, "period": date(2026, 9, 1), "period_label": "2026年前三季度", "indicator_code": "gdp", "rank": 4,
+         "is_top3": False},
+        {**row, "period": date(2026, 10, 1), "period_label": "2026年1-10月", "indicator_code": "fai", "rank": 2,
+         "is_top3": True},
+    ]
+    block = unit_block(units, "发改局", "a", ("city",), rankings, [], [], date(2026, 10, 1))
+    assert block.lines == ("地区生产总值：全市第4位（2026年前三季度）", "固定资产投资：全市第2位（进1位）")
+    assert block.summary == "2项中1项居全市前三"
+    # a rank older than a quarter is not shown as if current
+    stale = unit_block(units, "发改局", "a", ("city",), rankings[:1] + rankings[2:], [], [], date(2026, 10, 1))
+    assert stale.lines[0] == "地区生产总值：本期未排位"

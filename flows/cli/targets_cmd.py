@@ -33,7 +33,7 @@ def targets(
 
     Example: bipin targets 武义 --period 2026-10
     """
-    from flows.brief.content import queries
+    from flows.brief.content import queries, targets as wording
 
     catalog = state(ctx).catalog()
     place_code = resolve_place(catalog, place)
@@ -52,13 +52,15 @@ def targets(
     synthetic = "（合成演示目标）" if any(r["is_synthetic"] for r in rows) else ""
     pairs = any(r.get("assigned_target") is not None for r in rows)  # the assigned columns only where set
     table = Table(title=f"{catalog.place(place_code).name} {rows[0]['year']}年目标任务{synthetic}")
-    columns = ("指标", "期别", "目标", "完成", "差距", "序时进度", "完成进度", "状态", "余下月份需增长")
+    rest = _rest_column(rows, wording.needed_parts)
+    columns = ("指标", "期别", "目标", "完成", "差距", "序时进度", "完成进度", "状态", rest)
     for name in columns + (("市下达", "对市下达") if pairs else ()):
         table.add_column(name, justify="left" if name in ("指标", "期别", "状态", "对市下达") else "right")
     for r in rows:
         cells = [r["indicator_name"], r["period_label"] or str(r["period"]), _target(r), _metric(r),
                  _num(r["gap"], "+.2f"), _num(r["time_progress"], ".1f", "%"),
-                 _num(r["value_progress"], ".1f", "%"), _status(r["on_track"]), _needed(r)]
+                 _num(r["value_progress"], ".1f", "%"), _status(r["on_track"]),
+                 _needed(r, wording.needed_parts, rest)]
         if pairs:
             cells += _assigned_cells(r)
         table.add_row(*cells)
@@ -107,10 +109,19 @@ def _metric(r: dict) -> str:
     return _num(r["metric"], ".2f", unit)
 
 
-def _needed(r: dict) -> str:
-    if r["needed_rest_of_year"] is None:
+def _rest_column(rows: list[dict], parts) -> str:
+    """The rest of the year named (12月, 四季度) when every row's figure is for the same rest; else 余下时期."""
+    who = {p[0] for p in map(parts, rows) if p}
+    return who.pop() if len(who) == 1 else "余下时期"
+
+
+def _needed(r: dict, parts, column: str) -> str:
+    """The briefing's words (需增长10.3% / 即使下降25.7%仍可完成), led by the rest's name unless the column says it."""
+    found = parts(r)
+    if found is None:
         return NEEDED_REASONS.get(r["needed_reason"], r["needed_reason"] or "")
-    return f"{r['needed_rest_of_year']:.1f}%"
+    who, what = found
+    return what if who == column else who + what
 
 
 def _num(value, spec: str, unit: str = "") -> str:

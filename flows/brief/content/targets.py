@@ -52,21 +52,29 @@ def _behind_line(r: dict, period: date) -> str:
     else:  # a rate or level compared as it is (亏损面 against a ceiling)
         diff = w.diff_phrase(r["metric"] - r["target"], "level", r["unit"])
         text = f"{name}{w.amount_phrase(r['metric'], r['unit'])}{mark}，比年度目标（{target}）{diff}"
-    needed = _needed_phrase(r)
+    needed = needed_phrase(r)
     return f"{text}，{needed}" if needed else text
 
 
-def _needed_phrase(r: dict) -> str:
-    """12月需增长10.3% / 四季度需增长5.0% (ytd: the rest of the year named); 年末前余额需再增长3.8% (stock);
-    a change below zero is what may still fall: 12月即使下降25.7%仍可完成."""
+def needed_parts(r: dict) -> tuple[str, str] | None:
+    """(who, what) of needed_phrase: ("12月", "需增长10.3%"), ("12月", "即使下降25.7%仍可完成"),
+    ("年末前余额", "需再增长3.8%"); None when the mart gives no figure. `bipin targets` prints the
+    same words, with `who` as the column's name where every row shares it."""
     pct = r["needed_rest_of_year"]
     if pct is None:
-        return ""
+        return None
     stock = r["kind"] == "stock"
     who = "年末前余额" if stock else w.rest_of_year(r["period"].month, r.get("calendar_code") or "")
     if round(pct, 1) <= 0:
-        return f"{who}即使{'减少' if stock else '下降'}{-pct:.1f}%仍可完成"
-    return f"{who}需{'再' if stock else ''}增长{pct:.1f}%"
+        return who, f"即使{'减少' if stock else '下降'}{-pct:.1f}%仍可完成"
+    return who, f"需{'再' if stock else ''}增长{pct:.1f}%"
+
+
+def needed_phrase(r: dict) -> str:
+    """12月需增长10.3% / 四季度需增长5.0% (ytd: the rest of the year named); 年末前余额需再增长3.8% (stock);
+    a change below zero is what may still fall: 12月即使下降25.7%仍可完成."""
+    parts = needed_parts(r)
+    return "".join(parts) if parts else ""
 
 
 def levers_lines(rows: list[dict], place: str, cards: list[dict] | None = None) -> tuple[str, ...]:

@@ -70,10 +70,17 @@ def lever_phrase(r: dict) -> str:
     return f"{what}{change}可升至{r['group_label']}{w.short_rank(r['rank_if_gained'], True)}"
 
 
-def unit_indicator_line(name: str, ranks: list[dict], target: dict | None, lever: dict | None) -> str:
+def unit_indicator_line(name: str, ranks: list[dict], target: dict | None, lever: dict | None,
+                        ranks_label: str = "") -> str:
     """规上工业增加值：全市第2位（进1位）、山区26县第5位（位次不变）；增长7.1%，低于自我加压目标8.0%
-    （市下达7.5%），慢于序时；增速提高0.3个百分点可升至全市并列第1位."""
-    parts = ["、".join(rank_item(r) for r in ranks) or "本期未排位"]
+    （市下达7.5%），慢于序时；增速提高0.3个百分点可升至全市并列第1位. `ranks_label`: the ranks are of an
+    earlier period (a quarterly indicator between quarters), said after them without the change:
+    地区生产总值：全市第4位（2026年前三季度）."""
+    if ranks_label:
+        listed = "、".join(f"{r['group_label']}{w.short_rank(r['rank'], bool(r.get('is_tied')))}" for r in ranks)
+        parts = [f"{listed}（{ranks_label}）"]
+    else:
+        parts = ["、".join(rank_item(r) for r in ranks) or "本期未排位"]
     if target is not None and target.get("on_track") is not None:
         parts.append(pair_phrase(target))
     if lever is not None:

@@ -47,6 +47,22 @@ def _judged(targets: list[dict], place: str) -> dict[str, dict]:
     return {t["indicator_code"]: t for t in targets if t["place_code"] == place}
 
 
+def _newest_before(rankings: list[dict], place: str, code: str, groups: tuple[str, ...],
+                   period: date) -> list[dict]:
+    """The indicator's ranks at its newest earlier period within a quarter (a quarterly indicator read in a
+    month between quarters), in the recipient's group order; none older than that."""
+    rows = [r for r in rankings if r["indicator_code"] == code and r["group_code"] in groups
+            and r.get("place_code", place) == place and r["rank"] is not None
+            and period > r["period"] >= _months_before(period, 3)]
+    newest = max((r["period"] for r in rows), default=None)
+    return sorted((r for r in rows if r["period"] == newest), key=lambda r: groups.index(r["group_code"]))
+
+
+def _months_before(period: date, months: int) -> date:
+    n = period.year * 12 + period.month - 1 - months
+    return date(n // 12, n % 12 + 1, 1)
+
+
 def unit_block(unit_rows: list[dict], unit: str, place: str, groups: tuple[str, ...], rankings: list[dict],
                targets: list[dict], levers: list[dict], period: date) -> UnitBlock | None:
     """The unit's led indicators in one line each; None when the unit leads nothing."""
@@ -62,13 +78,16 @@ def unit_block(unit_rows: list[dict], unit: str, place: str, groups: tuple[str, 
         code = u["indicator_code"]
         ranks = sorted((r for r in now if r["indicator_code"] == code and r["group_code"] in groups),
                        key=lambda r: groups.index(r["group_code"]))
+        if not ranks:  # a quarterly indicator in a monthly period: its newest quarter's ranks, dated
+            ranks = _newest_before(rankings, place, code, groups, period)
         options = [x for x in levers if x["place_code"] == place and x["indicator_code"] == code
                    and x.get("needed_change") is not None]
         lever = min(options, key=lambda x: (_comparable_change(x), x.get("group_order", 0)), default=None)
         target = target_of.get(code)
-        n_top3 += any(r["is_top3"] for r in ranks if r["group_code"] == main)
+        n_top3 += any(r["is_top3"] for r in ranks if r["group_code"] == main and r["period"] == period)
         n_behind += bool(target and target.get("on_track") is False)
-        lines.append(uw.unit_indicator_line(u["indicator_name"], ranks, target, lever))
+        lines.append(uw.unit_indicator_line(u["indicator_name"], ranks, target, lever,
+                                            ranks[0]["period_label"] if ranks and ranks[0]["period"] != period else ""))
     scope = next((r["group_label"] for r in now if r["group_code"] == main), "")
     summary = f"{len(led)}项中{n_top3}项居{scope}前三" + (f"，{n_behind}项慢于序时" if n_behind else "")
     summary += "（单位分工为合成演示）" if any(u.get("is_synthetic") for u in rows) else ""
