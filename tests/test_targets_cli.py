@@ -85,8 +85,6 @@ def test_a_bad_targets_file_is_reported_by_rank_in_one_line(world):
 
 def test_targets_says_a_change_below_zero_as_what_may_still_fall_as_the_briefing_does(world):
     """gdp at 10% against 1%: (400 * 1.01 - 110) / 300 - 1 = -2.0%, said as 即使下降2.0%仍可完成."""
-    from flows.brief.content.targets import needed_phrase
-
     cfg = world[1]
     text = (Path(cfg) / "targets.yaml").read_text(encoding="utf-8").replace("growth: 6.0", "growth: 1.0")
     (Path(cfg) / "targets.yaml").write_text(text, encoding="utf-8")

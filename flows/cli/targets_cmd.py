@@ -33,7 +33,8 @@ def targets(
 
     Example: bipin targets 武义 --period 2026-10
     """
-    from flows.brief.content import queries, targets as wording
+    from flows.brief.content import queries
+    from flows.brief.content import targets as wording
 
     catalog = state(ctx).catalog()
     place_code = resolve_place(catalog, place)
