@@ -152,3 +152,24 @@ def test_the_servers_task_run_recorder_writes_in_batches_unless_the_operator_say
     assert float(env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL"]) <= 1
     monkeypatch.setenv("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "1")
     assert server_env(tmp_path)["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"] == "1"
+
+
+@pytest.mark.parametrize("started_at", ["2026-12-04T15:00:00+00:00", "2026-12-04T07:00:00-08:00",
+                                        "2026-12-04T15:00:00"])  # the last: a record from before the offset was kept
+def test_server_status_says_the_start_in_the_configured_time_zone(tmp_path, started_at):
+    """The machine's clock is UTC; settings.yaml's zone is Asia/Shanghai (UTC+8): 15:00 UTC is 23:00 there."""
+    settings_for(tmp_path)
+    prefect = tmp_path / "home" / "prefect"
+    prefect.mkdir(parents=True, exist_ok=True)
+    # a live process that passes for bipin's (its command line names flows); nobody answers on port 9
+    stand_in = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "flows"])
+    try:
+        record = {"pid": stand_in.pid, "port": 9, "api_url": "http://127.0.0.1:9/api", "started_at": started_at,
+                  "log": str(prefect / "server.log"), "owner": "background"}
+        (prefect / "bipin-server.json").write_text(json.dumps(record), encoding="utf-8")
+        status = _bipin(_env(tmp_path, TZ="UTC"), "server", "status")
+    finally:
+        stand_in.kill()
+        stand_in.wait()
+    assert status.returncode == 0, status.stderr
+    assert f"background Prefect server, pid {stand_in.pid}, since 2026-12-04 23:00:00:" in status.stdout

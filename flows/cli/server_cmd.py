@@ -15,6 +15,20 @@ def _say(text: str) -> None:
     console.print(text, highlight=False, soft_wrap=True, markup=False)
 
 
+def _local_time(text: str, timezone: str) -> str:
+    """A record's start in the configured zone, as every other time bipin prints; a record written before
+    the offset was kept (naive) is in the machine's clock."""
+    from datetime import datetime
+
+    from flows.config.settings import to_local
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{to_local(moment if moment.tzinfo else moment.astimezone(), timezone):%Y-%m-%d %H:%M:%S}"
+
+
 def _home(ctx: typer.Context):
     from flows.config.settings import prepare_prefect_env
     from flows.run.prefect_server.connect import prefect_home
@@ -49,7 +63,8 @@ def status(ctx: typer.Context) -> None:
     import time
 
     answers = "answers" if is_healthy(record.api_url) else "is still starting (or not answering)"
-    _say(f"{record.owner} Prefect server, pid {record.pid}, since {record.started_at}: {answers}")
+    since = _local_time(record.started_at, state(ctx).settings.timezone)
+    _say(f"{record.owner} Prefect server, pid {record.pid}, since {since}: {answers}")
     _say(f"  API {record.api_url}   UI {record.ui_url}   runs {record.ui_url}/v2/runs")
     _say(f"  database {home / 'prefect.db'}   log {record.log}")
     if record.owner == "background" and record.idle_stop_s:

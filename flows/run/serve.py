@@ -135,7 +135,7 @@ def server_for_serving(port: int) -> Iterator[str]:
     print(f"bipin: starting Prefect server on {process.HOST}:{port} (database {home}/prefect.db, log {log})")
     server = process.launch(home, port, log)
     record = ServerRecord(pid=os.getpid(), port=port, api_url=f"http://{process.HOST}:{port}/api",
-                          started_at=datetime.now().isoformat(timespec="seconds"), log=str(log), owner="make serve")
+                          started_at=datetime.now().astimezone().isoformat(timespec="seconds"), log=str(log), owner="make serve")
     write_record(home, record)
     try:
         _wait(home, record)

@@ -133,7 +133,7 @@ def start_background(home: Path) -> tuple[ServerRecord, bool]:
                 start_new_session=True,  # outlives this command; a Ctrl-C here does not reach it
             )
         record = ServerRecord(pid=keeper.pid, port=port, api_url=f"http://{process.HOST}:{port}/api",
-                              started_at=datetime.now().isoformat(timespec="seconds"), log=str(log),
+                              started_at=datetime.now().astimezone().isoformat(timespec="seconds"), log=str(log),
                               owner="background", idle_stop_s=idle_s)
         write_record(home, record)
         return record, True

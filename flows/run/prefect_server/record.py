@@ -26,7 +26,7 @@ class ServerRecord:
     pid: int             # the process to signal: the background supervisor, or `make serve`'s python
     port: int
     api_url: str         # http://127.0.0.1:PORT/api
-    started_at: str      # ISO time, local
+    started_at: str      # ISO time with the machine's UTC offset (`server status` says it in the configured zone)
     log: str             # the server's log file
     owner: str           # one of OWNERS
     idle_stop_s: float = 0.0  # background: stops after this long unused (0 = never)
