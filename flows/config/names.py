@@ -17,7 +17,9 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import AfterValidator
 
 if TYPE_CHECKING:  # the catalog imports this module to resolve benchmark names
     from pydantic import ValidationError
@@ -102,6 +104,17 @@ def timezone_problem(zone: str) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         return (f"unknown time zone {zone!r} (expected an IANA name such as Asia/Shanghai)"
                 + did_you_mean(zone, sorted(available_timezones())))
+
+
+def _zone_name(zone: str) -> str:
+    problem = timezone_problem(zone)
+    if problem:
+        raise ValueError(problem)
+    return zone
+
+
+# a pydantic field type: an IANA time zone name, refused with the closest names (settings.yaml, schedules)
+TimeZoneName = Annotated[str, AfterValidator(_zone_name)]
 
 
 def validation_hint(error: dict, fields: Iterable[str] = ()) -> str:

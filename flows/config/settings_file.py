@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from flows.config.alerts import AlertsConfig
 from flows.config.delivery import DeliveryConfig
 from flows.config.inbox import InboxSettings
-from flows.config.names import DEFAULT_TIMEZONE, model_problems, timezone_problem
+from flows.config.names import DEFAULT_TIMEZONE, TimeZoneName, model_problems
 from flows.config.runner import RunnerConfig
 from flows.config.schedules import Schedules
 from flows.config.yamlfile import UNREADABLE
@@ -36,7 +36,7 @@ def _default_years() -> tuple[int, int]:
 
 class SettingsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-    timezone: str = DEFAULT_TIMEZONE           # every stored and compared time is local time of this zone
+    timezone: TimeZoneName = DEFAULT_TIMEZONE           # every stored and compared time is local time of this zone
     calendar_years: tuple[int, int] = Field(default_factory=_default_years)  # ref.calendar, inclusive
     release_lag_days: ReleaseLags = ReleaseLags()
     schedules: Schedules = Schedules()
@@ -54,14 +54,6 @@ class SettingsFile(BaseModel):
             schedules.setdefault("timezone", data["timezone"])
             data = {**data, "schedules": schedules}
         return data
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, v: str) -> str:
-        problem = timezone_problem(v)
-        if problem:
-            raise ValueError(problem)
-        return v
 
     @field_validator("calendar_years")
     @classmethod
