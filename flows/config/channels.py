@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from flows.config.catalog import Catalog
-from flows.config.names import did_you_mean
+from flows.config.names import did_you_mean, error_text
 from flows.config.recipients import resolve_focus
 
 ChatKind = Literal["dingtalk", "wecom", "feishu"]
@@ -164,10 +164,7 @@ def _validated(raw: object, catalog: Catalog, where: str) -> Channel:
     try:
         return Channel.model_validate(raw)
     except ValidationError as exc:
-        from flows.config.names import validation_hint
-
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}{validation_hint(e, Channel.model_fields)}"
-                           for e in exc.errors())
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {error_text(e, Channel)}" for e in exc.errors())
         raise ChannelError(f"{where} (name={raw.get('name')}): {detail}") from None
 
 

@@ -156,14 +156,19 @@ def indicator_code(catalog: Catalog, text: str) -> str:
                       + did_you_mean(key.lower(), names))
 
 
+def error_text(err: dict, model=None) -> str:
+    """The one wording of a pydantic complaint in any config file: the message without pydantic's "Value error, "
+    and a "did you mean" (a Literal's values, or the fields of the model where an unknown key was found)."""
+    fields = _fields_at(model, list(err["loc"])[:-1]) if model is not None and err.get("type") == "extra_forbidden" else ()
+    return err["msg"].removeprefix("Value error, ") + validation_hint(err, fields)
+
+
 def model_problems(exc: ValidationError, path: Path, model, prefix: tuple = ()) -> list[str]:
     """One line per problem of a one-file config model: file, key path, message, "did you mean"."""
     lines = []
     for err in exc.errors():
-        loc = [*prefix, *err["loc"]]
-        fields = _fields_at(model, list(err["loc"])[:-1]) if err.get("type") == "extra_forbidden" else ()
-        where = ".".join(str(x) for x in loc) or "(top level)"
-        lines.append(f"{path}: {where}: {err['msg'].removeprefix('Value error, ')}{validation_hint(err, fields)}")
+        where = ".".join(str(x) for x in [*prefix, *err["loc"]]) or "(top level)"
+        lines.append(f"{path}: {where}: {error_text(err, model)}")
     return lines
 
 

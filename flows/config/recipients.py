@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from flows.config.catalog import Catalog
-from flows.config.names import NameProblem, did_you_mean, group_code, is_member, place_code
+from flows.config.names import NameProblem, did_you_mean, error_text, group_code, is_member, place_code
 from flows.config.yamlfile import UNREADABLE, read_yaml
 
 Kind = Literal["weekly", "monthly", "quarterly", "digest"]
@@ -209,8 +209,7 @@ def _validated(raw: dict, catalog: Catalog, where: str) -> Recipient:
     try:
         return Recipient.model_validate(raw)
     except ValidationError as exc:
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
-                           for e in exc.errors())
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {error_text(e, Recipient)}" for e in exc.errors())
         raise RecipientError(f"{where} (email={email}): {detail}") from None
 
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
 
 from flows.config.catalog import Catalog, CatalogError
-from flows.config.names import NameProblem, normalise_name, place_code
+from flows.config.names import NameProblem, error_text, normalise_name, place_code
 from flows.config.target_history import TargetRevision, history_problems, revisions_of
 from flows.config.yamlfile import UNREADABLE, read_yaml
 
@@ -141,7 +141,7 @@ def targets_from(path: Path, content: Any, catalog: Catalog) -> tuple[list[Targe
     try:
         parsed = TargetsFile.model_validate(content)
     except ValidationError as exc:
-        return [], [f"{path}: {_where(err['loc'], content)}: {err['msg'].removeprefix('Value error, ')}"
+        return [], [f"{path}: {_where(err['loc'], content)}: {error_text(err, TargetsFile)}"
                     for err in exc.errors()]
     return _resolve(path, parsed, catalog)
 

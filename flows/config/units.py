@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.config.catalog import Catalog, CatalogError
-from flows.config.names import NameProblem, did_you_mean, key_path, normalise_name, place_code
+from flows.config.names import NameProblem, did_you_mean, error_text, key_path, normalise_name, place_code
 from flows.config.yamlfile import UNREADABLE, read_yaml
 
 UNITS_FILE = "units.yaml"
@@ -79,7 +79,7 @@ def units_from(path: Path, content: Any, catalog: Catalog) -> tuple[list[Unit], 
     try:
         parsed = UnitsFile.model_validate(content)
     except ValidationError as exc:
-        return [], [f"{path}: {key_path(list(err['loc']), content)}: {err['msg']}" for err in exc.errors()]
+        return [], [f"{path}: {key_path(list(err['loc']), content)}: {error_text(err, UnitsFile)}" for err in exc.errors()]
     return _resolve(path, parsed, catalog)
 
 
