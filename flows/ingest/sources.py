@@ -6,13 +6,13 @@ extra keys their types and defaults, so a misspelt option is a clear config erro
 
 from __future__ import annotations
 
-import fnmatch
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.config.catalog import Catalog, CatalogError, Source
+from flows.config.inbox import name_matches
 from flows.config.names import did_you_mean
 
 TOTAL_NAMES = ("全市", "全省", "合计", "全市合计", "总计", "全县", "全区", "全省合计")
@@ -99,10 +99,8 @@ def source_options(catalog: Catalog) -> list[SourceOptions]:
 def match_source(path: Path, sources: list[SourceOptions]) -> SourceOptions | None:
     """The first source whose pattern matches the file name (config order decides), ignoring case: a
     bureau's `金华_2026年1-10月.XLS` is the same file form as `.xls` (fnmatch is case-sensitive on Linux)."""
-    name = path.name.casefold()
     for src in sources:
-        patterns = (src.pattern,) if isinstance(src.pattern, str) else src.pattern
-        if any(fnmatch.fnmatchcase(name, p.casefold()) for p in patterns):
+        if name_matches(path.name, (src.pattern,) if isinstance(src.pattern, str) else src.pattern):
             return src
     return None
 

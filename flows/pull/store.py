@@ -8,7 +8,6 @@ same content is then recognised (here by sha256 across every source, and by inge
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import io
 import os
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.config.inbox import name_matches
 from flows.config.pull import TABLE_PATTERNS
 from flows.config.settings import Settings
 from flows.pull import ledger
@@ -124,7 +124,7 @@ class Landing:
         with archive:
             for info in archive.infolist():
                 name = zip_member_name(info)
-                if info.is_dir() or not matches(Path(name).name, ZIP_MEMBERS):
+                if info.is_dir() or not name_matches(Path(name).name, ZIP_MEMBERS):
                     continue
                 member = Item(remote_id=f"{item.remote_id}!{name}", name=Path(name).name,
                               provenance=f"{item.provenance} / {name}")
@@ -133,11 +133,6 @@ class Landing:
 
 class Garbage(ValueError):
     """A source answered with something that is not what it should be (not HTML, not a zip ...)."""
-
-
-def matches(name: str, patterns: Iterable[str]) -> bool:
-    low = name.casefold()
-    return any(fnmatch.fnmatchcase(low, p.casefold()) for p in patterns)
 
 
 def zip_member_name(info: zipfile.ZipInfo) -> str:
