@@ -10,7 +10,9 @@ that write the inbox themselves just before ingesting it (the test suite, script
 
 from __future__ import annotations
 
+import fnmatch
 import os
+from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,3 +35,10 @@ def effective(inbox: InboxSettings) -> InboxSettings:
     except ValueError:
         seconds = None
     return inbox if seconds is None else inbox.model_copy(update={"settle_seconds": seconds})
+
+
+def name_matches(name: str, globs: Iterable[str]) -> bool:
+    """Whether a file name matches any of the globs, case ignored: every file-name glob in config/ is read so
+    (the inbox's ignore, sources.yaml's pattern, pull.yaml's attachments), as Windows offices name files."""
+    folded = name.casefold()
+    return any(fnmatch.fnmatchcase(folded, g.casefold()) for g in globs)

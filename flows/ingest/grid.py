@@ -32,11 +32,16 @@ class Grid:
         return self.first_row + index
 
     def column_letter(self, index: int) -> str:
-        n, letters = self.first_col + index, ""
-        while n:
-            n, rem = divmod(n - 1, 26)
-            letters = chr(65 + rem) + letters
-        return letters
+        return column_letters(self.first_col + index)
+
+
+def column_letters(column: int) -> str:
+    """Excel's letters for a 1-based column number: 1 -> A, 27 -> AA."""
+    letters = ""
+    while column:
+        column, rem = divmod(column - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def wanted_sheets(names: list[str], sheet: str | int | None) -> list[str]:

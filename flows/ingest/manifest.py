@@ -8,12 +8,13 @@ warehouse again, with the same times, so revisions and `--as-of` answers come ou
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from flows.ingest.ledger import sha256_of
 
 MANIFEST_NAME = "manifest.jsonl"
 
@@ -95,14 +96,6 @@ def replay_order(home: Path) -> tuple[list[ArchivedFile], list[str]]:
     return order, warnings
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def damaged(home: Path) -> list[str]:
     """One line per archived file the manifest names that is gone or no longer has the bytes it had
     when it was loaded (its sha256): replaying it would build a different warehouse."""
@@ -123,8 +116,8 @@ def damaged(home: Path) -> list[str]:
             found.append(f"{stored}: missing (manifest line {number}, {entry.get('file_name')} loaded "
                          f"{entry.get('loaded_at') or entry.get('received_at')}); restore it from the backup "
                          f"of {archive} / 缺少归档文件，请从备份恢复")
-        elif entry.get("sha256") and file_sha256(stored) != entry["sha256"]:
-            found.append(f"{stored}: changed since it was loaded (sha256 {file_sha256(stored)[:12]}..., "
+        elif entry.get("sha256") and (sha := sha256_of(stored)) != entry["sha256"]:
+            found.append(f"{stored}: changed since it was loaded (sha256 {sha[:12]}..., "
                          f"manifest line {number} says {entry['sha256'][:12]}...); restore the original from "
                          f"the backup of {archive} / 归档文件已被改动，请从备份恢复原件")
     return found

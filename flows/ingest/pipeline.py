@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from flows.config.catalog import Catalog
-from flows.config.inbox import effective
+from flows.config.inbox import effective, name_matches
 from flows.config.settings import Settings
 from flows.ingest.load import IngestContext, load_file
 from flows.ingest.model import FileResult
@@ -39,7 +38,7 @@ def discover(paths: Iterable[str | Path] | None, settings: Settings,
         if target.is_dir():
             try:
                 names = sorted(p for p in target.iterdir() if not p.name.endswith(SKIP_SUFFIXES)
-                               and not _in_transit(p.name, inbox.ignore) and p.is_file())
+                               and not name_matches(p.name, inbox.ignore) and p.is_file())
             except OSError as exc:
                 raise UsageError(f"{target}: cannot read the folder ({exc.strerror}); give the user running bipin "
                                  f"read and write access to it (chmod u+rwx {target})") from None
@@ -65,11 +64,6 @@ def waiting_line(path: Path) -> str:
     """What the log says of a file left for the next run because it is still being written."""
     return (f"{path.name}: modified {max(0, time.time() - path.stat().st_mtime):.0f} s ago, maybe still being "
             "copied; it loads on the next run")
-
-
-def _in_transit(name: str, globs: tuple[str, ...]) -> bool:
-    folded = name.casefold()
-    return any(fnmatch.fnmatchcase(folded, g.casefold()) for g in globs)
 
 
 def prepare(settings: Settings, catalog: Catalog) -> None:

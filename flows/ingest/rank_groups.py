@@ -1,4 +1,4 @@
-"""The group a file's published 位次 rank within, and whether the file covers it (docs/DATA_CONTRACT.md).
+"""The group a file's published 位次 rank within (docs/DATA_CONTRACT.md); rules.py checks them where a file covers it.
 
 A city bureau's 位次 rank the city's counties; a province's rank the province's; a report on the 26
 mountainous counties ranks those 26, even when the file prints only 8 of them. The source says which
@@ -57,10 +57,3 @@ def published_group(rows: list[Obs], configured: str | None, groups: GroupMember
     return None, [warning("rank_group_unknown", f"the file prints 位次 but {why}, so they are kept and shown in no "
                           "group; set rank_group in sources.yaml to the group the publisher ranked", sheet=sheet)]
 
-
-def covers_group(rows: list[Obs], group: str, groups: GroupMembers, indicator: str, period: date) -> bool:
-    """Whether the file holds every member the group has on the period for this indicator (only then can
-    its 位次 be checked against its own data)."""
-    here = {r.place_code for r in rows if r.indicator_code == indicator and r.period == period and not r.is_total}
-    members = groups.members(group, period)
-    return bool(members) and members <= here

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from flows.ingest.grid import Grid, ReadError, wanted_sheets
+from flows.ingest.grid import Grid, ReadError, column_letters, wanted_sheets
 from flows.ingest.model import Message, warning
 
 GAP_ROWS = 1000
@@ -130,8 +130,4 @@ def _grid(sheet: Sheet) -> tuple[Grid, list[Message]]:
 
 
 def _ref(row: int, column: int) -> str:
-    letters = ""
-    while column:
-        column, rem = divmod(column - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return f"{column_letters(column)}{row}"

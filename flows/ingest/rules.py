@@ -20,7 +20,7 @@ from flows.config.catalog import Catalog
 from flows.core.periods import expected_months
 from flows.ingest.model import Message, warning
 from flows.ingest.normalise import Obs
-from flows.ingest.rank_groups import GroupMembers, covers_group
+from flows.ingest.rank_groups import GroupMembers
 from flows.warehouse.db import load_sql
 
 
@@ -41,21 +41,24 @@ def rank_disagreements(rows: list[Obs], catalog: Catalog, sheet: str | None, gro
     if group is None or members is None:
         return []
     printed = {(r.indicator_code, r.period) for r in rows if r.published_rank is not None and not r.is_total}
-    published = {key for key in printed if covers_group(rows, group, members, *key)}
-    inside = {(code, period): members.members(group, period) for code, period in published}
+    here: dict[tuple, set[str]] = defaultdict(set)  # the places the file holds for each ranked key
+    for r in rows:
+        if not r.is_total and (r.indicator_code, r.period) in printed:
+            here[(r.indicator_code, r.period)].add(r.place_code)
+    # the group's members on each key the file covers whole (only there can its 位次 be checked)
+    inside = {key: m for key, places in here.items() if (m := members.members(group, key[1])) and m <= places}
     groups: dict[tuple, list[Obs]] = defaultdict(list)
     for r in rows:
-        if not r.is_total and (r.indicator_code, r.period) in published \
-                and r.place_code in inside[(r.indicator_code, r.period)]:
+        if not r.is_total and r.place_code in inside.get((r.indicator_code, r.period), ()):
             groups[(r.indicator_code, r.period)].append(r)
     out = []
-    for (code, _), members in groups.items():
+    for (code, _), ranked in groups.items():
         ind = catalog.indicator(code)
         by_growth = ind.basis == "growth"
         sign = 1 if ind.direction == "higher" else -1
-        metric = {id(r): (r.growth_pct if by_growth else r.value) for r in members}
+        metric = {id(r): (r.growth_pct if by_growth else r.value) for r in ranked}
         scores = [sign * m for m in metric.values() if m is not None]
-        for r in members:
+        for r in ranked:
             own = metric[id(r)]
             if r.published_rank is None or own is None:
                 continue

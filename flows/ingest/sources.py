@@ -6,14 +6,14 @@ extra keys their types and defaults, so a misspelt option is a clear config erro
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.config.catalog import Catalog, CatalogError, Source
+from flows.config.inbox import name_matches
+from flows.config.names import did_you_mean
 
 TOTAL_NAMES = ("全市", "全省", "合计", "全市合计", "总计", "全县", "全区", "全省合计")
 PLACE_HEADERS = ("地区", "县(市、区)", "县市区", "县(市,区)", "区域", "单位", "地区名称", "名称")
@@ -86,8 +86,7 @@ def source_options(catalog: Catalog) -> list[SourceOptions]:
             raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): a long layout needs 'columns' "
                                "with at least 'place'")
         if opts.rank_group is not None and opts.rank_group not in {g.code for g in catalog.groups}:
-            close = difflib.get_close_matches(opts.rank_group, [g.code for g in catalog.groups], n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(opts.rank_group, [g.code for g in catalog.groups], n=1)
             raise CatalogError(f"sources.yaml: sources[{n}] (code={src.code}): rank_group {opts.rank_group!r} is not a "
                                f"group code (groups.yaml has {', '.join(g.code for g in catalog.groups)}){hint}")
         for code in (*opts.value_columns.values(), *opts.units, *opts.unit_scale):
@@ -100,10 +99,8 @@ def source_options(catalog: Catalog) -> list[SourceOptions]:
 def match_source(path: Path, sources: list[SourceOptions]) -> SourceOptions | None:
     """The first source whose pattern matches the file name (config order decides), ignoring case: a
     bureau's `金华_2026年1-10月.XLS` is the same file form as `.xls` (fnmatch is case-sensitive on Linux)."""
-    name = path.name.casefold()
     for src in sources:
-        patterns = (src.pattern,) if isinstance(src.pattern, str) else src.pattern
-        if any(fnmatch.fnmatchcase(name, p.casefold()) for p in patterns):
+        if name_matches(path.name, (src.pattern,) if isinstance(src.pattern, str) else src.pattern):
             return src
     return None
 

@@ -33,13 +33,9 @@ def with_retries(call: Callable[[], T], retries: int, backoff_s: float,
     return retrying(call)
 
 
-def explain(exc: BaseException, where: str, password_env: str | None = None) -> str:
-    """What failed and what to do, in one line, never with a secret (messages name the variable, not its value)."""
-    return describe(exc, where, password_env)[1]
-
-
 def describe(exc: BaseException, where: str, password_env: str | None = None) -> tuple[str, str]:
-    """(kind, line): kind is login / certificate / timeout / http / garbage / incomplete / network / other,
+    """(kind, line): what failed and what to do, in one line, never with a secret (messages name the variable,
+    not its value); kind is login / certificate / timeout / http / garbage / incomplete / network / other,
     which the operators' digest words in Chinese."""
     detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
     secret = f"the password in ${password_env}" if password_env else "the password (password_env / password_block)"

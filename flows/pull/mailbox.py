@@ -11,9 +11,10 @@ import ssl
 
 from imap_tools import AND, OR, MailBox, MailMessageFlags
 
+from flows.config.inbox import name_matches
 from flows.config.pull import MailboxSource
 from flows.pull import ledger
-from flows.pull.store import Item, Landing, matches, read_all
+from flows.pull.store import Item, Landing, read_all
 
 DONE = "done"  # the version of a message's own ledger row: every attachment of it is landed
 
@@ -61,7 +62,7 @@ def _land_message(source: MailboxSource, landing: Landing, known: dict[str, str]
     provenance = (f"mailbox {source.user}@{source.host}/{source.folder}, message {message_id}, "
                   f"from {msg.from_}, dated {msg.date_str}")
     for att in msg.attachments:
-        if not att.filename or not matches(att.filename, source.attachments):
+        if not att.filename or not name_matches(att.filename, source.attachments):
             continue
         remote_id = f"{base}/{msg.uid}/{att.filename}"
         if remote_id in known:

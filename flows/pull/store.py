@@ -8,7 +8,6 @@ same content is then recognised (here by sha256 across every source, and by inge
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import io
 import os
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.config.inbox import name_matches
 from flows.config.pull import TABLE_PATTERNS
 from flows.config.settings import Settings
 from flows.pull import ledger
@@ -96,24 +96,20 @@ class Landing:
                      last_modified=item.last_modified)
         last = self.last_seen(item.remote_id)
         self._seen.pop(item.remote_id, None)  # recorded below: read again if asked again
+        written = None  # the file name in the inbox, when this version is written there
         if last is not None and last.sha256 == sha:
             self.landed.unchanged += 1
-            ledger.record(self.con, ledger.Entry(**entry, file_name=None), self.clock())
-            return
-        if item.name.lower().endswith(".zip"):
+        elif item.name.lower().endswith(".zip"):
             self._unzip(item, temp)
-            ledger.record(self.con, ledger.Entry(**entry, file_name=None), self.clock())
-            return
-        earlier = ledger.written_with_sha(self.con, sha)
-        if earlier is not None:
+        elif (earlier := ledger.written_with_sha(self.con, sha)) is not None:
             self.landed.duplicates.append(f"{item.name} (same as {earlier[1]} from {earlier[0]})")
-            ledger.record(self.con, ledger.Entry(**entry, file_name=None), self.clock())
-            return
-        target = free_name(self.settings.inbox, safe_name(item.name, sha))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)  # atomic on one file system: the inbox sees the whole file or nothing
-        self.landed.pulled.append(target.name)
-        ledger.record(self.con, ledger.Entry(**entry, file_name=target.name), self.clock())
+        else:
+            target = free_name(self.settings.inbox, safe_name(item.name, sha))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, target)  # atomic on one file system: the inbox sees the whole file or nothing
+            self.landed.pulled.append(target.name)
+            written = target.name
+        ledger.record(self.con, ledger.Entry(**entry, file_name=written), self.clock())
 
     def _unzip(self, item: Item, temp: Path) -> None:
         """Each table inside the zip lands as its own file (a member's identity: zip id + member name)."""
@@ -124,7 +120,7 @@ class Landing:
         with archive:
             for info in archive.infolist():
                 name = zip_member_name(info)
-                if info.is_dir() or not matches(Path(name).name, ZIP_MEMBERS):
+                if info.is_dir() or not name_matches(Path(name).name, ZIP_MEMBERS):
                     continue
                 member = Item(remote_id=f"{item.remote_id}!{name}", name=Path(name).name,
                               provenance=f"{item.provenance} / {name}")
@@ -133,11 +129,6 @@ class Landing:
 
 class Garbage(ValueError):
     """A source answered with something that is not what it should be (not HTML, not a zip ...)."""
-
-
-def matches(name: str, patterns: Iterable[str]) -> bool:
-    low = name.casefold()
-    return any(fnmatch.fnmatchcase(low, p.casefold()) for p in patterns)
 
 
 def zip_member_name(info: zipfile.ZipInfo) -> str:

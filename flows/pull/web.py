@@ -21,7 +21,7 @@ from lxml import etree
 
 from flows.config.pull import WebSource
 from flows.pull import ledger
-from flows.pull.faults import explain, with_retries
+from flows.pull.faults import describe, with_retries
 from flows.pull.store import Garbage, Item, Landing
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -66,7 +66,7 @@ def pull_web(source: WebSource, landing: Landing, user_agent: str, dry_run: bool
                              source.retries, source.backoff_s, sleep)
             except (httpx.HTTPError, OSError, Garbage) as exc:
                 gone = isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code < 500
-                (warnings if gone else problems).append(explain(exc, url))
+                (warnings if gone else problems).append(describe(exc, url)[1])
         return problems, warnings
     finally:
         http.close()
