@@ -16,7 +16,7 @@ from flows.config.catalog import Catalog
 from flows.config.schedules import BRIEF_KINDS, due_kinds
 from flows.config.settings import Settings
 from flows.core import worktime
-from flows.warehouse.db import load_sql, open_warehouse
+from flows.warehouse.db import fetch_dicts, open_warehouse
 
 SCHEDULED_JOBS = ("pull", "ingest", *BRIEF_KINDS)
 
@@ -53,11 +53,9 @@ def ensure_demo_inbox(settings: Settings, catalog: Catalog, today: date):
 
 def _rows(con: duckdb.DuckDBPyConnection, model: str, **params) -> list[dict]:
     try:
-        cur = con.execute(load_sql(model), params)
+        return fetch_dicts(con, model, params)
     except duckdb.CatalogException:  # the stage that writes these tables has not run here yet
         return []
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def sends_since(settings: Settings, since: datetime) -> list[dict]:
