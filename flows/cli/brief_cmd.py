@@ -28,11 +28,11 @@ def marts_known_then(settings: Settings, as_of: str | None) -> Iterator[None]:
     from flows.warehouse.db import open_warehouse
 
     if not as_of:
-        from flows.rank.apart import live_is_a_past_moment
+        from flows.warehouse.rank_state import rank_as_of
 
         if settings.db_path.exists():
             with open_warehouse(settings, read_only=True) as con:
-                left = live_is_a_past_moment(con)
+                left = rank_as_of(con)  # left at a past moment by an older bipin (or a crash)
             if left is not None:
                 with open_warehouse(settings, settings.config.catalog) as con:
                     marts.build(con, timezone=settings.timezone)

@@ -81,7 +81,7 @@ def ingest(
 def _run_flow(app_state, files: list[Path], advance) -> dict:
     from flows.ingest.store import StorageError
 
-    settings = app_state.prefect_ready()
+    settings = app_state.settings  # ingest() made Prefect ready before taking the lock
     settings.prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect cannot create a nested home itself
     from flows.ingest import flow as ingest_flow
 

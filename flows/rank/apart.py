@@ -21,7 +21,6 @@ from flows.config.catalog import Catalog
 from flows.config.settings import Settings
 from flows.rank import marts, report
 from flows.warehouse.db import connect, open_warehouse
-from flows.warehouse.rank_state import rank_as_of
 
 
 def build_summary(settings: Settings, catalog: Catalog, as_of: datetime | None, full: bool) -> dict:
@@ -53,8 +52,3 @@ def warehouse_as_of(settings: Settings, catalog: Catalog, as_of: datetime) -> It
         yield con, target
     finally:
         con.close()
-
-
-def live_is_a_past_moment(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    """The moment the live marts were left at by an older bipin (or a crash), else None."""
-    return rank_as_of(con)

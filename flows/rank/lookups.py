@@ -6,7 +6,7 @@ from datetime import date
 
 import duckdb
 
-from flows.rank.report import fetch_dicts
+from flows.warehouse.db import fetch_dicts
 
 
 def newest_period(con: duckdb.DuckDBPyConnection, place_code: str, indicator_code: str | None = None) -> date | None:

@@ -7,15 +7,9 @@ from datetime import date, datetime
 import duckdb
 
 from flows.rank.marts import BuildSummary
-from flows.warehouse.db import load_sql
+from flows.warehouse.db import fetch_dicts
 
 MAX_LISTED_DISAGREEMENTS = 50
-
-
-def fetch_dicts(con: duckdb.DuckDBPyConnection, model: str, params: dict | None = None) -> list[dict]:
-    cur = con.execute(load_sql(model), params or {})
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def newest_top3_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:

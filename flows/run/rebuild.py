@@ -13,7 +13,8 @@ Plain functions, no Prefect: this is the tool for the day the warehouse is gone 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,37 +89,43 @@ def rebuild(settings: Settings, catalog: Catalog, target: Path,
     return result
 
 
-def _copy_pull_ledger(con: duckdb.DuckDBPyConnection, original: Path) -> None:
-    """Carry the pull ledger over: the files keep their provenance, and pull does not fetch them again."""
+@contextmanager
+def _original_attached(con: duckdb.DuckDBPyConnection, original: Path) -> Iterator[bool]:
+    """The old warehouse attached read-only as `original` for the block; False when it is gone or will not open."""
     if not original.exists():
+        yield False
         return
     try:
         con.execute("attach ? as original (read_only)", [str(original)])
     except duckdb.Error:
+        yield False
         return
     try:
-        for table in ("pull.ledger", "pull.source_status"):
-            con.execute(f"insert into {table} by name select * from original.{table}")
-    except duckdb.CatalogException:
-        pass  # an original from before the pull stage: nothing to carry
+        yield True
     finally:
         con.execute("detach original")
+
+
+def _copy_pull_ledger(con: duckdb.DuckDBPyConnection, original: Path) -> None:
+    """Carry the pull ledger over: the files keep their provenance, and pull does not fetch them again."""
+    with _original_attached(con, original) as attached:
+        if not attached:
+            return
+        try:
+            for table in ("pull.ledger", "pull.source_status"):
+                con.execute(f"insert into {table} by name select * from original.{table}")
+        except duckdb.CatalogException:
+            pass  # an original from before the pull stage: nothing to carry
 
 
 def _copy_from_original(con: duckdb.DuckDBPyConnection, original: Path) -> tuple[int | None, int | None]:
     """Carry over what the archive does not hold: the send ledger (so nothing is mailed twice) and the
     rejected files with their messages (the digest and `bipin status` report them). Returns the row
     counts, None for what could not be read."""
-    if not original.exists():
-        return None, None
-    try:
-        con.execute("attach ? as original (read_only)", [str(original)])
-    except duckdb.Error:
-        return None, None
-    try:
+    with _original_attached(con, original) as attached:
+        if not attached:
+            return None, None
         return _copy_send_ledger(con), _copy_rejected(con)
-    finally:
-        con.execute("detach original")
 
 
 def _copy_send_ledger(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from flows.config.catalog import Catalog
-from flows.config.schedules import BRIEF_KINDS, due_kinds
+from flows.config.schedules import BRIEF_KINDS, Schedules, due_kinds
 from flows.config.settings import Settings
 from flows.core import worktime
-from flows.warehouse.db import load_sql, open_warehouse
+from flows.warehouse.db import fetch_dicts, open_warehouse
 
 SCHEDULED_JOBS = ("pull", "ingest", *BRIEF_KINDS)
 
@@ -53,11 +53,9 @@ def ensure_demo_inbox(settings: Settings, catalog: Catalog, today: date):
 
 def _rows(con: duckdb.DuckDBPyConnection, model: str, **params) -> list[dict]:
     try:
-        cur = con.execute(load_sql(model), params)
+        return fetch_dicts(con, model, params)
     except duckdb.CatalogException:  # the stage that writes these tables has not run here yet
         return []
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def sends_since(settings: Settings, since: datetime) -> list[dict]:
@@ -83,13 +81,24 @@ def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status
     A briefing kind is due now when its schedule says so and nothing of that kind was sent since its
     last scheduled time (so right after Monday's weekly went out, weekly is not due).
     """
-    schedules = settings.config.schedules
+    schedules = settings.config.schedules  # a config problem is told before the warehouse is opened
+    if not settings.db_path.exists():
+        return Status([], [], [], _schedule(schedules, settings.timezone, now, {}))
+    with open_warehouse(settings, read_only=True) as con:
+        last_sent = {r["kind"]: r["last_sent_at"] for r in _rows(con, "ops/last_sent")}
+        return Status(
+            recent_files=_rows(con, "ops/recent_files", n_files=n_files),
+            sends=_rows(con, "ops/send_summary", since=datetime(1900, 1, 1)),
+            freshness=_rows(con, "ops/data_freshness"),
+            schedule=_schedule(schedules, settings.timezone, now, last_sent),
+            pull_sources=_rows(con, "ops/pull_sources"),
+        )
+
+
+def _schedule(schedules: Schedules, timezone: str, now: datetime, last_sent: dict[str, datetime]) -> list[dict]:
+    """Per scheduled job: its cron, last and next run, last send, and whether it is due now."""
     due = set(due_kinds(schedules, now))
-    last_sent: dict[str, datetime] = {}
-    if settings.db_path.exists():
-        with open_warehouse(settings, read_only=True) as con:
-            last_sent = {r["kind"]: r["last_sent_at"] for r in _rows(con, "ops/last_sent")}
-    zone = ZoneInfo(settings.timezone)
+    zone = ZoneInfo(timezone)
     schedule = []
     for job in SCHEDULED_JOBS:
         last = schedules.last_run(job, now)
@@ -97,16 +106,7 @@ def gather_status(settings: Settings, now: datetime, n_files: int = 8) -> Status
         done = sent is not None and sent >= last.astimezone(zone).replace(tzinfo=None)
         schedule.append({"job": job, "cron": schedules.cron(job), "last": last, "next": schedules.next_run(job, now),
                          "last_sent": sent, "due_now": job in due and not done})
-    if not settings.db_path.exists():
-        return Status([], [], [], schedule)
-    with open_warehouse(settings, read_only=True) as con:
-        return Status(
-            recent_files=_rows(con, "ops/recent_files", n_files=n_files),
-            sends=_rows(con, "ops/send_summary", since=datetime(1900, 1, 1)),
-            freshness=_rows(con, "ops/data_freshness"),
-            schedule=schedule,
-            pull_sources=_rows(con, "ops/pull_sources"),
-        )
+    return schedule
 
 
 def task_work_seconds(flow_run_id) -> dict[str, float]:

@@ -54,6 +54,13 @@ def load_sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def fetch_dicts(con: duckdb.DuckDBPyConnection, model: str, params: dict | None = None) -> list[dict]:
+    """Rows of sql/<model>.sql as dicts."""
+    cur = con.execute(load_sql(model), params or {})
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
 def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database file (creating its folder) and bring its schema up to date."""
     db_path = Path(db_path)
