@@ -32,7 +32,6 @@ DEFAULT_WEBHOOKS = {
 # what offices call them -> kind (浙政钉 is DingTalk on the province's own host)
 KIND_WORDS = {"dingtalk": "dingtalk", "钉钉": "dingtalk", "浙政钉": "dingtalk", "wecom": "wecom",
               "企业微信": "wecom", "企微": "wecom", "feishu": "feishu", "飞书": "feishu", "lark": "feishu"}
-SIGNED = ("dingtalk", "feishu")              # WeCom robots have no signing
 PostedKind = Literal["weekly", "monthly"]   # the briefings that have a leader block
 POSTED_KINDS = get_args(PostedKind)
 TOKEN_PARAMS = ("access_token", "key", "token")
