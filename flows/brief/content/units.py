@@ -132,8 +132,7 @@ UNIT_FORMATS = (TEXT, TEXT, TEXT, TEXT, AMOUNT, TEXT, ONE_DP, INT, SIGNED, TEXT,
 
 def unit_sheet(unit: str, unit_rows: list[dict], place: str, rankings: list[dict], targets: list[dict]) -> Sheet:
     """The unit's indicators (led first, then supported) in each group: the numbers behind its lines."""
-    mine = [u for u in _units_of(unit_rows, place).get(unit, [])]
-    mine.sort(key=lambda u: (u["role"] != "lead", u["indicator_order"]))
+    mine = sorted(_units_of(unit_rows, place).get(unit, []), key=lambda u: (u["role"] != "lead", u["indicator_order"]))
     target_of = _judged(targets, place)
     rows = []
     for u in mine:
