@@ -23,6 +23,7 @@ from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.send import Outgoing
 from flows.brief.render.compose import compose
 from flows.config.settings import Settings
+from flows.core.periods import months_back
 
 
 def digests_for(settings: Settings, plan: p.Plan, results: list[SendResult], resend: bool = False) -> list[Outgoing]:
@@ -69,7 +70,7 @@ def _build(settings: Settings, plan: p.Plan, results: list[SendResult], daily: b
             messages = q.fetch(con, "file_messages", file_ids=[f["file_id"] for f in files]) if files else []
             results = _ledger_results(con, since, until) or results
             # periods held back because some members have not reported (who has not, by name)
-            coverage = q.coverage(con, collect.months_back(until.date(), 12))
+            coverage = q.coverage(con, months_back(until.date(), 12))
             extra += [digest.problem("partial", digest.partial_lines(coverage)),
                       digest.problem("stale", _overdue(con, until, cfg.release_lag_days))]
             if q.table_exists(con, "pull.source_status"):  # sources the pull stage cannot reach
@@ -107,7 +108,7 @@ def _ledger_results(con, since: datetime, until: datetime) -> list[SendResult]:
 
 def _overdue(con, until: datetime, lag_days: int) -> tuple[str, ...]:
     loaded = {r["period"] for r in q.fetch(con, "loaded_periods", as_of=until)}
-    expected = q.fetch(con, "expected_periods", period_from=collect.months_back(until.date(), 12),
+    expected = q.fetch(con, "expected_periods", period_from=months_back(until.date(), 12),
                        period_to=until.date())
     return digest.overdue_lines(expected, loaded, until, lag_days)
 

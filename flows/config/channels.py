@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import parse_qs, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -22,7 +22,7 @@ from flows.config.names import did_you_mean, error_text
 from flows.config.recipients import resolve_focus
 
 ChatKind = Literal["dingtalk", "wecom", "feishu"]
-CHAT_KINDS = ("dingtalk", "wecom", "feishu")
+CHAT_KINDS = get_args(ChatKind)
 # the public services' addresses; a government deployment (浙政钉) writes its own under `webhook:`
 DEFAULT_WEBHOOKS = {
     "dingtalk": "https://oapi.dingtalk.com/robot/send",
@@ -32,8 +32,8 @@ DEFAULT_WEBHOOKS = {
 # what offices call them -> kind (浙政钉 is DingTalk on the province's own host)
 KIND_WORDS = {"dingtalk": "dingtalk", "钉钉": "dingtalk", "浙政钉": "dingtalk", "wecom": "wecom",
               "企业微信": "wecom", "企微": "wecom", "feishu": "feishu", "飞书": "feishu", "lark": "feishu"}
-SIGNED = ("dingtalk", "feishu")              # WeCom robots have no signing
-POSTED_KINDS = ("weekly", "monthly")         # the briefings that have a leader block
+PostedKind = Literal["weekly", "monthly"]   # the briefings that have a leader block
+POSTED_KINDS = get_args(PostedKind)
 TOKEN_PARAMS = ("access_token", "key", "token")
 _MOBILE = re.compile(r"^\+?\d{5,15}$")
 
@@ -62,7 +62,7 @@ class Channel(BaseModel):
     place: str
     groups: tuple[str, ...] = ()
     unit: str | None = None  # a unit's own group (units.yaml): its posts open with that unit's indicators
-    kinds: tuple[Literal["weekly", "monthly"], ...] = ("weekly",)
+    kinds: tuple[PostedKind, ...] = ("weekly",)
     webhook: str | None = None        # the address without its token; None: the platform's public one
     token_env: str | None = None      # environment variable holding the webhook token
     token_block: str | None = None    # or a Prefect Secret block holding it

@@ -78,11 +78,11 @@ def _own_below_assigned(assigned, own, sign: float, below: str) -> list[str]:
     def timeline(side) -> list[tuple[date, float]]:
         return [(side.set_on or date.min, _number(side))] + [(s.set_on, _number(s)) for s in side.raises]
 
-    days = sorted({d for d, _ in timeline(assigned) + timeline(own)})
+    assigned_steps, own_steps = timeline(assigned), timeline(own)
     problems = []
-    for day in days:
-        a = [v for d, v in timeline(assigned) if d <= day]
-        o = [v for d, v in timeline(own) if d <= day]
+    for day in sorted({d for d, _ in assigned_steps + own_steps}):
+        a = [v for d, v in assigned_steps if d <= day]
+        o = [v for d, v in own_steps if d <= day]
         if not a or not o:
             continue
         if (o[-1] - a[-1]) * sign < 0:

@@ -49,6 +49,12 @@ class Period:
         return self.label(calendar).split("年", 1)[1]
 
 
+def months_back(day: date, n: int) -> date:
+    """The first day of the month `n` months before `day`'s (months_back(2026-10-15, 3) -> 2026-07-01)."""
+    index = day.year * 12 + day.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def normalise_text(text: str) -> str:
     """Full-width digits and signs to ASCII, spaces removed."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))

@@ -16,7 +16,7 @@ from flows.brief.content import weekly as content
 from flows.brief.content.sheets import Sheet
 from flows.config.catalog import Catalog
 from flows.config.recipients import Recipient
-from flows.core.periods import Period
+from flows.core.periods import Period, months_back
 
 NEWS_WINDOW = timedelta(days=7)  # what "this week" means for the weekly's revision note
 KIND_TITLES = {"weekly": "每周调度", "monthly": "每月一通报", "quarterly": "每季一晒拼", "digest": "运维摘要"}
@@ -48,11 +48,6 @@ class Briefing:
     sheets: tuple[Sheet, ...] = field(default=())
     attachment_name: str = ""
     data_as_of: datetime | None = None
-
-
-def months_back(day: date, n: int) -> date:
-    index = day.year * 12 + day.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def period_key(kind: str, period: date, as_of: datetime, week: str | None = None) -> str:

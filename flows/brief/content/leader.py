@@ -46,8 +46,7 @@ def _run(r: dict, runs: dict) -> str:
     s = runs.get((r.get("indicator_code"), r.get("group_code")))
     if not s or s["n_periods"] <= 1:
         return ""
-    since = s.get("first_period_label") if s.get("starts_at_first_held") else None
-    return f"，此前{w.run_phrase(s['n_months'], s['n_periods'], s['calendar_code'], since)}"
+    return f"，此前{w.run_phrase(s['n_months'], s['n_periods'], s['calendar_code'], w.run_since(s))}"
 
 
 def _named(rows: list[dict], runs: dict | None = None) -> str:

@@ -53,10 +53,15 @@ def pair_phrase(r: dict, mark: str = "") -> str:
     return f"{text}，{status}" if status else text
 
 
+def _group_rank(r: dict) -> str:
+    """全市第2位 / 全市并列第2位: one group's rank."""
+    return f"{r['group_label']}{w.short_rank(r['rank'], bool(r.get('is_tied')))}"
+
+
 def rank_item(r: dict) -> str:
     """全市第2位（进1位）: one group's rank at the period with its change."""
     change = "" if r.get("rank_change") is None else f"（{w.change_phrase(r['rank_change'])}）"
-    return f"{r['group_label']}{w.short_rank(r['rank'], bool(r.get('is_tied')))}{change}"
+    return f"{_group_rank(r)}{change}"
 
 
 def lever_phrase(r: dict) -> str:
@@ -77,7 +82,7 @@ def unit_indicator_line(name: str, ranks: list[dict], target: dict | None, lever
     earlier period (a quarterly indicator between quarters), said after them without the change:
     地区生产总值：全市第4位（2026年前三季度）."""
     if ranks_label:
-        listed = "、".join(f"{r['group_label']}{w.short_rank(r['rank'], bool(r.get('is_tied')))}" for r in ranks)
+        listed = "、".join(_group_rank(r) for r in ranks)
         parts = [f"{listed}（{ranks_label}）"]
     else:
         parts = ["、".join(rank_item(r) for r in ranks) or "本期未排位"]
@@ -92,7 +97,7 @@ def rollcall_item(name: str, rank_row: dict | None, behind: bool, below_floor: b
     """规上工业增加值（全市第5位，慢于序时）."""
     notes = []
     if rank_row is not None and rank_row.get("rank") is not None and not rank_row.get("is_top3"):
-        notes.append(f"{rank_row['group_label']}{w.short_rank(rank_row['rank'], bool(rank_row.get('is_tied')))}")
+        notes.append(_group_rank(rank_row))
     if below_floor:
         notes.append(f"未达{ASSIGNED}目标")
     elif behind:

@@ -16,6 +16,7 @@ from datetime import date
 from flows.brief.content import unit_wording as uw
 from flows.brief.content.sheets import AMOUNT, INT, ONE_DP, SIGNED, TEXT, Sheet
 from flows.brief.content.targets import _comparable_change
+from flows.core.periods import months_back
 
 MAX_ROLLCALL_ITEMS = 3  # indicators named per unit in the roll-call; the rest are counted
 
@@ -53,14 +54,9 @@ def _newest_before(rankings: list[dict], place: str, code: str, groups: tuple[st
     month between quarters), in the recipient's group order; none older than that."""
     rows = [r for r in rankings if r["indicator_code"] == code and r["group_code"] in groups
             and r.get("place_code", place) == place and r["rank"] is not None
-            and period > r["period"] >= _months_before(period, 3)]
+            and period > r["period"] >= months_back(period, 3)]
     newest = max((r["period"] for r in rows), default=None)
     return sorted((r for r in rows if r["period"] == newest), key=lambda r: groups.index(r["group_code"]))
-
-
-def _months_before(period: date, months: int) -> date:
-    n = period.year * 12 + period.month - 1 - months
-    return date(n // 12, n % 12 + 1, 1)
 
 
 def unit_block(unit_rows: list[dict], unit: str, place: str, groups: tuple[str, ...], rankings: list[dict],
@@ -136,8 +132,7 @@ UNIT_FORMATS = (TEXT, TEXT, TEXT, TEXT, AMOUNT, TEXT, ONE_DP, INT, SIGNED, TEXT,
 
 def unit_sheet(unit: str, unit_rows: list[dict], place: str, rankings: list[dict], targets: list[dict]) -> Sheet:
     """The unit's indicators (led first, then supported) in each group: the numbers behind its lines."""
-    mine = [u for u in _units_of(unit_rows, place).get(unit, [])]
-    mine.sort(key=lambda u: (u["role"] != "lead", u["indicator_order"]))
+    mine = sorted(_units_of(unit_rows, place).get(unit, []), key=lambda u: (u["role"] != "lead", u["indicator_order"]))
     target_of = _judged(targets, place)
     rows = []
     for u in mine:

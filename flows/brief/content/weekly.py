@@ -100,15 +100,10 @@ def top3_groups(rankings: list[dict], streaks: list[dict], period: date) -> tupl
         long_runs = sorted((runs[(r["indicator_code"], code)] | {"label": w.indicator_label(r["indicator_name"], r["basis"])}
                             for r in g if runs.get((r["indicator_code"], code), {}).get("n_periods", 0) > 1),
                            key=lambda s: (-s["n_months"], s["label"]))[:MAX_STREAKS]
-        streak = "、".join(f"{s['label']}{w.run_phrase(s['n_months'], s['n_periods'], g[0]['calendar_code'], since(s))}"
+        streak = "、".join(f"{s['label']}{w.run_phrase(s['n_months'], s['n_periods'], g[0]['calendar_code'], w.run_since(s))}"
                           for s in long_runs)
         out.append(Top3Group(g[0]["group_label"], len(g), text, f"连续最久：{streak}" if streak else ""))
     return tuple(out)
-
-
-def since(streak: dict) -> str | None:
-    """The first period held, short (2024年1-2月), when the run starts there: it may be longer than counted."""
-    return streak.get("first_period_label") if streak.get("starts_at_first_held") else None
 
 
 def _capped(lines: list[Line], cap: int, rest: str) -> tuple[Line, ...]:

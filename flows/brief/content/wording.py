@@ -198,6 +198,12 @@ def run_phrase(n_months: int, n_periods: int, calendar: str, since: str | None =
     return f"至少连续{length}（自有数据的{since}起）" if since else f"连续{length}"
 
 
+def run_since(streak: dict) -> str | None:
+    """run_phrase's `since` for a focus_streaks row: the first period held, short (2024年1-2月), when the
+    run starts there (it may be longer than counted)."""
+    return streak.get("first_period_label") if streak.get("starts_at_first_held") else None
+
+
 def count_change_phrase(now: int, before: int | None, calendar: str = "monthly_jf") -> str:
     """比上月增加1项 / 比上月减少2项 / 与上月持平 (上季 for quarterly)."""
     if before is None:

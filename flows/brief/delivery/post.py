@@ -63,14 +63,17 @@ def credentials(channel: Channel) -> tuple[str, str | None]:
     protect(token)
     protect(secret)
     if not token:
-        where = " or ".join(x for x in (channel.token_env and f"environment variable {channel.token_env}",
-                                        channel.token_block and f"Prefect Secret block {channel.token_block}") if x)
-        raise SendFailure(True, f"no webhook token for {channel.email} (set {where})")
+        raise SendFailure(True, f"no webhook token for {channel.email} (set {_where(channel.token_env, channel.token_block)})")
     if channel.signed and not secret:
-        where = " or ".join(x for x in (channel.secret_env and f"environment variable {channel.secret_env}",
-                                        channel.secret_block and f"Prefect Secret block {channel.secret_block}") if x)
-        raise SendFailure(True, f"no signing secret for {channel.email} (set {where})")
+        raise SendFailure(True, f"no signing secret for {channel.email} "
+                                f"(set {_where(channel.secret_env, channel.secret_block)})")
     return token, secret
+
+
+def _where(env: str | None, block: str | None) -> str:
+    """environment variable X or Prefect Secret block Y: where a credential is to be set."""
+    return " or ".join(x for x in (env and f"environment variable {env}", block and f"Prefect Secret block {block}")
+                       if x)
 
 
 def write_outbox(outbox: Path, post: ChatPost) -> Path:
