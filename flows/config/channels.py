@@ -9,7 +9,6 @@ the value, and a webhook address written with its token in it is refused.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -90,17 +89,6 @@ class Channel(BaseModel):
     @property
     def signed(self) -> bool:
         return bool(self.secret_env or self.secret_block)
-
-
-def read_secret(env: str | None, block: str | None) -> str | None:
-    """The value in the named environment variable, else in the named Prefect Secret block."""
-    if env and os.environ.get(env):
-        return os.environ[env]
-    if block:
-        from prefect.blocks.system import Secret
-
-        return Secret.load(block).get()
-    return None
 
 
 def select_channels(channels: list[Channel], kind: str, places: list[str] | None = None,

@@ -6,13 +6,13 @@ Prefect Secret block that holds it. Every default is stated here, once.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.config.channels import ChatConfig
+from flows.config.secrets import read_secret
 from flows.config.yamlfile import UNREADABLE, read_yaml
 
 
@@ -81,10 +81,4 @@ def delivery_from(path: Path, content) -> tuple[DeliveryConfig | None, list[str]
 
 def smtp_password(cfg: SmtpConfig) -> str | None:
     """The password from the named environment variable, else from the named Prefect Secret block."""
-    if cfg.password_env and os.environ.get(cfg.password_env):
-        return os.environ[cfg.password_env]
-    if cfg.password_block:
-        from prefect.blocks.system import Secret
-
-        return Secret.load(cfg.password_block).get()
-    return None
+    return read_secret(cfg.password_env, cfg.password_block)

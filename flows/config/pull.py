@@ -8,7 +8,6 @@ so `make run` pulls nothing. Every default is stated here, once.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from flows.config.secrets import read_secret
 from flows.config.yamlfile import UNREADABLE, read_yaml
 
 PULL_FILE = "pull.yaml"
@@ -40,13 +40,7 @@ class _Source(BaseModel):
 
     def password(self) -> str | None:
         """The secret from the named environment variable, else from the named Prefect Secret block."""
-        if self.password_env and os.environ.get(self.password_env):
-            return os.environ[self.password_env]
-        if self.password_block:
-            from prefect.blocks.system import Secret
-
-            return Secret.load(self.password_block).get()
-        return None
+        return read_secret(self.password_env, self.password_block)
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait before retry number `attempt` (1-based)."""

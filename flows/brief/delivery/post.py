@@ -23,8 +23,9 @@ from flows.brief.delivery import ledger, webhook
 from flows.brief.delivery.outcome import SendResult
 from flows.brief.delivery.redact import protect, scrub
 from flows.brief.delivery.send import SendFailure, safe_name
-from flows.config.channels import Channel, read_secret
+from flows.config.channels import Channel
 from flows.config.delivery import DeliveryConfig
+from flows.config.secrets import read_secret
 
 log = logging.getLogger("bipin.brief.deliver")
 SIGNED_AT_SEND = "<set when posting>"
